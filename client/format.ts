@@ -1,0 +1,64 @@
+// What people read: tables for terminals, with secrets masked unless asked for.
+import type { InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
+
+const MASK = '******** (use --reveal to show)';
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatStatus(status: SetupStatus): string {
+  const rows = [['STEP', 'STATE', 'RESOURCE', 'ERROR']];
+  for (const s of status.steps) {
+    const resource = Object.entries(s.resource ?? {})
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
+      .join(' ');
+    rows.push([s.name, s.state, resource, s.error ?? '']);
+  }
+  return `${status.direction} setup for ${status.customerId}: ${status.phase}\n${table(rows)}`;
+}
+
+/** Hides the SIP password unless the operator asked to see it. */
+export function maskOutbound(result: OutboundSetupResult, reveal: boolean): OutboundSetupResult {
+  return reveal ? result : { ...result, sipPassword: MASK };
+}
+
+export function formatOutboundResult(result: OutboundSetupResult, reveal: boolean): string {
+  const r = maskOutbound(result, reveal);
+  const edge = r.sipEdge
+    ? `${r.sipEdge.host}:${r.sipEdge.port} (${r.sipEdge.transport.toUpperCase()})`
+    : '(none configured for this account: ask Exotel for your edge and set sipEdge on the account)';
+  return [
+    'Outbound trunk ready. Give the voice-AI platform:',
+    table([
+      ['SIP server (Exotel edge)', edge],
+      ['SIP domain / realm', r.sipDomain],
+      ['Digest user name', r.sipUserName],
+      ['Digest password', r.sipPassword],
+      ['Caller number (E.164)', '(the DID you mapped)'],
+    ]),
+    '',
+    table([
+      ['Exotel trunk', `${r.trunkSid} (${r.trunkName})`],
+      ['DID mapping id', r.phoneNumberMappingId],
+      ['Credential id', r.credentialId],
+      ['ACL entry ids', r.aclEntryIds.length ? r.aclEntryIds.join(', ') : '(none: digest only)'],
+    ]),
+  ].join('\n');
+}
+
+export function formatInboundResult(r: InboundSetupResult): string {
+  return [
+    'Inbound trunk ready.',
+    table([
+      ['Exotel trunk', `${r.trunkSid}${r.trunkName ? ` (${r.trunkName})` : ''}${r.trunkCreated ? '' : ' (existing)'}`],
+      ['DID mapping id', r.phoneNumberMappingId],
+      ['Destination ids', r.destinationIds.join(', ')],
+    ]),
+    '',
+    'Still to do in the Exotel console (no API exists for it):',
+    `  1. Create a Flow with a Connect applet; in "Dial whom" enter ${r.connectAppletDialWhom}`,
+    '  2. Assign the DID (ExoPhone) to that Flow.',
+  ].join('\n');
+}

@@ -1,0 +1,5 @@
+export * from './setup';
+export * from './validation';
+export * from './naming';
+export * from './search-attributes';
+export * from './task-queue';

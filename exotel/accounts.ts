@@ -1,0 +1,66 @@
+// The Exotel accounts a worker may act for, with their secrets; setups name an account by sid only.
+import type { SipEdge } from '../domain/setup';
+import { IssueCollector } from '../domain/validation';
+import { ExotelClient, validateAccountConfig, type ExotelAccountConfig, type ExotelClientOptions } from './client';
+
+export interface ExotelAccountSettings extends ExotelAccountConfig {
+  /** Where voice-AI platforms send SIP for this account; Exotel hands it out at onboarding. */
+  sipEdge?: SipEdge | null;
+}
+
+/** Exotel's published digest-auth edge for India. Singapore has no documented edge, so it has no default. */
+export const INDIA_DIGEST_EDGE: SipEdge = { host: 'in.voip.exotel.com', port: 443, transport: 'tls' };
+
+export class UnknownAccountError extends Error {
+  override readonly name = 'UnknownAccountError';
+}
+
+export class ExotelAccounts {
+  private readonly settingsBySid = new Map<string, ExotelAccountSettings>();
+  private readonly clients = new Map<string, ExotelClient>();
+
+  constructor(accounts: ExotelAccountSettings[], private readonly clientOptions: ExotelClientOptions = {}) {
+    accounts.forEach((account, i) => {
+      validateAccountConfig(account, `accounts[${i}]`);
+      if (account.sipEdge) validateSipEdge(account.sipEdge, `accounts[${i}].sipEdge`);
+      this.settingsBySid.set(account.accountSid, account);
+    });
+  }
+
+  get sids(): string[] {
+    return [...this.settingsBySid.keys()];
+  }
+
+  settings(accountSid: string): ExotelAccountSettings {
+    const settings = this.settingsBySid.get(accountSid);
+    if (!settings) {
+      throw new UnknownAccountError(
+        `Exotel account ${accountSid} is not configured on this worker (configured: ${this.sids.join(', ') || 'none'})`,
+      );
+    }
+    return settings;
+  }
+
+  client(accountSid: string): ExotelClient {
+    let client = this.clients.get(accountSid);
+    if (!client) {
+      client = new ExotelClient(this.settings(accountSid), this.clientOptions);
+      this.clients.set(accountSid, client);
+    }
+    return client;
+  }
+
+  sipEdge(accountSid: string): SipEdge | null {
+    const settings = this.settings(accountSid);
+    if (settings.sipEdge !== undefined) return settings.sipEdge;
+    return settings.subdomain === 'api.in.exotel.com' ? INDIA_DIGEST_EDGE : null;
+  }
+}
+
+function validateSipEdge(edge: SipEdge, where: string): void {
+  const c = new IssueCollector();
+  c.check(`${where}.host`, edge.host, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name or IPv4 address'));
+  if (!Number.isInteger(edge.port) || edge.port < 1 || edge.port > 65535) c.add(`${where}.port`, edge.port, 'must be 1-65535');
+  if (edge.transport !== 'tls' && edge.transport !== 'tcp') c.add(`${where}.transport`, edge.transport, 'must be tls or tcp (no UDP)');
+  c.throwIfAny();
+}

@@ -1,0 +1,57 @@
+// The worker's configuration, from the environment. Exotel tokens live here (or in a file named here), never in
+// workflow input.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
+import { IssueCollector } from '../domain/validation';
+import type { ExotelAccountSettings } from '../exotel/accounts';
+
+export interface WorkerConfig {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  accounts: ExotelAccountSettings[];
+  /** Seconds in-flight activities get to finish on SIGTERM before they are cancelled. */
+  shutdownGraceSeconds: number;
+}
+
+/**
+ * EXOTEL_ACCOUNTS_FILE (a JSON file) or EXOTEL_ACCOUNTS (inline JSON) holds a list of
+ * `{ accountSid, apiKey, apiToken, subdomain, baseUrl?, sipEdge? }`.
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const c = new IssueCollector();
+  let accounts: ExotelAccountSettings[] = [];
+  const file = env.EXOTEL_ACCOUNTS_FILE;
+  const inline = env.EXOTEL_ACCOUNTS;
+  const source = file ? 'EXOTEL_ACCOUNTS_FILE' : 'EXOTEL_ACCOUNTS';
+  let text: string | undefined = inline;
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      c.add('EXOTEL_ACCOUNTS_FILE', file, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  if (text === undefined) {
+    if (!file) c.add('EXOTEL_ACCOUNTS_FILE', undefined, 'set it (or EXOTEL_ACCOUNTS) to the Exotel accounts this worker acts for');
+  } else {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (!Array.isArray(parsed) || parsed.length === 0) c.add(source, '(json)', 'must be a non-empty JSON list of accounts');
+      else accounts = parsed as ExotelAccountSettings[];
+    } catch {
+      // The text may hold tokens: never echo it.
+      c.add(source, '(json)', 'is not valid JSON');
+    }
+  }
+  const grace = Number(env.WORKER_SHUTDOWN_GRACE_SECONDS ?? '30');
+  if (!Number.isFinite(grace) || grace < 0) c.add('WORKER_SHUTDOWN_GRACE_SECONDS', env.WORKER_SHUTDOWN_GRACE_SECONDS, 'must be a number of seconds ≥ 0');
+  c.throwIfAny();
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    accounts,
+    shutdownGraceSeconds: grace,
+  };
+}

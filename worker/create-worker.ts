@@ -1,0 +1,28 @@
+// Wires a Temporal worker: the setup workflows plus activities bound to the configured Exotel accounts.
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { ExotelAccounts, type ExotelAccountSettings } from '../exotel/accounts';
+
+export interface SetupWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  accounts: ExotelAccountSettings[];
+  /** A prebuilt bundle (tests build one and share it); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundle;
+  shutdownGraceSeconds?: number;
+}
+
+export const workflowsPath = require.resolve('../workflows');
+
+export async function createSetupWorker(o: SetupWorkerOptions): Promise<Worker> {
+  const accounts = new ExotelAccounts(o.accounts);
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
+    activities: createActivities({ accounts }),
+    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
+  });
+}

@@ -1,0 +1,28 @@
+// The worker process: configuration from the environment, graceful shutdown on SIGINT/SIGTERM (the SDK drains
+// in-flight tasks for the grace period, then cancels what is left).
+import { NativeConnection } from '@temporalio/worker';
+import { InputValidationError } from '../domain/validation';
+import { loadWorkerConfig } from './config';
+import { createSetupWorker } from './create-worker';
+
+export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadWorkerConfig(env);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createSetupWorker({ connection, ...config });
+    console.log(
+      `worker polling ${config.taskQueue} on ${config.temporalAddress} (namespace ${config.namespace}) ` +
+        `for Exotel accounts ${config.accounts.map((a) => a.accountSid).join(', ')}`,
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err: unknown) => {
+    console.error(err instanceof InputValidationError ? `worker configuration: ${err.message}` : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,40 @@
+// How long and how often each kind of activity may try. Whether an Exotel failure is retried at all is decided
+// once, in exotel/errors.ts (classifyExotelFailure): validation, auth and conflict failures arrive non-retryable,
+// and a 429 arrives with its Retry-After as the next retry delay.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * Forward steps: one Exotel request per attempt. The HTTP client times out at 15 s; transient failures back off
+ * 1 s, 2 s, 4 s … up to 30 s between attempts, and a step gives up after 3 minutes in all.
+ */
+export const exotel = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  scheduleToCloseTimeout: '3m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/**
+ * Requests that must not be repeated blindly (POST destination-uris appends): the workflow re-reads the trunk
+ * before each new try instead.
+ */
+export const exotelOnce = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  retry: { maximumAttempts: 1 },
+});
+
+/**
+ * Compensations: deletes are idempotent (not-found counts as done), so they may retry for much longer than
+ * forward steps; leaving an orphan behind costs more than waiting.
+ */
+export const undoExotel = proxyActivities<Activities>({
+  startToCloseTimeout: '20s',
+  scheduleToCloseTimeout: '30m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m' },
+});
+
+/** Work on the worker itself (configuration, password generation): no Exotel request. */
+export const local = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});

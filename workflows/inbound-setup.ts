@@ -1,0 +1,163 @@
+// PSTN → Exotel → voice AI: a trunk (given or created), the DID on it, destination URIs, then a read-back that
+// proves Exotel holds what was asked for.
+import { ApplicationFailure, setHandler, sleep } from '@temporalio/workflow';
+import { connectAppletDialWhom, trunkNameFor } from '../domain/naming';
+import type { InboundSetupInput, InboundSetupResult } from '../domain/setup';
+import { normalizeDestination, validateInboundSetup } from '../domain/validation';
+import { exotel, exotelOnce, local, undoExotel } from './activity-profiles';
+import { createOrAdopt, type Origin } from './create-or-adopt';
+import { findMapping } from './lookups';
+import { SetupProgress, statusQuery } from './progress';
+import { exotelFailureOf, Saga } from './saga';
+import { rollBackAndFail, validateOrFail } from './setup-failure';
+
+/** POST destination-uris appends, so it is never retried blindly: each round re-reads the trunk first. */
+const DESTINATION_ROUNDS = 5;
+
+export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
+  const trunkStep = input.trunkSid ? 'use-trunk' : 'create-trunk';
+  const progress = new SetupProgress('inbound', input.customerId, ['validate', trunkStep, 'map-did', 'add-destinations', 'verify']);
+  setHandler(statusQuery, () => progress.snapshot());
+  validateOrFail(progress, () => validateInboundSetup(input));
+
+  const accountSid = input.exotelAccountSid;
+  const wanted = input.destinations.map(normalizeDestination);
+  const saga = new Saga();
+  try {
+    await progress.run('validate', () => local.describeAccount({ accountSid }));
+
+    const trunk = await progress.run(trunkStep, async () => {
+      const found = input.trunkSid ? await useTrunk(accountSid, input.trunkSid) : await createTrunk(saga, accountSid, input.customerId);
+      progress.record(trunkStep, { trunkSid: found.trunkSid });
+      return found;
+    });
+    const { trunkSid } = trunk;
+
+    const mapping = await progress.run('map-did', async () => {
+      // On a trunk that was given, the number may be mapped already: then it is used and never unmapped.
+      const existing = trunk.origin === 'pre-existing' ? await findMapping(accountSid, trunkSid, input.did, exotel) : null;
+      const value =
+        existing ??
+        (
+          await createOrAdopt({
+            saga,
+            step: 'map-did',
+            create: () => exotel.mapPhoneNumber({ accountSid, trunkSid, phoneNumber: input.did }),
+            find: () => findMapping(accountSid, trunkSid, input.did, exotel),
+            undo: async (known) => {
+              const id = known?.id ?? (await findMapping(accountSid, trunkSid, input.did, undoExotel))?.id;
+              if (!id) return null;
+              await undoExotel.deletePhoneNumber({ accountSid, trunkSid, id });
+              return `unmapped ${input.did} (mapping ${id})`;
+            },
+            preexisting: { adopt: true },
+          })
+        ).value;
+      progress.record('map-did', { mappingId: value.id });
+      return value;
+    });
+
+    const destinationIds = await progress.run('add-destinations', async () => {
+      const ids = await addDestinations(saga, accountSid, trunkSid, wanted, trunk.origin);
+      progress.record('add-destinations', { destinationIds: ids });
+      return ids;
+    });
+
+    await progress.run('verify', () => verify(accountSid, trunkSid, input.did, wanted));
+
+    progress.setPhase('succeeded');
+    return {
+      trunkSid,
+      trunkName: trunk.trunkName,
+      trunkCreated: trunk.origin !== 'pre-existing',
+      phoneNumberMappingId: mapping.id,
+      destinationIds,
+      connectAppletDialWhom: connectAppletDialWhom(trunkSid),
+    };
+  } catch (err) {
+    return rollBackAndFail('inbound', input.customerId, progress, saga, err);
+  }
+}
+
+async function useTrunk(accountSid: string, trunkSid: string) {
+  const trunk = await exotel.findTrunk({ accountSid, trunkSid });
+  if (!trunk) throw ApplicationFailure.nonRetryable(`trunk ${trunkSid} does not exist in Exotel account ${accountSid}`, 'TrunkNotFound');
+  return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' as Origin };
+}
+
+async function createTrunk(saga: Saga, accountSid: string, customerId: string) {
+  const trunkName = trunkNameFor(customerId, 'inbound');
+  const { value, origin } = await createOrAdopt({
+    saga,
+    step: 'create-trunk',
+    create: () => exotel.createTrunk({ accountSid, trunkName }),
+    find: () => exotel.findTrunk({ accountSid, trunkName }),
+    undo: async (known) => {
+      const trunkSid = known?.trunkSid ?? (await undoExotel.findTrunk({ accountSid, trunkName }))?.trunkSid;
+      if (!trunkSid) return null;
+      await undoExotel.deleteTrunk({ accountSid, trunkSid });
+      return `deleted trunk ${trunkSid} (${trunkName})`;
+    },
+    preexisting: { adopt: true },
+  });
+  return { trunkSid: value.trunkSid, trunkName: value.trunkName, origin };
+}
+
+/**
+ * Adds the destinations the trunk lacks. Entries present before this run are kept and never deleted; entries this
+ * run may have added (including by a POST whose answer was lost) are found by value for the rollback.
+ */
+async function addDestinations(saga: Saga, accountSid: string, trunkSid: string, wanted: string[], trunkOrigin: Origin): Promise<string[]> {
+  // A trunk made by this run starts empty, so the happy path needs no read before the POST.
+  const before = trunkOrigin === 'created' ? [] : await exotel.listDestinationUris({ accountSid, trunkSid });
+  const preexistingIds = new Set(before.map((d) => d.id));
+  saga.register('add-destinations', async () => {
+    const ours = (await undoExotel.listDestinationUris({ accountSid, trunkSid })).filter(
+      (d) => !preexistingIds.has(d.id) && wanted.includes(d.destination),
+    );
+    for (const d of ours) await undoExotel.deleteDestinationUri({ accountSid, trunkSid, id: d.id });
+    return ours.length ? `removed destinations ${ours.map((d) => `${d.destination} (${d.id})`).join(', ')}` : null;
+  });
+
+  let present = before;
+  for (let round = 1; ; round++) {
+    const missing = wanted.filter((w) => !present.some((p) => p.destination === w));
+    if (missing.length === 0) break;
+    try {
+      const added = await exotelOnce.addDestinationUris({ accountSid, trunkSid, destinations: missing });
+      present = [...present, ...added];
+      break;
+    } catch (err) {
+      const failure = exotelFailureOf(err);
+      const retryable = failure === undefined || failure.kind === 'transient' || failure.kind === 'rate-limited';
+      if (!retryable || round >= DESTINATION_ROUNDS) throw err;
+      await sleep(failure?.retryAfterMs ?? 1000 * 2 ** (round - 1));
+      present = await exotel.listDestinationUris({ accountSid, trunkSid });
+    }
+  }
+  return wanted.map((w) => {
+    const matches = present.filter((p) => p.destination === w);
+    return (matches.find((p) => !preexistingIds.has(p.id)) ?? matches[0])?.id ?? '';
+  });
+}
+
+/** Reads everything back and compares normalized values with the request; any difference fails the step with a diff. */
+async function verify(accountSid: string, trunkSid: string, did: string, wanted: string[]): Promise<void> {
+  const [trunk, numbers, destinations] = await Promise.all([
+    exotel.findTrunk({ accountSid, trunkSid }),
+    exotel.listPhoneNumbers({ accountSid, trunkSid }),
+    exotel.listDestinationUris({ accountSid, trunkSid }),
+  ]);
+  const diff: string[] = [];
+  if (!trunk) diff.push(`trunk ${trunkSid}: expected to exist, not found`);
+  else if (trunk.status && trunk.status !== 'active') diff.push(`trunk ${trunkSid}: expected status active, found ${trunk.status}`);
+  const number = numbers.find((n) => n.phoneNumber === did);
+  if (!number) diff.push(`phone number ${did}: expected mapped to ${trunkSid}, not found`);
+  else if (number.mode !== null && number.mode !== 'pstn') diff.push(`phone number ${did}: expected mode pstn, found ${number.mode}`);
+  for (const w of wanted) {
+    if (!destinations.some((d) => d.destination === w)) diff.push(`destination ${w}: expected on ${trunkSid}, not found`);
+  }
+  if (diff.length > 0) {
+    throw ApplicationFailure.nonRetryable(`read-back differs from the request: ${diff.join('; ')}`, 'VerificationMismatch', diff);
+  }
+}

@@ -1,0 +1,4 @@
+// The workflow bundle's entry point: every workflow type the worker registers.
+export { outboundSetup } from './outbound-setup';
+export { inboundSetup } from './inbound-setup';
+export { statusQuery } from './progress';

@@ -1,0 +1,77 @@
+// Every step's state, answered by the `status` query at any moment and mirrored to search attributes.
+import { defineQuery, upsertSearchAttributes } from '@temporalio/workflow';
+import { SearchAttributes } from '../domain/search-attributes';
+import type { Direction, SetupPhase, SetupStatus, StepState, StepStatus } from '../domain/setup';
+
+export const statusQuery = defineQuery<SetupStatus>('status');
+
+type Resource = NonNullable<StepStatus['resource']>;
+
+export class SetupProgress {
+  private readonly steps: StepStatus[];
+  private phase: SetupPhase = 'running';
+
+  constructor(
+    private readonly direction: Direction,
+    private readonly customerId: string,
+    stepNames: string[],
+  ) {
+    this.steps = stepNames.map((name) => ({ name, state: 'pending' }));
+  }
+
+  snapshot(): SetupStatus {
+    return {
+      direction: this.direction,
+      customerId: this.customerId,
+      phase: this.phase,
+      steps: this.steps.map((s) => ({ ...s, resource: s.resource ? { ...s.resource } : undefined })),
+    };
+  }
+
+  /** Runs a step: running → done, or failed with the error's message (then rethrows). */
+  async run<T>(name: string, body: () => Promise<T>): Promise<T> {
+    this.mark(name, 'running');
+    try {
+      const result = await body();
+      this.mark(name, 'done');
+      return result;
+    } catch (err) {
+      this.mark(name, 'failed', { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
+  mark(name: string, state: StepState, patch: { error?: string } = {}): void {
+    const step = this.step(name);
+    step.state = state;
+    if (patch.error !== undefined) step.error = patch.error;
+  }
+
+  record(name: string, resource: Resource): void {
+    const step = this.step(name);
+    step.resource = { ...step.resource, ...resource };
+  }
+
+  failedStep(): string | undefined {
+    return this.steps.find((s) => s.state === 'failed')?.name;
+  }
+
+  setPhase(phase: SetupPhase): void {
+    this.phase = phase;
+    const state = phase === 'rolling-back' ? 'running' : phase;
+    const failed = this.failedStep();
+    upsertSearchAttributes([
+      { key: SearchAttributes.state, value: state },
+      ...(failed ? [{ key: SearchAttributes.failedStep, value: failed }] : []),
+    ]);
+  }
+
+  private step(name: string): StepStatus {
+    let step = this.steps.find((s) => s.name === name);
+    if (!step) {
+      step = { name, state: 'pending' };
+      this.steps.push(step);
+    }
+    return step;
+  }
+}
