@@ -1,4 +1,5 @@
 // Wires a Temporal worker: the setup workflows plus activities bound to the configured Exotel accounts.
+import { join } from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ExotelAccounts, type ExotelAccountSettings } from '../exotel/accounts';
@@ -13,7 +14,8 @@ export interface SetupWorkerOptions {
   shutdownGraceSeconds?: number;
 }
 
-export const workflowsPath = require.resolve('../workflows');
+/** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
+export const workflowsPath = join(__dirname, '..', 'workflows');
 
 export async function createSetupWorker(o: SetupWorkerOptions): Promise<Worker> {
   const accounts = new ExotelAccounts(o.accounts);

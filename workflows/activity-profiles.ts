@@ -1,7 +1,7 @@
 // How long and how often each kind of activity may try. Whether an Exotel failure is retried at all is decided
 // once, in exotel/errors.ts (classifyExotelFailure): validation, auth and conflict failures arrive non-retryable,
 // and a 429 arrives with its Retry-After as the next retry delay.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -10,6 +10,8 @@ import type { Activities } from '../activities';
  */
 export const exotel = proxyActivities<Activities>({
   startToCloseTimeout: '20s',
+  // On cancellation, wait for an in-flight request to finish so the rollback sees what it did.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   scheduleToCloseTimeout: '3m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
@@ -20,6 +22,7 @@ export const exotel = proxyActivities<Activities>({
  */
 export const exotelOnce = proxyActivities<Activities>({
   startToCloseTimeout: '20s',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { maximumAttempts: 1 },
 });
 

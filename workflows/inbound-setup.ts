@@ -143,11 +143,10 @@ async function addDestinations(saga: Saga, accountSid: string, trunkSid: string,
 
 /** Reads everything back and compares normalized values with the request; any difference fails the step with a diff. */
 async function verify(accountSid: string, trunkSid: string, did: string, wanted: string[]): Promise<void> {
-  const [trunk, numbers, destinations] = await Promise.all([
-    exotel.findTrunk({ accountSid, trunkSid }),
-    exotel.listPhoneNumbers({ accountSid, trunkSid }),
-    exotel.listDestinationUris({ accountSid, trunkSid }),
-  ]);
+  // One after another: three reads are cheap, and a fixed order keeps the request log readable.
+  const trunk = await exotel.findTrunk({ accountSid, trunkSid });
+  const numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });
+  const destinations = await exotel.listDestinationUris({ accountSid, trunkSid });
   const diff: string[] = [];
   if (!trunk) diff.push(`trunk ${trunkSid}: expected to exist, not found`);
   else if (trunk.status && trunk.status !== 'active') diff.push(`trunk ${trunkSid}: expected status active, found ${trunk.status}`);

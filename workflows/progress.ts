@@ -1,5 +1,5 @@
 // Every step's state, answered by the `status` query at any moment and mirrored to search attributes.
-import { defineQuery, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, CancelledFailure, defineQuery, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import { SearchAttributes } from '../domain/search-attributes';
 import type { Direction, SetupPhase, SetupStatus, StepState, StepStatus } from '../domain/setup';
 
@@ -10,6 +10,8 @@ type Resource = NonNullable<StepStatus['resource']>;
 export class SetupProgress {
   private readonly steps: StepStatus[];
   private phase: SetupPhase = 'running';
+  /** The step whose failure ended the setup (not set by a cancellation). */
+  private failed: string | undefined;
 
   constructor(
     private readonly direction: Direction,
@@ -28,17 +30,35 @@ export class SetupProgress {
     };
   }
 
-  /** Runs a step: running → done, or failed with the error's message (then rethrows). */
+  /**
+   * Runs a step: running → done, or failed with the error's message (then rethrows). A cancellation that arrived
+   * while the step's request was in flight (which is let finish) is raised once the step returns.
+   */
   async run<T>(name: string, body: () => Promise<T>): Promise<T> {
     this.mark(name, 'running');
     try {
       const result = await body();
+      if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('setup cancelled');
       this.mark(name, 'done');
       return result;
     } catch (err) {
-      this.mark(name, 'failed', { error: err instanceof Error ? err.message : String(err) });
+      if (isCancellation(err)) {
+        this.mark(name, 'failed', { error: 'cancelled' });
+      } else {
+        this.recordFailure(name, err instanceof Error ? err.message : String(err));
+      }
       throw err;
     }
+  }
+
+  recordFailure(name: string, error: string): void {
+    this.failed ??= name;
+    this.mark(name, 'failed', { error });
+  }
+
+  /** A compensated step shows as such, except the one that failed: its failure stays visible. */
+  markCompensated(name: string): void {
+    if (name !== this.failed) this.mark(name, 'compensated');
   }
 
   mark(name: string, state: StepState, patch: { error?: string } = {}): void {
@@ -53,7 +73,7 @@ export class SetupProgress {
   }
 
   failedStep(): string | undefined {
-    return this.steps.find((s) => s.state === 'failed')?.name;
+    return this.failed;
   }
 
   setPhase(phase: SetupPhase): void {

@@ -41,7 +41,7 @@ export class Saga {
         try {
           const done = await c.undo();
           if (done) report.rolledBack.push(done);
-          progress.mark(c.step, 'compensated');
+          progress.markCompensated(c.step);
         } catch (err) {
           report.failures.push({ step: c.step, error: describeFailure(err) });
           progress.mark(c.step, 'failed', { error: `rollback failed: ${describeFailure(err)}` });

@@ -23,7 +23,7 @@ export function validateOrFail(progress: SetupProgress, validate: () => void): v
     progress.mark('validate', 'done');
   } catch (err) {
     if (!(err instanceof InputValidationError)) throw err;
-    progress.mark('validate', 'failed', { error: err.message });
+    progress.recordFailure('validate', err.message);
     progress.setPhase('failed');
     throw ApplicationFailure.nonRetryable(err.message, 'InputValidationError', err.issues);
   }

@@ -1,0 +1,92 @@
+// A real worker on the shared Temporal dev server, a simulator per test file, and helpers to run setups
+// and read what the simulator saw.
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { ExotelAccountSettings } from '../../exotel/accounts';
+import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
+import { startSetup } from '../../client/setups';
+import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
+import type { LoggedRequest, SimulatorOptions } from '../../simulator';
+import { startTestSimulator, type TestSimulator } from './simulator';
+import { closeClient, connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** Bundled once per test file: webpack takes a second or two. */
+export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }));
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
+
+export interface Harness extends TestSimulator {
+  client: Client;
+  taskQueue: string;
+  exotelAccount: ExotelAccountSettings;
+  /** Fresh customer ids per test, so tests share one worker without sharing workflow ids. */
+  customer(label: string): string;
+  startOutbound(input: Omit<OutboundSetupInput, 'exotelAccountSid'> & { exotelAccountSid?: string }): ReturnType<typeof startSetup>;
+  startInbound(input: Omit<InboundSetupInput, 'exotelAccountSid'> & { exotelAccountSid?: string }): ReturnType<typeof startSetup>;
+  /** Requests the simulator logged since the last `mark()`, as `METHOD /path?query` relative to the account,
+   *  with trunk sids written `{trunk}`. */
+  requestsSinceMark(): Promise<string[]>;
+  mark(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Tests fail setups on purpose; the worker's reports of that would drown the test output. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed by an earlier harness in this process.
+  }
+}
+
+export async function startHarness(simulatorOptions: Partial<SimulatorOptions> = {}): Promise<Harness> {
+  quietRuntime();
+  const simulator = await startTestSimulator(simulatorOptions);
+  const exotelAccount = simulator.account();
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const client = await connectClient();
+  const taskQueue = uniqueTaskQueue('setup');
+  const worker: Worker = await createSetupWorker({
+    connection,
+    namespace: temporalNamespace(),
+    taskQueue,
+    accounts: [exotelAccount],
+    workflowBundle: await workflowBundle(),
+    shutdownGraceSeconds: 1,
+  });
+  const running = worker.run();
+  let since = 0;
+  let customers = 0;
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+  const describeRequest = (r: LoggedRequest) => {
+    const path = r.path.replace(`/v2/accounts/${exotelAccount.accountSid}`, '');
+    const query = new URLSearchParams(r.query).toString();
+    // Trunk sids are random: name them by role so expected request lists can be written down.
+    return `${r.method} ${path}${query ? `?${query}` : ''}`.replace(/tr(mum|sgp)1[0-9a-z]+/g, '{trunk}');
+  };
+
+  return {
+    ...simulator,
+    client,
+    taskQueue,
+    exotelAccount,
+    customer: (label) => `${label}-${run}-${++customers}`,
+    startOutbound: (input) =>
+      startSetup(client, { direction: 'outbound', input: { exotelAccountSid: exotelAccount.accountSid, ...input } }, { taskQueue }),
+    startInbound: (input) =>
+      startSetup(client, { direction: 'inbound', input: { exotelAccountSid: exotelAccount.accountSid, ...input } }, { taskQueue }),
+    mark: async () => {
+      since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
+    },
+    requestsSinceMark: async () => (await simulator.admin.requests({ since })).map(describeRequest),
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await closeClient(client);
+      await simulator.close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
+import type { OutboundSetupResult } from '../../domain/setup';
+import { statusQuery } from '../../workflows/progress';
+import { startHarness, type Harness } from '../support/setup-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+beforeEach(async () => {
+  await h.admin.clearFaults();
+  await h.mark();
+});
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+describe('outboundSetup', () => {
+  it('creates trunk, DID mapping and digest credential with exactly the minimal requests', async () => {
+    const customerId = h.customer('happy');
+    const started = await h.startOutbound({ customerId, did: '+919811100001' });
+    const result = (await started.handle.result()) as OutboundSetupResult;
+
+    expect(await h.requestsSinceMark()).toEqual([
+      'POST /trunks',
+      'POST /trunks/{trunk}/phone-numbers',
+      'POST /trunks/{trunk}/credentials',
+    ]);
+    const trunkName = trunkNameFor(customerId, 'outbound');
+    expect(result).toMatchObject({
+      trunkName,
+      sipEdge: { host: 'in.voip.exotel.com', port: 443, transport: 'tls' },
+      sipDomain: `${h.exotelAccount.accountSid}.pstn.exotel.com`,
+      sipUserName: sipUserNameFor(customerId),
+      aclEntryIds: [],
+    });
+    expect(result.sipPassword).toMatch(/^[A-Za-z0-9]{24,}$/);
+
+    const trunk = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_name === trunkName);
+    expect(trunk?.trunk_sid).toBe(result.trunkSid);
+    expect(trunk?.phone_numbers).toEqual([expect.objectContaining({ id: result.phoneNumberMappingId, phone_number: '+919811100001', mode: 'pstn' })]);
+    expect(trunk?.credentials).toEqual([
+      expect.objectContaining({ id: result.credentialId, user_name: result.sipUserName, friendly_name: credentialFriendlyNameFor(customerId) }),
+    ]);
+    expect(trunk?.whitelisted_ips).toEqual([]);
+
+    const status = await started.handle.query(statusQuery);
+    expect(status.phase).toBe('succeeded');
+    expect(status.steps.map((s) => [s.name, s.state])).toEqual([
+      ['validate', 'done'],
+      ['create-trunk', 'done'],
+      ['map-did', 'done'],
+      ['create-credential', 'done'],
+      ['allowlist-ips', 'skipped'],
+    ]);
+  });
+
+  it('allowlists each static provider IP as a /32 entry when given', async () => {
+    const started = await h.startOutbound({ customerId: h.customer('acl'), did: '+919811100002', providerIps: ['15.252.21.46', '13.206.230.198/32'] });
+    const result = (await started.handle.result()) as OutboundSetupResult;
+    expect(await h.requestsSinceMark()).toEqual([
+      'POST /trunks',
+      'POST /trunks/{trunk}/phone-numbers',
+      'POST /trunks/{trunk}/credentials',
+      'POST /trunks/{trunk}/whitelisted-ips',
+      'POST /trunks/{trunk}/whitelisted-ips',
+    ]);
+    const trunk = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === result.trunkSid);
+    expect(trunk?.whitelisted_ips.map((e) => [e.id, e.ip, e.mask])).toEqual([
+      [result.aclEntryIds[0], '15.252.21.46', 32],
+      [result.aclEntryIds[1], '13.206.230.198', 32],
+    ]);
+  });
+
+  it('refuses bad input before any Exotel request, naming every problem', async () => {
+    const failure = await h
+      .startOutbound({ customerId: 'bad customer!', did: '9811100003', providerIps: ['10.0.0.0/24'] })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    expect(failure?.name).toBe('InputValidationError');
+    expect(failure?.message).toContain('customerId');
+    expect(failure?.message).toContain('did = "9811100003": must be E.164');
+    expect(failure?.message).toContain('providerIps[0] = "10.0.0.0/24": Exotel takes one /32 address per allowlist entry');
+    expect(await h.requestsSinceMark()).toEqual([]);
+  });
+
+  it('refuses bad input inside the workflow too, when started around the CLI', async () => {
+    const handle = await h.client.workflow.start('outboundSetup', {
+      taskQueue: h.taskQueue,
+      workflowId: `direct-${h.customer('direct')}`,
+      args: [{ customerId: h.customer('direct'), exotelAccountSid: h.exotelAccount.accountSid, did: 'not-a-number' }],
+    });
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe('InputValidationError');
+    expect(failure.message).toContain('did = "not-a-number"');
+    expect(await h.requestsSinceMark()).toEqual([]);
+  });
+
+  it('retries transient failures (a 503, a 429 with Retry-After) and succeeds', async () => {
+    await h.admin.addFault({ method: 'POST', path: '/phone-numbers$', kind: 'status', status: 503 });
+    await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 429, retryAfterSeconds: 1 });
+    const started = await h.startOutbound({ customerId: h.customer('transient'), did: '+919811100004' });
+    await started.handle.result();
+    expect(await h.requestsSinceMark()).toEqual([
+      'POST /trunks',
+      'POST /trunks/{trunk}/phone-numbers',
+      'POST /trunks/{trunk}/phone-numbers',
+      'POST /trunks/{trunk}/credentials',
+      'POST /trunks/{trunk}/credentials',
+    ]);
+    const statuses = (await h.admin.requests()).slice(-4).map((r) => r.status);
+    expect(statuses).toEqual([503, 200, 429, 200]);
+  });
+
+  const refuse = (path: string) => ({ method: 'POST', path, kind: 'status' as const, status: 400 });
+  const failurePoints = [
+    { step: 'create-trunk', faults: [refuse('/trunks$')], rolledBack: [] as RegExp[] },
+    { step: 'map-did', faults: [refuse('/phone-numbers$')], rolledBack: [/deleted trunk/] },
+    { step: 'create-credential', faults: [refuse('/credentials$')], rolledBack: [/unmapped \+91/, /deleted trunk/] },
+    {
+      step: 'allowlist-ips',
+      // The first ACL entry goes through (a harmless 1 ms delay uses up the first match), the second is refused.
+      faults: [{ method: 'POST', path: '/whitelisted-ips$', kind: 'latency' as const, latencyMs: 1 }, refuse('/whitelisted-ips$')],
+      rolledBack: [/removed 15\.252\.21\.46/, /deleted credential/, /unmapped/, /deleted trunk/],
+    },
+  ];
+  for (const point of failurePoints) {
+    it(`rolls back everything it created when ${point.step} fails for good`, async () => {
+      const before = await h.admin.state();
+      for (const fault of point.faults) await h.admin.addFault(fault);
+      const started = await h.startOutbound({
+        customerId: h.customer(`fail-${point.step}`),
+        did: '+919811100005',
+        providerIps: ['15.252.21.46', '13.206.230.198'],
+      });
+      const failure = await failureOf(started.handle.result());
+      expect(failure.type).toBe('SetupFailed');
+      expect(failure.message).toContain(`failed at step ${point.step}`);
+      expect(failure.message).toContain('Exotel 400');
+      const details = failure.details?.[0] as { failedStep: string; rolledBack: string[]; httpStatus: number };
+      expect(details.failedStep).toBe(point.step);
+      expect(details.httpStatus).toBe(400);
+      expect(details.rolledBack).toHaveLength(point.rolledBack.length);
+      point.rolledBack.forEach((pattern, i) => expect(details.rolledBack[i]).toMatch(pattern));
+      expect(await h.admin.state()).toEqual(before);
+
+      const status = await started.handle.query(statusQuery);
+      expect(status.phase).toBe('rolled-back');
+      expect(status.steps.find((s) => s.name === point.step)?.state).toBe('failed');
+    });
+  }
+
+  it('reports a compensation that still fails instead of swallowing it', async () => {
+    await h.admin.addFault(refuse('/credentials$'));
+    await h.admin.addFault({ method: 'DELETE', path: '/trunks$', kind: 'status', status: 401 });
+    const started = await h.startOutbound({ customerId: h.customer('leftover'), did: '+919811100008' });
+    const failure = await failureOf(started.handle.result());
+    expect(failure.type).toBe('SetupFailedWithLeftovers');
+    expect(failure.message).toMatch(/NOT rolled back, needs attention: create-trunk: Exotel 401 .*region/);
+    const details = failure.details?.[0] as { rolledBack: string[]; rollbackFailures: { step: string }[] };
+    expect(details.rolledBack).toEqual([expect.stringMatching(/^unmapped/)]);
+    expect(details.rollbackFailures.map((f) => f.step)).toEqual(['create-trunk']);
+    const status = await started.handle.query(statusQuery);
+    expect(status.phase).toBe('failed');
+    expect(status.steps.find((s) => s.name === 'create-trunk')?.error).toMatch(/^rollback failed/);
+  });
+
+  it('compensates when cancelled mid-flow, including a create that was in flight', async () => {
+    const before = await h.admin.state();
+    await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'latency', latencyMs: 1_500 });
+    const started = await h.startOutbound({ customerId: h.customer('cancel'), did: '+919811100006' });
+    for (;;) {
+      const status = await started.handle.query(statusQuery);
+      if (status.steps.find((s) => s.name === 'create-credential')?.state === 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await started.handle.cancel();
+    const err = await started.handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(await h.admin.state()).toEqual(before);
+    const status = await started.handle.query(statusQuery);
+    expect(status.phase).toBe('rolled-back');
+    expect(status.steps.filter((s) => s.state === 'compensated').map((s) => s.name)).toEqual(['create-trunk', 'map-did', 'create-credential']);
+  });
+
+  it('starting the same customer twice provisions once', async () => {
+    const customerId = h.customer('twice');
+    const first = await h.startOutbound({ customerId, did: '+919811100007' });
+    const second = await h.startOutbound({ customerId, did: '+919811100007' });
+    expect(second.workflowId).toBe(first.workflowId);
+    await first.handle.result();
+    const third = await h.startOutbound({ customerId, did: '+919811100007' });
+    expect(third.alreadySucceeded).toBe(true);
+    const trunkName = trunkNameFor(customerId, 'outbound');
+    const trunks = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.filter((t) => t.trunk_name === trunkName);
+    expect(trunks).toHaveLength(1);
+    expect((await h.requestsSinceMark()).filter((r) => r === 'POST /trunks')).toHaveLength(1);
+  });
+});
