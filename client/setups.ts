@@ -19,10 +19,15 @@ export interface StartedSetup {
   alreadySucceeded: boolean;
 }
 
-/** Validates first (bad input never starts anything), then starts, or attaches to the setup already running. */
-export async function startSetup(client: Client, request: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
+/** Throws InputValidationError naming every problem; the same rules the workflow applies before any request. */
+export function validateSetupRequest(request: SetupRequest): void {
   if (request.direction === 'outbound') validateOutboundSetup(request.input);
   else validateInboundSetup(request.input);
+}
+
+/** Validates first (bad input never starts anything), then starts, or attaches to the setup already running. */
+export async function startSetup(client: Client, request: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
+  validateSetupRequest(request);
 
   const { input, direction } = request;
   const workflowId = setupWorkflowId(direction, input.customerId);

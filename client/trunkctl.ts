@@ -4,8 +4,10 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { Direction, InboundSetupResult, OutboundSetupResult } from '../domain/setup';
 import { InputValidationError } from '../domain/validation';
-import { describeSetup, startSetup, type SetupRequest } from './setups';
+import { describeSetup, startSetup, validateSetupRequest, type SetupRequest } from './setups';
 import { formatInboundResult, formatOutboundResult, formatStatus, maskOutbound } from './format';
+import { runSimulatorCli } from '../simulator/main';
+import { runWorker } from '../worker/main';
 
 const USAGE = `trunkctl — durable Exotel SIP-trunk setups for voice-AI platforms
 
@@ -76,6 +78,7 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
           input: { ...base, destinations: values.destination ?? [], ...(values['trunk-sid'] ? { trunkSid: values['trunk-sid'] } : {}) },
         };
   const taskQueue = values['task-queue'] ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  validateSetupRequest(request);
 
   return withClient(values, async (client) => {
     const started = await startSetup(client, request, { taskQueue });
@@ -87,7 +90,7 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
     }
     if (!values.json) console.log(`${direction} setup ${note}: workflow ${started.workflowId}; waiting…`);
     try {
-      const result = (await started.handle.result()) as OutboundSetupResult | InboundSetupResult;
+      const result = (await started.handle.result());
       if (direction === 'outbound') {
         const r = result as OutboundSetupResult;
         console.log(values.json ? JSON.stringify({ workflowId: started.workflowId, result: maskOutbound(r, !!values.reveal) }) : formatOutboundResult(r, !!values.reveal));
@@ -147,13 +150,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'status':
       return statusCommand(rest);
     case 'simulator': {
-      // Loaded on demand: each brings in what the other commands do not need.
-      const { runSimulatorCli } = require('../simulator/main') as typeof import('../simulator/main');
       await runSimulatorCli(rest);
       return 0;
     }
     case 'worker': {
-      const { runWorker } = require('../worker/main') as typeof import('../worker/main');
       await runWorker();
       return 0;
     }

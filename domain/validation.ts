@@ -146,7 +146,13 @@ function checkBase(c: IssueCollector, input: { customerId?: unknown; exotelAccou
   }
 }
 
-function checkList(c: IssueCollector, field: string, value: unknown, rule: Rule, { required }: { required: boolean }) {
+function checkList(
+  c: IssueCollector,
+  field: string,
+  value: unknown,
+  rule: Rule,
+  { required, sameAs = (v) => v }: { required: boolean; sameAs?: (v: string) => string },
+) {
   if (value === undefined && !required) return;
   if (!Array.isArray(value)) {
     c.add(field, value, 'must be a list');
@@ -154,17 +160,18 @@ function checkList(c: IssueCollector, field: string, value: unknown, rule: Rule,
   }
   if (required && value.length === 0) c.add(field, value, 'must name at least one entry');
   const seen = new Set<unknown>();
-  value.forEach((item, i) => {
+  value.forEach((item: unknown, i) => {
     c.check(`${field}[${i}]`, item, rule);
-    if (seen.has(item)) c.add(`${field}[${i}]`, item, 'appears twice');
-    seen.add(item);
+    const key = typeof item === 'string' ? sameAs(item) : item;
+    if (seen.has(key)) c.add(`${field}[${i}]`, item, 'appears twice');
+    seen.add(key);
   });
 }
 
 export function validateOutboundSetup(input: OutboundSetupInput): void {
   const c = new IssueCollector();
   checkBase(c, input);
-  checkList(c, 'providerIps', input.providerIps, rules.aclIp, { required: false });
+  checkList(c, 'providerIps', input.providerIps, rules.aclIp, { required: false, sameAs: (ip) => ip.replace(/\/32$/, '') });
   c.throwIfAny();
 }
 
@@ -172,6 +179,6 @@ export function validateInboundSetup(input: InboundSetupInput): void {
   const c = new IssueCollector();
   checkBase(c, input);
   if (input.trunkSid !== undefined) c.check('trunkSid', input.trunkSid, rules.trunkSid);
-  checkList(c, 'destinations', input.destinations, rules.destination, { required: true });
+  checkList(c, 'destinations', input.destinations, rules.destination, { required: true, sameAs: normalizeDestination });
   c.throwIfAny();
 }

@@ -1,7 +1,10 @@
 // A real worker on the shared Temporal dev server, a simulator per test file, and helpers to run setups
 // and read what the simulator saw.
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { ExotelAccountSettings } from '../../exotel/accounts';
 import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
 import { startSetup } from '../../client/setups';
@@ -29,6 +32,21 @@ export interface Harness extends TestSimulator {
   requestsSinceMark(): Promise<string[]>;
   mark(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export const HISTORY_FIXTURES = join(__dirname, '..', 'fixtures', 'histories');
+
+/**
+ * With RECORD_HISTORIES=1 (`npm run record-histories`), keeps the finished workflow's history as a replay fixture,
+ * so test/workflows/replay.test.ts proves later code still replays it.
+ */
+export async function keepHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  // protobufjs 8 is a direct dependency only so that npm hoists one copy: with several, the SDK's JSON history
+  // conversion fails with "type must be a Type".
+  const json = historyToJSON(await handle.fetchHistory());
+  mkdirSync(HISTORY_FIXTURES, { recursive: true });
+  writeFileSync(join(HISTORY_FIXTURES, `${name}.json`), `${json}\n`);
 }
 
 /** Tests fail setups on purpose; the worker's reports of that would drown the test output. */

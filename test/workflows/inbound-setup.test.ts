@@ -5,7 +5,7 @@ import { trunkNameFor } from '../../domain/naming';
 import type { InboundSetupResult } from '../../domain/setup';
 import { ExotelClient } from '../../exotel/client';
 import { statusQuery } from '../../workflows/progress';
-import { startHarness, type Harness } from '../support/setup-harness';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 let h: Harness;
 let exotel: ExotelClient;
@@ -42,6 +42,7 @@ describe('inboundSetup', () => {
     const customerId = h.customer('in-happy');
     const started = await h.startInbound({ customerId, did: '+919822200001', destinations: [LIVEKIT, `sip:${BACKUP.toUpperCase().replace('TRANSPORT=TCP', 'transport=tcp')}`] });
     const result = (await started.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-succeeded', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
       'POST /trunks',
       'POST /trunks/{trunk}/phone-numbers',
@@ -83,6 +84,7 @@ describe('inboundSetup', () => {
       destinations: [BACKUP, LIVEKIT],
     });
     const result = (await started.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-succeeded-on-given-trunk', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
       'GET /trunks?trunk_sid={trunk}',
       'GET /trunks/{trunk}/phone-numbers?page_size=50&offset=0',
@@ -131,6 +133,7 @@ describe('inboundSetup', () => {
       await h.admin.addFault(point.fault);
       const started = await h.startInbound({ customerId: h.customer(`in-fail-${point.step}`), did: '+919822200005', destinations: [LIVEKIT] });
       const failure = await failureOf(started.handle.result());
+      await keepHistory(`inbound-rolled-back-at-${point.step}`, started.handle);
       expect(failure.message).toContain(`failed at step ${point.step}`);
       expect((failure.details?.[0] as { rolledBack: string[] }).rolledBack).toHaveLength(point.rolledBack);
       expect(await h.admin.state()).toEqual(before);
@@ -151,6 +154,7 @@ describe('inboundSetup', () => {
       destinations: [LIVEKIT, '198.51.100.7:5061;transport=tls'],
     });
     const failure = await failureOf(started.handle.result());
+    await keepHistory('inbound-rolled-back-partial-batch', started.handle);
     expect(failure.message).toContain('failed at step add-destinations');
     expect(failure.message).toContain('198.51.100.7:5061;transport=tls');
     expect((failure.details?.[0] as { rolledBack: string[] }).rolledBack).toEqual([expect.stringContaining(`removed destinations ${LIVEKIT}`)]);
@@ -161,6 +165,7 @@ describe('inboundSetup', () => {
     await h.admin.addFault({ method: 'POST', path: '/destination-uris$', kind: 'commit-then-fail', then: 500 });
     const started = await h.startInbound({ customerId: h.customer('in-lost'), did: '+919822200007', destinations: [LIVEKIT] });
     const result = (await started.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-lost-answer-reread', started.handle);
     expect((await trunkState(result.trunkSid))?.destination_uris.map((d) => d.destination)).toEqual([`sip:${LIVEKIT}`]);
     expect((await h.requestsSinceMark()).filter((r) => r.startsWith('POST /trunks/{trunk}/destination-uris'))).toHaveLength(1);
   });
@@ -180,6 +185,7 @@ describe('inboundSetup', () => {
       (e: unknown) => e,
     );
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await keepHistory('inbound-cancelled', started.handle);
     expect(await h.admin.state()).toEqual(before);
   });
 });

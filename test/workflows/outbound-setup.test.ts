@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { OutboundSetupResult } from '../../domain/setup';
 import { statusQuery } from '../../workflows/progress';
-import { startHarness, type Harness } from '../support/setup-harness';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,6 +32,7 @@ describe('outboundSetup', () => {
     const customerId = h.customer('happy');
     const started = await h.startOutbound({ customerId, did: '+919811100001' });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-succeeded', started.handle);
 
     expect(await h.requestsSinceMark()).toEqual([
       'POST /trunks',
@@ -70,6 +71,7 @@ describe('outboundSetup', () => {
   it('allowlists each static provider IP as a /32 entry when given', async () => {
     const started = await h.startOutbound({ customerId: h.customer('acl'), did: '+919811100002', providerIps: ['15.252.21.46', '13.206.230.198/32'] });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-succeeded-with-acl', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
       'POST /trunks',
       'POST /trunks/{trunk}/phone-numbers',
@@ -115,6 +117,7 @@ describe('outboundSetup', () => {
     await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 429, retryAfterSeconds: 1 });
     const started = await h.startOutbound({ customerId: h.customer('transient'), did: '+919811100004' });
     await started.handle.result();
+    await keepHistory('outbound-transient-retried', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
       'POST /trunks',
       'POST /trunks/{trunk}/phone-numbers',
@@ -148,6 +151,7 @@ describe('outboundSetup', () => {
         providerIps: ['15.252.21.46', '13.206.230.198'],
       });
       const failure = await failureOf(started.handle.result());
+      await keepHistory(`outbound-rolled-back-at-${point.step}`, started.handle);
       expect(failure.type).toBe('SetupFailed');
       expect(failure.message).toContain(`failed at step ${point.step}`);
       expect(failure.message).toContain('Exotel 400');
@@ -169,6 +173,7 @@ describe('outboundSetup', () => {
     await h.admin.addFault({ method: 'DELETE', path: '/trunks$', kind: 'status', status: 401 });
     const started = await h.startOutbound({ customerId: h.customer('leftover'), did: '+919811100008' });
     const failure = await failureOf(started.handle.result());
+    await keepHistory('outbound-rollback-incomplete', started.handle);
     expect(failure.type).toBe('SetupFailedWithLeftovers');
     expect(failure.message).toMatch(/NOT rolled back, needs attention: create-trunk: Exotel 401 .*region/);
     const details = failure.details?.[0] as { rolledBack: string[]; rollbackFailures: { step: string }[] };
@@ -195,6 +200,7 @@ describe('outboundSetup', () => {
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await keepHistory('outbound-cancelled', started.handle);
     expect(await h.admin.state()).toEqual(before);
     const status = await started.handle.query(statusQuery);
     expect(status.phase).toBe('rolled-back');

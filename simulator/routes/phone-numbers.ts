@@ -1,0 +1,66 @@
+// /trunks/{tsid}/phone-numbers (reference §3 rows 6–9, §4.2).
+
+import { duplicate, type ApiResult, type ExotelError } from '../envelopes';
+import { page } from '../paging';
+import { decodeObject } from '../request-body';
+import { checkMode, checkPhoneNumber } from '../rules';
+import { isoNow, type TrunkRecord } from '../store';
+import type { PhoneNumberMapping } from '../types';
+import { byId, removeById, targetId, type ApiRequest } from './request';
+
+const MAPPING_BODY = { phone_number: 'string', mode: 'string' } as const;
+
+const duplicateMapping = (trunkSid: string): ExotelError =>
+  duplicate(`Unable to create DidTrunkMapping with TrunkSid ${trunkSid}`);
+
+// [I] The same number on two different trunks is allowed: no source says otherwise (reference §14 lists it
+// as unknown), so only the same trunk counts as a duplicate.
+function numberTaken(record: TrunkRecord, phone: string, except?: string): boolean {
+  return record.phone_numbers.some((m) => m.phone_number === phone && m.id !== except);
+}
+
+export function createPhoneNumber(req: ApiRequest): ApiResult {
+  const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
+  const body = decodeObject(req.body, MAPPING_BODY, 'CreateDidTrunkMappingRequest');
+  const phone = checkPhoneNumber(body.phone_number);
+  const mode = checkMode(body.mode, false);
+  if (numberTaken(record, phone)) throw duplicateMapping(record.trunk.trunk_sid);
+  const now = isoNow();
+  const mapping: PhoneNumberMapping = {
+    id: req.store.newId(),
+    phone_number: phone,
+    trunk_sid: record.trunk.trunk_sid,
+    mode,
+    date_created: now,
+    date_updated: now,
+  };
+  record.phone_numbers.push(mapping);
+  req.store.changed();
+  return { kind: 'object', data: mapping };
+}
+
+export function listPhoneNumbers(req: ApiRequest): ApiResult {
+  const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
+  return page(record.phone_numbers, { path: `${req.basePath}/trunks/${record.trunk.trunk_sid}/phone-numbers`, query: req.query });
+}
+
+/** PUT /{id}: the id is the mapping id, not the number; phone_number and mode are both required (S2). */
+export function updatePhoneNumber(req: ApiRequest): ApiResult {
+  const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
+  const mapping = byId(record.phone_numbers, req.params.id);
+  const body = decodeObject(req.body, MAPPING_BODY, 'UpdateDidTrunkMappingRequest');
+  const phone = checkPhoneNumber(body.phone_number);
+  const mode = checkMode(body.mode, true);
+  if (numberTaken(record, phone, mapping.id)) throw duplicateMapping(record.trunk.trunk_sid);
+  Object.assign(mapping, { phone_number: phone, mode, date_updated: isoNow() });
+  req.store.changed();
+  return { kind: 'object', data: mapping };
+}
+
+/** [D/X] Query `?id=` per S3b/S7, path `/{id}` per S12: the server's deleteStyle decides which form is routed. */
+export function deletePhoneNumber(req: ApiRequest): ApiResult {
+  const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
+  const mapping = removeById(record.phone_numbers, targetId(req));
+  req.store.changed();
+  return { kind: 'object', data: mapping };
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InputValidationError,
+  normalizeDestination,
+  rules,
+  validateInboundSetup,
+  validateOutboundSetup,
+} from '../../domain/validation';
+import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
+
+function issuesOf(run: () => void) {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputValidationError);
+    return (err as InputValidationError).issues;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('rules', () => {
+  it.each([
+    ['trunkName', 'acme_trunk_01', 'acme-trunk', /16 characters of letters, digits and _/],
+    ['trunkName', 'a234567890123456', 'a2345678901234567', /1-16/],
+    ['e164', '+919876543210', '919876543210', /E\.164/],
+    ['e164', '+6561234567', '+0123456789', /E\.164/],
+    ['aclIp', '203.0.113.50', '203.0.113.256', /IPv4/],
+    ['aclIp', '203.0.113.50/32', '10.0.0.0/24', /one \/32 address per allowlist entry.*digest credentials/],
+    ['destination', 'sip.example.com:5061;transport=tls', 'sip.example.com:5060;transport=udp', /UDP is not supported/],
+    ['destination', '13.200.45.61:5060;transport=tcp', 'sip.example.com;transport=tls', /host:port;transport=tls/],
+    ['destination', 'a.example.com:65535;transport=tcp', 'a.example.com:70000;transport=tcp', /port must be 1-65535/],
+    ['destination', 'a.example.com:5060;transport=tcp', 'under_score:5060;transport=tcp', /fully qualified domain name or an IPv4/],
+    ['credentialPassword', 'Abcdefghij0123456789', 'has-hyphen-0123456', /letters, digits or _/],
+    ['friendlyName', 'livekit_staging', 'livekit-staging', /no hyphens/],
+    ['subdomain', 'api.exotel.com', 'api.sg.exotel.com', /api\.in\.exotel\.com \(India\) or api\.exotel\.com \(Singapore\)/],
+  ] as const)('%s accepts %s and refuses %s', (rule, good, bad, why) => {
+    expect(rules[rule](good)).toBeNull();
+    expect(rules[rule](bad)).toMatch(why);
+  });
+
+  it('normalizes destinations the way Exotel echoes them back', () => {
+    expect(normalizeDestination('sip:SIP.Example.COM:5061;transport=TLS')).toBe('sip.example.com:5061;transport=tls');
+  });
+});
+
+describe('setup validation', () => {
+  it('reports every problem of one input together, naming field, value and rule', () => {
+    const issues = issuesOf(() =>
+      validateOutboundSetup({ customerId: '', exotelAccountSid: 'acme in', did: '98765', providerIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8/28'] }),
+    );
+    expect(issues.map((i) => [i.field, i.value])).toEqual([
+      ['customerId', ''],
+      ['exotelAccountSid', 'acme in'],
+      ['did', '98765'],
+      ['providerIps[1]', '1.2.3.4'],
+      ['providerIps[2]', '5.6.7.8/28'],
+    ]);
+    expect(issues[3]?.rule).toBe('appears twice');
+  });
+
+  it('requires at least one destination for inbound and checks a given trunk sid', () => {
+    const issues = issuesOf(() =>
+      validateInboundSetup({ customerId: 'c1', exotelAccountSid: 'acme', did: '+919876543210', destinations: [], trunkSid: 'x' }),
+    );
+    expect(issues.map((i) => i.field)).toEqual(['trunkSid', 'destinations']);
+  });
+
+  it('treats two spellings of one destination as a duplicate', () => {
+    const issues = issuesOf(() =>
+      validateInboundSetup({
+        customerId: 'c1',
+        exotelAccountSid: 'acme',
+        did: '+919876543210',
+        destinations: ['a.example.com:5061;transport=tls', 'sip:A.example.com:5061;transport=TLS'],
+      }),
+    );
+    expect(issues).toEqual([{ field: 'destinations[1]', value: 'sip:A.example.com:5061;transport=TLS', rule: 'appears twice' }]);
+  });
+
+  it('masks secret values in its messages', () => {
+    const err = new InputValidationError([{ field: 'password', value: '***', rule: 'x' }]);
+    expect(err.message).toContain('password = "***"');
+  });
+});
+
+describe('naming', () => {
+  it('derives Exotel-valid, stable, distinct names from the customer id', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `customer-${i}@example.com`);
+    for (const direction of ['outbound', 'inbound'] as const) {
+      const names = ids.map((id) => trunkNameFor(id, direction));
+      expect(new Set(names).size).toBe(ids.length);
+      for (const n of names) expect(rules.trunkName(n)).toBeNull();
+    }
+    expect(trunkNameFor('acme-42', 'outbound')).toBe(trunkNameFor('acme-42', 'outbound'));
+    expect(trunkNameFor('acme-42', 'outbound')).not.toBe(trunkNameFor('acme-42', 'inbound'));
+    expect(rules.credentialUserName(sipUserNameFor('x'.repeat(100)))).toBeNull();
+    expect(rules.friendlyName(credentialFriendlyNameFor('acme-corp.example.com/with spaces'))).toBeNull();
+  });
+});

@@ -1,0 +1,33 @@
+// Every recorded history (test/fixtures/histories, made by `npm run record-histories`) must replay against the
+// current workflow code: a change that would break running setups fails here. No server is involved.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { HISTORY_FIXTURES, workflowBundle } from '../support/setup-harness';
+
+const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json'));
+
+describe('replay of recorded histories', () => {
+  it('has fixtures for successes, rollbacks at every step, a cancellation and a retried request', () => {
+    const names = fixtures.map((f) => f.replace(/\.json$/, ''));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'outbound-succeeded',
+        'outbound-cancelled',
+        'outbound-transient-retried',
+        'outbound-rolled-back-at-allowlist-ips',
+        'inbound-succeeded',
+        'inbound-cancelled',
+        'inbound-rolled-back-at-verify',
+      ]),
+    );
+  });
+
+  for (const file of fixtures) {
+    it(`replays ${file}`, async () => {
+      const history = JSON.parse(readFileSync(join(HISTORY_FIXTURES, file), 'utf8')) as unknown;
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+    });
+  }
+});
