@@ -36,7 +36,7 @@ export function formatOutboundResult(result: OutboundSetupResult, reveal: boolea
       ['SIP domain / realm', r.sipDomain],
       ['Digest user name', r.sipUserName],
       ['Digest password', r.sipPassword],
-      ['Caller number (E.164)', '(the DID you mapped)'],
+      ['Caller number (E.164)', r.did],
     ]),
     '',
     table([

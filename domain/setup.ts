@@ -54,6 +54,8 @@ export interface SipEdge {
 }
 
 export interface OutboundSetupResult {
+  /** The DID the platform presents as caller id, in E.164. */
+  did: string;
   trunkSid: string;
   trunkName: string;
   phoneNumberMappingId: string;

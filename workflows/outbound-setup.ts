@@ -127,6 +127,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
 
     progress.setPhase('succeeded');
     return {
+      did: input.did,
       trunkSid,
       trunkName: trunk.trunkName,
       phoneNumberMappingId: mapping.id,
