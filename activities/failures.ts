@@ -1,6 +1,6 @@
 // Turns the Exotel client's typed errors into Temporal failures: retryable or not (decided once, by
 // classifyExotelFailure), with Retry-After as the next retry delay and the facts a workflow needs in `details`.
-import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { ExotelError, type ExotelErrorKind } from '../exotel/errors';
 import { InputValidationError } from '../domain/validation';
 
@@ -15,8 +15,6 @@ export interface ExotelFailureDetails {
   failedItems?: { item: string; exotelCode?: number; description: string }[];
   succeededIds?: string[];
   retryAfterMs?: number;
-  /** The attempt that failed: a duplicate on attempt 1 existed before this setup; after that it may be ours. */
-  attempt: number;
 }
 
 export const exotelFailureType = (kind: ExotelErrorKind): string => `Exotel.${kind}`;
@@ -34,7 +32,6 @@ export function toActivityFailure(err: unknown): unknown {
       failedItems: d.failedItems,
       succeededIds: d.succeededIds,
       retryAfterMs: d.retryAfterMs,
-      attempt: activityInfo().attempt,
     };
     return ApplicationFailure.create({
       type: exotelFailureType(d.kind),

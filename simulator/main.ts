@@ -22,6 +22,7 @@ Options:
   --state-file <path>                keep trunks in this JSON file across restarts
   --delete-style <query | path>      how DELETE names the id of phone-numbers, whitelisted-ips and
                                      destination-uris: ?id= (default) or /{id}
+  --number-scope <account | trunk>   refuse (account, default) or allow (trunk) a number on two trunks
   --admin-token <token>              require "Authorization: Bearer <token>" on /_admin
   --fault <json FaultSpec>           inject a fault, e.g. '{"kind":"status","status":503,"path":"/trunks$"}';
                                      repeatable
@@ -34,7 +35,7 @@ class UsageError extends Error {}
 const invalid = (flag: string, value: string, rule: string): UsageError =>
   new UsageError(`${flag} ${JSON.stringify(value)} is invalid: ${rule}`);
 
-const VALUE_FLAGS = ['--host', '--port', '--account', '--rate-limit', '--state-file', '--delete-style', '--admin-token', '--fault', '--seed'];
+const VALUE_FLAGS = ['--host', '--port', '--account', '--rate-limit', '--state-file', '--delete-style', '--number-scope', '--admin-token', '--fault', '--seed'];
 
 function parseAccount(value: string): SimulatorAccount {
   const parts = value.split(':');
@@ -106,6 +107,10 @@ export function parseSimulatorArgs(argv: string[]): CliCommand {
       case '--delete-style':
         if (value !== 'query' && value !== 'path') throw invalid(flag, value, 'must be "query" or "path"');
         options.deleteStyle = value;
+        break;
+      case '--number-scope':
+        if (value !== 'account' && value !== 'trunk') throw invalid(flag, value, 'must be "account" or "trunk"');
+        options.numberScope = value;
         break;
       case '--admin-token':
         if (!value) throw invalid(flag, value, 'must be non-empty');

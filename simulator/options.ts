@@ -1,7 +1,7 @@
 // SimulatorOptions with defaults applied, checked once so the rest of the simulator can trust them.
 
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
-import type { DeleteStyle, RateLimitConfig, SimulatorAccount, SimulatorOptions } from './types';
+import type { DeleteStyle, NumberScope, RateLimitConfig, SimulatorAccount, SimulatorOptions } from './types';
 
 export interface ResolvedOptions {
   host: string;
@@ -10,6 +10,7 @@ export interface ResolvedOptions {
   rateLimit: RateLimitConfig | false;
   stateFile: string | undefined;
   deleteStyle: DeleteStyle;
+  numberScope: NumberScope;
   adminToken: string | undefined;
   seed: number | undefined;
 }
@@ -44,6 +45,8 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
   }
   const deleteStyle = opts.deleteStyle ?? 'query';
   if (deleteStyle !== 'query' && deleteStyle !== 'path') fail('delete style', deleteStyle, "must be 'query' or 'path'");
+  const numberScope = opts.numberScope ?? 'account';
+  if (numberScope !== 'account' && numberScope !== 'trunk') fail('number scope', numberScope, "must be 'account' or 'trunk'");
   if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) fail('seed', opts.seed, 'must be an integer');
   if (opts.adminToken === '') fail('admin token', '', 'must be non-empty when given');
   return {
@@ -53,6 +56,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     rateLimit: rateLimit === false ? false : { ...rateLimit },
     stateFile: opts.stateFile,
     deleteStyle,
+    numberScope,
     adminToken: opts.adminToken,
     seed: opts.seed,
   };

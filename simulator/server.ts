@@ -210,6 +210,7 @@ class Simulator {
         body: parsed,
         store: this.store,
         basePath: `/v2/accounts/${account.sid}`,
+        numberScope: this.options.numberScope,
       });
       return render(result, requestId, method);
     } catch (error) {

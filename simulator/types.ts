@@ -12,6 +12,8 @@ export interface SimulatorAccount {
 
 export type DeleteStyle = 'query' | 'path';
 
+export type NumberScope = 'account' | 'trunk';
+
 export interface RateLimitConfig {
   limit: number;
   windowMs: number;
@@ -29,6 +31,11 @@ export interface SimulatorOptions {
   stateFile?: string;
   /** Where DELETE takes the id of phone-numbers, whitelisted-ips and destination-uris. Default 'query'. */
   deleteStyle?: DeleteStyle;
+  /**
+   * Where a phone number must be unique: 'account' (default) refuses mapping a number that another trunk of the
+   * account carries, 'trunk' allows it. Exotel does not say (reference §14); both readings are testable.
+   */
+  numberScope?: NumberScope;
   /** If set, /_admin requires `Authorization: Bearer <adminToken>`. */
   adminToken?: string;
   /** Seeds every random choice (ids, request ids, probabilistic faults) so runs are reproducible. */

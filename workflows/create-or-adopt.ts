@@ -1,6 +1,10 @@
-// The shape of every create step: compensation first, then the create; a duplicate is looked up by the
-// resource's deterministic key instead of being made twice.
-import { ApplicationFailure } from '@temporalio/workflow';
+// The shape of every create step. Exotel has no idempotency keys, so a create is made idempotent here:
+// - its compensation is registered before the request goes out, and deletes by the resource's deterministic key;
+// - each attempt is one request; an attempt after the first (the previous one may have landed with its answer
+//   lost) first looks the resource up by key where Exotel would not refuse a duplicate, and a 1008 duplicate is
+//   looked up and adopted instead of created again;
+// - the happy path is a single POST: no lookup before the first attempt.
+import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
 import type { Saga } from './saga';
 import { exotelFailureOf } from './saga';
 
@@ -11,40 +15,84 @@ export type Origin = 'created' | 'recovered' | 'pre-existing';
 export interface CreateOrAdopt<T> {
   saga: Saga;
   step: string;
+  /** One request, not retried by Temporal (the loop below retries, looking up first). */
   create: () => Promise<T>;
-  /** Finds the resource by its deterministic key (name, number, user name, ip). */
+  /** Finds the resource by its deterministic key (name, number, user name, ip, value). */
   find: () => Promise<T | null>;
+  /** True where Exotel accepts a second identical create (credentials are not documented to refuse one). */
+  findBeforeRetry: boolean;
   /** Deletes what `known` names, or finds it by key first when the create's answer never arrived. */
   undo: (known: T | undefined) => Promise<string | null>;
-  /** A resource that already existed: use it, or refuse (with the reason) when it cannot be taken over safely. */
-  preexisting: { adopt: true } | { adopt: false; conflict: string };
+  /** The conflict to report when Exotel calls it a duplicate yet the lookup by key finds nothing. */
+  missingAfterDuplicate: string;
+  /**
+   * What to do with a resource that existed before this run (a duplicate on the first attempt): adopt it, or
+   * refuse with the reason. `adopt` may itself refuse (throw) when what it finds belongs to someone else.
+   */
+  preexisting: { adopt: (found: T) => Promise<T> | T } | { refuse: string };
 }
 
-const PERMANENT = new Set(['validation', 'auth', 'not-found', 'rejected']);
+/** Transient failures back off 1 s, 2 s, 4 s … 30 s (or as Retry-After says) within this budget per step. */
+const STEP_BUDGET_MS = 3 * 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/** A step's retry clock: starts when the step does. */
+export const stepDeadline = (): number => Date.now() + STEP_BUDGET_MS;
+
+/**
+ * Sleeps before the next try of a request the workflow retries itself, or rethrows `err` when it is not worth
+ * another try (permanent, cancelled) or the step's budget would run out.
+ */
+export async function waitBeforeRetry(err: unknown, attempt: number, deadline: number): Promise<void> {
+  if (isCancellation(err) || !isRetryable(err)) throw err;
+  const delay = exotelFailureOf(err)?.retryAfterMs ?? Math.min(1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  if (Date.now() + delay > deadline) throw err;
+  await sleep(delay);
+}
 
 export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ value: T; origin: Origin }> {
   let known: T | undefined;
   const compensation = o.saga.register(o.step, () => o.undo(known));
-  try {
-    known = await o.create();
-    return { value: known, origin: 'created' };
-  } catch (err) {
-    const failure = exotelFailureOf(err);
-    if (failure?.kind === 'duplicate' && failure.attempt > 1) {
-      // An earlier attempt got through but its answer was lost: the duplicate is ours.
-      known = (await o.find()) ?? undefined;
-      if (known !== undefined) return { value: known, origin: 'recovered' };
-      throw err;
+  const deadline = stepDeadline();
+
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && o.findBeforeRetry) {
+      const found = await o.find();
+      if (found !== null) {
+        known = found;
+        return { value: found, origin: 'recovered' };
+      }
     }
-    if (failure?.kind === 'duplicate') {
-      compensation.disarm();
-      if (!o.preexisting.adopt) throw ApplicationFailure.nonRetryable(o.preexisting.conflict, 'Conflict');
-      const existing = await o.find();
-      if (existing === null) throw err;
-      return { value: existing, origin: 'pre-existing' };
+    try {
+      known = await o.create();
+      return { value: known, origin: 'created' };
+    } catch (err) {
+      const failure = exotelFailureOf(err);
+      if (failure?.kind === 'duplicate') {
+        if (attempt > 1) {
+          // An earlier attempt got through and its answer was lost: the duplicate is ours.
+          known = (await o.find()) ?? undefined;
+          if (known !== undefined) return { value: known, origin: 'recovered' };
+          throw conflict(o.missingAfterDuplicate);
+        }
+        compensation.disarm();
+        if ('refuse' in o.preexisting) throw conflict(o.preexisting.refuse);
+        const existing = await o.find();
+        if (existing === null) throw conflict(o.missingAfterDuplicate);
+        return { value: await o.preexisting.adopt(existing), origin: 'pre-existing' };
+      }
+      // Refused on the first attempt: nothing was created, so there is nothing to undo.
+      if (attempt === 1 && !isCancellation(err) && !isRetryable(err)) compensation.disarm();
+      await waitBeforeRetry(err, attempt, deadline);
     }
-    // Refused on the first attempt: nothing was created, so there is nothing to undo.
-    if (failure && failure.attempt === 1 && PERMANENT.has(failure.kind)) compensation.disarm();
-    throw err;
   }
+}
+
+const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
+
+/** Everything but a failure marked non-retryable (validation, auth, conflict, configuration) may be tried again:
+ *  transient Exotel errors, 429s and activity timeouts (a worker that died mid-request) alike. */
+export function isRetryable(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }

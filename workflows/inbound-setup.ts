@@ -1,18 +1,15 @@
 // PSTN → Exotel → voice AI: a trunk (given or created), the DID on it, destination URIs, then a read-back that
 // proves Exotel holds what was asked for.
-import { ApplicationFailure, setHandler, sleep } from '@temporalio/workflow';
-import { connectAppletDialWhom, trunkNameFor } from '../domain/naming';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { connectAppletDialWhom } from '../domain/naming';
 import type { InboundSetupInput, InboundSetupResult } from '../domain/setup';
 import { normalizeDestination, validateInboundSetup } from '../domain/validation';
 import { exotel, exotelOnce, local, undoExotel } from './activity-profiles';
-import { createOrAdopt, type Origin } from './create-or-adopt';
-import { findMapping } from './lookups';
+import { stepDeadline, waitBeforeRetry, type Origin } from './create-or-adopt';
+import { ensureMapping, ensureTrunk } from './resources';
 import { SetupProgress, statusQuery } from './progress';
-import { exotelFailureOf, Saga } from './saga';
+import { Saga } from './saga';
 import { rollBackAndFail, validateOrFail } from './setup-failure';
-
-/** POST destination-uris appends, so it is never retried blindly: each round re-reads the trunk first. */
-const DESTINATION_ROUNDS = 5;
 
 export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
   const trunkStep = input.trunkSid ? 'use-trunk' : 'create-trunk';
@@ -27,32 +24,16 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     await progress.run('validate', () => local.describeAccount({ accountSid }));
 
     const trunk = await progress.run(trunkStep, async () => {
-      const found = input.trunkSid ? await useTrunk(accountSid, input.trunkSid) : await createTrunk(saga, accountSid, input.customerId);
+      const found = input.trunkSid
+        ? await useTrunk(accountSid, input.trunkSid)
+        : await ensureTrunk(saga, { accountSid, customerId: input.customerId, direction: 'inbound', did: input.did });
       progress.record(trunkStep, { trunkSid: found.trunkSid });
       return found;
     });
     const { trunkSid } = trunk;
 
     const mapping = await progress.run('map-did', async () => {
-      // On a trunk that was given, the number may be mapped already: then it is used and never unmapped.
-      const existing = trunk.origin === 'pre-existing' ? await findMapping(accountSid, trunkSid, input.did, exotel) : null;
-      const value =
-        existing ??
-        (
-          await createOrAdopt({
-            saga,
-            step: 'map-did',
-            create: () => exotel.mapPhoneNumber({ accountSid, trunkSid, phoneNumber: input.did }),
-            find: () => findMapping(accountSid, trunkSid, input.did, exotel),
-            undo: async (known) => {
-              const id = known?.id ?? (await findMapping(accountSid, trunkSid, input.did, undoExotel))?.id;
-              if (!id) return null;
-              await undoExotel.deletePhoneNumber({ accountSid, trunkSid, id });
-              return `unmapped ${input.did} (mapping ${id})`;
-            },
-            preexisting: { adopt: true },
-          })
-        ).value;
+      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: input.did });
       progress.record('map-did', { mappingId: value.id });
       return value;
     });
@@ -85,24 +66,6 @@ async function useTrunk(accountSid: string, trunkSid: string) {
   return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' as Origin };
 }
 
-async function createTrunk(saga: Saga, accountSid: string, customerId: string) {
-  const trunkName = trunkNameFor(customerId, 'inbound');
-  const { value, origin } = await createOrAdopt({
-    saga,
-    step: 'create-trunk',
-    create: () => exotel.createTrunk({ accountSid, trunkName }),
-    find: () => exotel.findTrunk({ accountSid, trunkName }),
-    undo: async (known) => {
-      const trunkSid = known?.trunkSid ?? (await undoExotel.findTrunk({ accountSid, trunkName }))?.trunkSid;
-      if (!trunkSid) return null;
-      await undoExotel.deleteTrunk({ accountSid, trunkSid });
-      return `deleted trunk ${trunkSid} (${trunkName})`;
-    },
-    preexisting: { adopt: true },
-  });
-  return { trunkSid: value.trunkSid, trunkName: value.trunkName, origin };
-}
-
 /**
  * Adds the destinations the trunk lacks. Entries present before this run are kept and never deleted; entries this
  * run may have added (including by a POST whose answer was lost) are found by value for the rollback.
@@ -119,8 +82,10 @@ async function addDestinations(saga: Saga, accountSid: string, trunkSid: string,
     return ours.length ? `removed destinations ${ours.map((d) => `${d.destination} (${d.id})`).join(', ')}` : null;
   });
 
+  // POST destination-uris appends, so it is never retried blindly: each new attempt re-reads the trunk first.
   let present = before;
-  for (let round = 1; ; round++) {
+  const deadline = stepDeadline();
+  for (let attempt = 1; ; attempt++) {
     const missing = wanted.filter((w) => !present.some((p) => p.destination === w));
     if (missing.length === 0) break;
     try {
@@ -128,10 +93,7 @@ async function addDestinations(saga: Saga, accountSid: string, trunkSid: string,
       present = [...present, ...added];
       break;
     } catch (err) {
-      const failure = exotelFailureOf(err);
-      const retryable = failure === undefined || failure.kind === 'transient' || failure.kind === 'rate-limited';
-      if (!retryable || round >= DESTINATION_ROUNDS) throw err;
-      await sleep(failure?.retryAfterMs ?? 1000 * 2 ** (round - 1));
+      await waitBeforeRetry(err, attempt, deadline);
       present = await exotel.listDestinationUris({ accountSid, trunkSid });
     }
   }

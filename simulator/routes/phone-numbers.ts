@@ -13,10 +13,11 @@ const MAPPING_BODY = { phone_number: 'string', mode: 'string' } as const;
 const duplicateMapping = (trunkSid: string): ExotelError =>
   duplicate(`Unable to create DidTrunkMapping with TrunkSid ${trunkSid}`);
 
-// [I] The same number on two different trunks is allowed: no source says otherwise (reference §14 lists it
-// as unknown), so only the same trunk counts as a duplicate.
-function numberTaken(record: TrunkRecord, phone: string, except?: string): boolean {
-  return record.phone_numbers.some((m) => m.phone_number === phone && m.id !== except);
+// [I] Whether a number may sit on two trunks is unknown (reference §14). With numberScope 'account' (default) a
+// number another trunk carries is refused like a duplicate on the same trunk; with 'trunk' it is allowed.
+function numberTaken(req: ApiRequest, record: TrunkRecord, phone: string, except?: string): boolean {
+  const trunks = req.numberScope === 'account' ? req.store.account(req.account.sid).trunks : [record];
+  return trunks.some((t) => t.phone_numbers.some((m) => m.phone_number === phone && m.id !== except));
 }
 
 export function createPhoneNumber(req: ApiRequest): ApiResult {
@@ -24,7 +25,7 @@ export function createPhoneNumber(req: ApiRequest): ApiResult {
   const body = decodeObject(req.body, MAPPING_BODY, 'CreateDidTrunkMappingRequest');
   const phone = checkPhoneNumber(body.phone_number);
   const mode = checkMode(body.mode, false);
-  if (numberTaken(record, phone)) throw duplicateMapping(record.trunk.trunk_sid);
+  if (numberTaken(req, record, phone)) throw duplicateMapping(record.trunk.trunk_sid);
   const now = isoNow();
   const mapping: PhoneNumberMapping = {
     id: req.store.newId(),
@@ -51,7 +52,7 @@ export function updatePhoneNumber(req: ApiRequest): ApiResult {
   const body = decodeObject(req.body, MAPPING_BODY, 'UpdateDidTrunkMappingRequest');
   const phone = checkPhoneNumber(body.phone_number);
   const mode = checkMode(body.mode, true);
-  if (numberTaken(record, phone, mapping.id)) throw duplicateMapping(record.trunk.trunk_sid);
+  if (numberTaken(req, record, phone, mapping.id)) throw duplicateMapping(record.trunk.trunk_sid);
   Object.assign(mapping, { phone_number: phone, mode, date_updated: isoNow() });
   req.store.changed();
   return { kind: 'object', data: mapping };

@@ -1,6 +1,6 @@
 import { mandatory, notFound, type ApiResult } from '../envelopes';
 import type { Store } from '../store';
-import type { SimulatorAccount } from '../types';
+import type { NumberScope, SimulatorAccount } from '../types';
 
 /** What a route handler sees of a request that already passed auth, rate limiting and body parsing. */
 export interface ApiRequest {
@@ -14,6 +14,7 @@ export interface ApiRequest {
   store: Store;
   /** /v2/accounts/{account_sid} */
   basePath: string;
+  numberScope: NumberScope;
 }
 
 /** Handlers are synchronous: the whole model is in memory, so a request applies atomically. */

@@ -50,10 +50,14 @@ describe('phone-numbers', () => {
     });
   });
 
-  it('allows the same number on another trunk', async () => {
+  it('refuses a number another trunk of the account carries, by default', async () => {
     const other = await t.acme.createTrunk('other');
     data(await t.acme.post(path, { phone_number: '+919876543210' }));
-    data(await t.acme.post(`/trunks/${other}/phone-numbers`, { phone_number: '+919876543210' }));
+    expectFailure(await t.acme.post(`/trunks/${other}/phone-numbers`, { phone_number: '+919876543210' }), 200, 409, {
+      code: 1008,
+      message: 'Duplicate resource',
+      description: `Unable to create DidTrunkMapping with TrunkSid ${other}`,
+    });
   });
 
   it.each([
@@ -90,13 +94,28 @@ describe('phone-numbers', () => {
   });
 
   it('finds the trunk a number is mapped to through GET /trunk-maps', async () => {
-    const other = await t.acme.createTrunk('other');
     data(await t.acme.post(path, { phone_number: '+919876543210' }));
-    data(await t.acme.post(`/trunks/${other}/phone-numbers`, { phone_number: '+919876543210' }));
-    const all = items<PhoneNumberMapping>(await t.acme.get('/trunk-maps?exophone=%2B919876543210'));
-    expect(all.map((m) => m.trunk_sid).sort()).toEqual([trunkSid, other].sort());
-    const one = items<PhoneNumberMapping>(await t.acme.get(`/trunk-maps?exophone=%2B919876543210&trunk_sid=${other}`));
-    expect(one.map((m) => m.trunk_sid)).toEqual([other]);
+    expect(items<PhoneNumberMapping>(await t.acme.get('/trunk-maps?exophone=%2B919876543210')).map((m) => m.trunk_sid)).toEqual([trunkSid]);
+    expect(items(await t.acme.get(`/trunk-maps?exophone=%2B919876543211`))).toEqual([]);
     expectInvalid(await t.acme.get('/trunk-maps'), 1001, 'PhoneNumber is mandatory');
+  });
+});
+
+describe("phone-numbers with numberScope 'trunk'", () => {
+  let loose: TestSimulator;
+  beforeAll(async () => {
+    loose = await startTestSimulator({ numberScope: 'trunk' });
+  });
+  afterAll(() => loose.sim.close());
+
+  it('allows one number on two trunks, and GET /trunk-maps finds both', async () => {
+    const first = await loose.acme.createTrunk('first');
+    const second = await loose.acme.createTrunk('second');
+    data(await loose.acme.post(`/trunks/${first}/phone-numbers`, { phone_number: '+919876543210' }));
+    data(await loose.acme.post(`/trunks/${second}/phone-numbers`, { phone_number: '+919876543210' }));
+    const all = items<PhoneNumberMapping>(await loose.acme.get('/trunk-maps?exophone=%2B919876543210'));
+    expect(all.map((m) => m.trunk_sid).sort()).toEqual([first, second].sort());
+    const one = items<PhoneNumberMapping>(await loose.acme.get(`/trunk-maps?exophone=%2B919876543210&trunk_sid=${second}`));
+    expect(one.map((m) => m.trunk_sid)).toEqual([second]);
   });
 });

@@ -87,6 +87,7 @@ describe('inboundSetup', () => {
     await keepHistory('inbound-succeeded-on-given-trunk', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
       'GET /trunks?trunk_sid={trunk}',
+      'POST /trunks/{trunk}/phone-numbers',
       'GET /trunks/{trunk}/phone-numbers?page_size=50&offset=0',
       'GET /trunks/{trunk}/destination-uris?page_size=50&offset=0',
       'POST /trunks/{trunk}/destination-uris',

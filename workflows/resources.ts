@@ -1,0 +1,130 @@
+// The Exotel resources a setup makes, each as a create-or-adopt step keyed by what makes it unique, with the
+// compensation that deletes it and the rules for what existed before the setup.
+import { ApplicationFailure } from '@temporalio/workflow';
+import { trunkNameFor } from '../domain/naming';
+import type { Direction } from '../domain/setup';
+import { exotel, exotelOnce, undoExotel } from './activity-profiles';
+import { createOrAdopt, type Origin } from './create-or-adopt';
+import type { Saga } from './saga';
+
+type Via = typeof exotel;
+
+const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
+
+export async function findMapping(accountSid: string, trunkSid: string, did: string, via: Via) {
+  return (await via.listPhoneNumbers({ accountSid, trunkSid })).find((n) => n.phoneNumber === did) ?? null;
+}
+
+async function findCredential(accountSid: string, trunkSid: string, userName: string, via: Via) {
+  return (await via.listCredentials({ accountSid, trunkSid })).find((c) => c.userName === userName) ?? null;
+}
+
+async function findAclEntry(accountSid: string, trunkSid: string, ip: string, via: Via) {
+  return (await via.listWhitelistedIps({ accountSid, trunkSid })).find((e) => e.ip === ip) ?? null;
+}
+
+/**
+ * The customer's trunk, named from the customer id. One that exists already is this customer's from an earlier
+ * setup only if it carries no number but the customer's own; otherwise the name clash is a conflict.
+ */
+export async function ensureTrunk(
+  saga: Saga,
+  { accountSid, customerId, direction, did }: { accountSid: string; customerId: string; direction: Direction; did: string },
+): Promise<{ trunkSid: string; trunkName: string; origin: Origin }> {
+  const trunkName = trunkNameFor(customerId, direction);
+  const { value, origin } = await createOrAdopt({
+    saga,
+    step: 'create-trunk',
+    create: () => exotelOnce.createTrunk({ accountSid, trunkName }),
+    find: () => exotel.findTrunk({ accountSid, trunkName }),
+    // Exotel refuses a second trunk of the same name, and finding one means listing every trunk of the account.
+    findBeforeRetry: false,
+    undo: async (known) => {
+      const trunkSid = known?.trunkSid ?? (await undoExotel.findTrunk({ accountSid, trunkName }))?.trunkSid;
+      if (!trunkSid) return null;
+      await undoExotel.deleteTrunk({ accountSid, trunkSid });
+      return `deleted trunk ${trunkSid} (${trunkName})`;
+    },
+    missingAfterDuplicate: `Exotel reports trunk name ${trunkName} as taken but does not list it`,
+    preexisting: {
+      adopt: async (found) => {
+        const others = (await exotel.listPhoneNumbers({ accountSid, trunkSid: found.trunkSid })).filter((n) => n.phoneNumber !== did);
+        if (others.length > 0) {
+          throw conflict(
+            `trunk ${trunkName} (${found.trunkSid}) already exists and carries other numbers ` +
+              `(${others.map((n) => n.phoneNumber).join(', ')}): it is not this customer's; it was left untouched`,
+          );
+        }
+        return found;
+      },
+    },
+  });
+  return { trunkSid: value.trunkSid, trunkName: value.trunkName, origin };
+}
+
+/** The DID on the trunk. Already on this trunk: used, never unmapped. On another trunk: a conflict. */
+export async function ensureMapping(saga: Saga, { accountSid, trunkSid, did }: { accountSid: string; trunkSid: string; did: string }) {
+  return createOrAdopt({
+    saga,
+    step: 'map-did',
+    create: () => exotelOnce.mapPhoneNumber({ accountSid, trunkSid, phoneNumber: did }),
+    find: () => findMapping(accountSid, trunkSid, did, exotel),
+    findBeforeRetry: false,
+    undo: async (known) => {
+      const id = known?.id ?? (await findMapping(accountSid, trunkSid, did, undoExotel))?.id;
+      if (!id) return null;
+      await undoExotel.deletePhoneNumber({ accountSid, trunkSid, id });
+      return `unmapped ${did} (mapping ${id})`;
+    },
+    // Where Exotel keeps a number on one trunk only, a duplicate not found on this trunk is on another one.
+    missingAfterDuplicate: `${did} is already mapped to another trunk of account ${accountSid}; unmap it there first`,
+    preexisting: { adopt: (found) => found },
+  });
+}
+
+/** Digest credentials. One that exists already cannot be taken over: its password is unknown. */
+export async function ensureCredential(
+  saga: Saga,
+  c: { accountSid: string; trunkSid: string; userName: string; password: string; friendlyName: string },
+) {
+  const { accountSid, trunkSid, userName } = c;
+  return createOrAdopt({
+    saga,
+    step: 'create-credential',
+    create: () => exotelOnce.createCredential(c),
+    find: () => findCredential(accountSid, trunkSid, userName, exotel),
+    // Exotel does not document refusing a second credential with the same user name: look before trying again.
+    findBeforeRetry: true,
+    undo: async (known) => {
+      const id = known?.id ?? (await findCredential(accountSid, trunkSid, userName, undoExotel))?.id;
+      if (!id) return null;
+      await undoExotel.deleteCredential({ accountSid, trunkSid, id });
+      return `deleted credential ${userName} (${id})`;
+    },
+    missingAfterDuplicate: `Exotel reports digest user ${userName} as taken on trunk ${trunkSid} but does not list it`,
+    preexisting: {
+      refuse:
+        `digest user ${userName} already exists on trunk ${trunkSid} and its password is not known to this setup; ` +
+        'delete that credential (or the trunk) first, or keep using the existing one',
+    },
+  });
+}
+
+/** One /32 ACL entry. One that exists already is used as it is (an allowlisted IP is the same whoever added it). */
+export async function ensureAclEntry(saga: Saga, { accountSid, trunkSid, ip }: { accountSid: string; trunkSid: string; ip: string }) {
+  return createOrAdopt({
+    saga,
+    step: 'allowlist-ips',
+    create: () => exotelOnce.addWhitelistedIp({ accountSid, trunkSid, ip }),
+    find: () => findAclEntry(accountSid, trunkSid, ip, exotel),
+    findBeforeRetry: false,
+    undo: async (known) => {
+      const id = known?.id ?? (await findAclEntry(accountSid, trunkSid, ip, undoExotel))?.id;
+      if (!id) return null;
+      await undoExotel.deleteWhitelistedIp({ accountSid, trunkSid, id });
+      return `removed ${ip} from the allowlist (${id})`;
+    },
+    missingAfterDuplicate: `Exotel reports ${ip} as allowlisted on trunk ${trunkSid} but does not list it`,
+    preexisting: { adopt: (found) => found },
+  });
+}
