@@ -160,6 +160,13 @@ class Simulator {
         req.socket.destroy();
         return;
       }
+      // [I] A client that gave up during the delay is noticed and its request dropped unapplied, as a Go server
+      // does when the request's context is cancelled. (A write that lands but whose answer is lost is
+      // commit-then-fail.)
+      if (req.socket.destroyed) {
+        this.log.finish(entry, null, 'latency');
+        return;
+      }
     }
 
     const rendered = this.answer(method, url, target, req, body, requestId);

@@ -12,6 +12,8 @@ export interface WorkerConfig {
   accounts: ExotelAccountSettings[];
   /** Seconds in-flight activities get to finish on SIGTERM before they are cancelled. */
   shutdownGraceSeconds: number;
+  /** A workflow bundle built by scripts/build-workflow-bundle.ts; without it the worker bundles at start. */
+  workflowBundlePath?: string;
 }
 
 /**
@@ -53,5 +55,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     accounts,
     shutdownGraceSeconds: grace,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
   };
 }

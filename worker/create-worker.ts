@@ -9,8 +9,9 @@ export interface SetupWorkerOptions {
   namespace: string;
   taskQueue: string;
   accounts: ExotelAccountSettings[];
-  /** A prebuilt bundle (tests build one and share it); otherwise the workflows are bundled at start. */
+  /** A prebuilt bundle, in memory (tests share one) or on disk; otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
+  workflowBundlePath?: string;
   shutdownGraceSeconds?: number;
 }
 
@@ -23,7 +24,11 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<Worker> 
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
+    ...(o.workflowBundle
+      ? { workflowBundle: o.workflowBundle }
+      : o.workflowBundlePath
+        ? { workflowBundle: { codePath: o.workflowBundlePath } }
+        : { workflowsPath }),
     activities: createActivities({ accounts }),
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
   });

@@ -30,6 +30,8 @@ export interface Harness extends TestSimulator {
   /** Requests the simulator logged since the last `mark()`, as `METHOD /path?query` relative to the account,
    *  with trunk sids written `{trunk}`. */
   requestsSinceMark(): Promise<string[]>;
+  /** The simulator's log entries since the last `mark()`. */
+  loggedSinceMark(): Promise<LoggedRequest[]>;
   mark(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export async function startHarness(simulatorOptions: Partial<SimulatorOptions> =
       since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
     },
     requestsSinceMark: async () => (await simulator.admin.requests({ since })).map(describeRequest),
+    loggedSinceMark: () => simulator.admin.requests({ since }),
     stop: async () => {
       worker.shutdown();
       await running;

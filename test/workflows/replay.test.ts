@@ -9,7 +9,7 @@ import { HISTORY_FIXTURES, workflowBundle } from '../support/setup-harness';
 const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
-  it('has fixtures for successes, rollbacks at every step, a cancellation and a retried request', () => {
+  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers and chaos runs', () => {
     const names = fixtures.map((f) => f.replace(/\.json$/, ''));
     expect(names).toEqual(
       expect.arrayContaining([
@@ -20,6 +20,11 @@ describe('replay of recorded histories', () => {
         'inbound-succeeded',
         'inbound-cancelled',
         'inbound-rolled-back-at-verify',
+        'outbound-lost-answers-drop',
+        'inbound-lost-answers',
+        'chaos-outbound-succeeded',
+        'chaos-inbound-succeeded',
+        'chaos-inbound-failed',
       ]),
     );
   });
