@@ -3,7 +3,11 @@
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { expect } from 'vitest';
+import type { StepState } from '../../domain/setup';
+import { statusQuery } from '../../workflows/progress';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { ExotelAccountSettings } from '../../exotel/accounts';
 import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
@@ -110,4 +114,35 @@ export async function startHarness(simulatorOptions: Partial<SimulatorOptions> =
       await simulator.close();
     },
   };
+}
+
+/** How a setup ended, when it failed: the ApplicationFailure the workflow threw. */
+export async function failureOf(result: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await result.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** Asserts that a setup ended cancelled. */
+export async function expectCancelled(result: Promise<unknown>): Promise<void> {
+  const err = await result.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+}
+
+/** Polls the status query until a step reaches a state. */
+export async function waitForStep(handle: WorkflowHandle, step: string, state: StepState): Promise<void> {
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    if (status.steps.find((s) => s.name === step)?.state === state) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

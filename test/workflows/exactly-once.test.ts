@@ -1,12 +1,10 @@
 // Creates that land but lose their answer, and resources that are not this setup's to take.
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup';
 import { ExotelClient } from '../../exotel/client';
 import type { FaultSpec } from '../../simulator';
-import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 let h: Harness;
 let exotel: ExotelClient;
@@ -27,15 +25,6 @@ async function trunkNamed(name: string) {
   const named = trunks.filter((t) => t.trunk_name === name);
   expect(named).toHaveLength(1);
   return named[0]!;
-}
-
-async function conflictOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 const lostAnswers = (then: 500 | 'drop'): FaultSpec[] =>
@@ -83,7 +72,7 @@ describe('a create that landed but lost its answer', () => {
     await h.admin.addFault({ method: 'POST', path: '/phone-numbers$', kind: 'commit-then-fail', then: 500 });
     await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 400 });
     const started = await h.startOutbound({ customerId: h.customer('lost-then-fail'), did: '+919833300004' });
-    const failure = await conflictOf(started.handle.result());
+    const failure = await failureOf(started.handle.result());
     expect(failure.message).toContain('failed at step create-credential');
     expect(await h.admin.state()).toEqual(before);
   });
@@ -96,7 +85,7 @@ describe("what is not this setup's", () => {
     const before = await h.admin.state();
 
     const started = await h.startOutbound({ customerId: h.customer('did-taken'), did: '+919833300005' });
-    const failure = await conflictOf(started.handle.result());
+    const failure = await failureOf(started.handle.result());
     expect(failure.message).toContain('failed at step map-did');
     expect(failure.message).toContain('+919833300005 is already mapped to another trunk');
     expect(failure.message).toMatch(/Rolled back: deleted trunk/);
@@ -111,7 +100,7 @@ describe("what is not this setup's", () => {
     const before = await h.admin.state();
 
     const started = await h.startOutbound({ customerId, did: '+919833300007' });
-    const failure = await conflictOf(started.handle.result());
+    const failure = await failureOf(started.handle.result());
     expect(failure.message).toContain('failed at step create-trunk');
     expect(failure.message).toContain('carries other numbers (+919833300006)');
     expect(failure.message).toContain('Rolled back: nothing had been created');
@@ -131,7 +120,7 @@ describe("what is not this setup's", () => {
       workflowId: `rerun-${customerId}`,
       args: [{ customerId, exotelAccountSid: h.exotelAccount.accountSid, did: '+919833300008' }],
     });
-    const failure = await conflictOf(handle.result());
+    const failure = await failureOf(handle.result());
     expect(failure.message).toContain('failed at step create-credential');
     expect(failure.message).toContain('its password is not known to this setup');
     expect(failure.message).toContain('Rolled back: nothing had been created');

@@ -1,11 +1,9 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trunkNameFor } from '../../domain/naming';
 import type { InboundSetupResult } from '../../domain/setup';
 import { ExotelClient } from '../../exotel/client';
 import { statusQuery } from '../../workflows/progress';
-import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { expectCancelled, failureOf, keepHistory, startHarness, waitForStep, type Harness } from '../support/setup-harness';
 
 let h: Harness;
 let exotel: ExotelClient;
@@ -21,17 +19,6 @@ beforeEach(async () => {
 
 const LIVEKIT = 'acme1234.india.sip.livekit.cloud:5061;transport=tls';
 const BACKUP = 'sip.rtc.elevenlabs.io:5060;transport=tcp';
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 async function trunkState(trunkSid: string) {
   return (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === trunkSid);
@@ -175,17 +162,9 @@ describe('inboundSetup', () => {
     const before = await h.admin.state();
     await h.admin.addFault({ method: 'POST', path: '/destination-uris$', kind: 'latency', latencyMs: 1_500 });
     const started = await h.startInbound({ customerId: h.customer('in-cancel'), did: '+919822200008', destinations: [LIVEKIT] });
-    for (;;) {
-      const status = await started.handle.query(statusQuery);
-      if (status.steps.find((s) => s.name === 'add-destinations')?.state === 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForStep(started.handle, 'add-destinations', 'running');
     await started.handle.cancel();
-    const err = await started.handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await expectCancelled(started.handle.result());
     await keepHistory('inbound-cancelled', started.handle);
     expect(await h.admin.state()).toEqual(before);
   });

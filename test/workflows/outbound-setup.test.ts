@@ -1,10 +1,8 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { OutboundSetupResult } from '../../domain/setup';
 import { statusQuery } from '../../workflows/progress';
-import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { expectCancelled, failureOf, keepHistory, startHarness, waitForStep, type Harness } from '../support/setup-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,17 +13,6 @@ beforeEach(async () => {
   await h.admin.clearFaults();
   await h.mark();
 });
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 describe('outboundSetup', () => {
   it('creates trunk, DID mapping and digest credential with exactly the minimal requests', async () => {
@@ -190,18 +177,9 @@ describe('outboundSetup', () => {
     const before = await h.admin.state();
     await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'latency', latencyMs: 1_500 });
     const started = await h.startOutbound({ customerId: h.customer('cancel'), did: '+919811100006' });
-    for (;;) {
-      const status = await started.handle.query(statusQuery);
-      if (status.steps.find((s) => s.name === 'create-credential')?.state === 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForStep(started.handle, 'create-credential', 'running');
     await started.handle.cancel();
-    const err = await started.handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    await expectCancelled(started.handle.result());
     await keepHistory('outbound-cancelled', started.handle);
     expect(await h.admin.state()).toEqual(before);
     const status = await started.handle.query(statusQuery);
