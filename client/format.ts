@@ -1,5 +1,6 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
 import type { InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
+import type { SetupListing } from './ops';
 
 const MASK = '******** (use --reveal to show)';
 
@@ -16,7 +17,34 @@ export function formatStatus(status: SetupStatus): string {
       .join(' ');
     rows.push([s.name, s.state, resource, s.error ?? '']);
   }
-  return `${status.direction} setup for ${status.customerId}: ${status.phase}\n${table(rows)}`;
+  const lines = [`${status.direction} setup for ${status.customerId}: ${status.phase}`, table(rows)];
+  const waiting = status.awaitingOps;
+  if (waiting) {
+    const fix = waiting.correctable.length ? ` (may correct: ${waiting.correctable.map((f) => `--${flagFor(f)}`).join(', ')})` : '';
+    lines.push(
+      '',
+      `Waiting for a decision since ${waiting.since}; rolls back by itself at ${waiting.rollsBackAt}.`,
+      `  step ${waiting.step} failed: ${waiting.error}`,
+      `  trunkctl retry ${status.customerId} --direction ${status.direction}${fix}`,
+      `  trunkctl rollback ${status.customerId} --direction ${status.direction}`,
+    );
+  }
+  if (status.decisions.length) {
+    lines.push('', 'Decisions:');
+    for (const d of status.decisions) lines.push(`  ${d.at}  ${d.decision.action}${d.decision.note ? ` (${d.decision.note})` : ''}: ${d.outcome}`);
+  }
+  return lines.join('\n');
+}
+
+const FLAGS: Record<string, string> = { did: 'did', providerIps: 'provider-ip', destinations: 'destination', trunkSid: 'trunk-sid' };
+const flagFor = (field: string): string => FLAGS[field] ?? field;
+
+export function formatListing(rows: SetupListing[]): string {
+  if (rows.length === 0) return 'no setups match';
+  return table([
+    ['CUSTOMER', 'DIRECTION', 'STATE', 'FAILED STEP', 'ACCOUNT', 'PROVIDER', 'STARTED'],
+    ...rows.map((r) => [r.customerId, r.direction, r.state, r.failedStep ?? '', r.exotelAccount, r.provider, r.startTime]),
+  ]);
 }
 
 /** Hides the SIP password unless the operator asked to see it. */

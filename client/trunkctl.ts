@@ -1,23 +1,32 @@
 // trunkctl: start and inspect setups, and run the simulator, the worker or a local Temporal server.
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { Direction, InboundSetupResult, OutboundSetupResult } from '../domain/setup';
 import { InputValidationError } from '../domain/validation';
+import { setupWorkflowId } from '../domain/naming';
+import type { OpsAction, OpsDecision } from '../domain/setup';
 import { describeSetup, startSetup, validateSetupRequest, type SetupRequest } from './setups';
-import { formatInboundResult, formatOutboundResult, formatStatus, maskOutbound } from './format';
+import { decide, listSetups, SETUP_STATES, setupAwaitingOps, type SetupState } from './ops';
+import { formatInboundResult, formatListing, formatOutboundResult, formatStatus, maskOutbound } from './format';
 import { runSimulatorCli } from '../simulator/main';
 import { runWorker } from '../worker/main';
+import { runSignupReceiverCli } from '../events/main';
 
 const USAGE = `trunkctl — durable Exotel SIP-trunk setups for voice-AI platforms
 
 Usage:
   trunkctl outbound --customer ID --account SID --did E164 [--provider-ip IP ...] [--provider NAME]
-                    [--wait] [--json] [--reveal]
+                    [--ops-timeout 24h] [--wait] [--json] [--reveal]
   trunkctl inbound  --customer ID --account SID --did E164 --destination HOST:PORT;transport=tls|tcp ...
                     [--trunk-sid SID] [--provider NAME] [--wait] [--json]
-  trunkctl status   CUSTOMER [--direction outbound|inbound] [--json]
+  trunkctl list     [--state running|awaiting-ops|succeeded|rolled-back|failed] [--direction D] [--account SID] [--json]
+  trunkctl show     CUSTOMER [--direction outbound|inbound] [--json]        (steps, error, what it created)
+  trunkctl retry    CUSTOMER [--direction D] [--did E164] [--destination URI ...] [--provider-ip IP ...]
+                    [--trunk-sid SID] [--note TEXT] [--json]                (a setup awaiting ops: run the failed step again)
+  trunkctl rollback CUSTOMER [--direction D] [--note TEXT] [--json]        (a setup awaiting ops: undo and end)
   trunkctl simulator [--port 4010] [--account sid:key:token:region] [--rate-limit 200/60s] ...  (--help for all)
+  trunkctl events [--port 8080]   the signup-event receiver (SIGNUP_EVENTS_SECRET; see docs/operations.md)
   trunkctl worker       (configured by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, EXOTEL_ACCOUNTS_FILE)
 
 Connection flags (or TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE):
@@ -59,16 +68,19 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
       'provider-ip': { type: 'string', multiple: true },
       destination: { type: 'string', multiple: true },
       'trunk-sid': { type: 'string' },
+      'ops-timeout': { type: 'string' },
       wait: { type: 'boolean' },
       reveal: { type: 'boolean' },
     },
     strict: true,
   });
+  const opsTimeout = values['ops-timeout'];
   const base = {
     customerId: required(values, 'customer'),
     exotelAccountSid: required(values, 'account'),
     did: required(values, 'did'),
     ...(values.provider ? { provider: values.provider } : {}),
+    ...(opsTimeout !== undefined ? { opsDecisionTimeout: /^\d+$/.test(opsTimeout) ? Number(opsTimeout) : opsTimeout } : {}),
   };
   const request: SetupRequest =
     direction === 'outbound'
@@ -107,6 +119,84 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
   });
 }
 
+function directionFlag(value: string | undefined): Direction | undefined {
+  if (value === undefined || value === 'outbound' || value === 'inbound') return value;
+  throw new UsageError(`--direction ${value}: must be outbound or inbound`);
+}
+
+async function listCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...connectionOptions, state: { type: 'string' }, direction: { type: 'string' }, account: { type: 'string' }, limit: { type: 'string' } },
+    strict: true,
+  });
+  const state = values.state;
+  if (state !== undefined && !(SETUP_STATES as readonly string[]).includes(state)) {
+    throw new UsageError(`--state ${state}: must be one of ${SETUP_STATES.join(', ')}`);
+  }
+  const limit = values.limit === undefined ? 200 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}: must be a whole number ≥ 1`);
+  return withClient(values, async (client) => {
+    const rows = await listSetups(
+      client,
+      { state: state as SetupState | undefined, direction: directionFlag(values.direction), exotelAccount: values.account },
+      limit,
+    );
+    console.log(values.json ? JSON.stringify(rows) : formatListing(rows));
+    return 0;
+  });
+}
+
+async function decideCommand(action: OpsAction, argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...connectionOptions,
+      direction: { type: 'string' },
+      note: { type: 'string' },
+      ...(action === 'retry'
+        ? {
+            did: { type: 'string' },
+            destination: { type: 'string', multiple: true },
+            'provider-ip': { type: 'string', multiple: true },
+            'trunk-sid': { type: 'string' },
+          }
+        : {}),
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const customerId = positionals[0];
+  if (!customerId) throw new UsageError(`${action} needs the customer id`);
+  const v = values as Record<string, string | string[] | boolean | undefined>;
+  const corrections = {
+    ...(typeof v.did === 'string' ? { did: v.did } : {}),
+    ...(Array.isArray(v.destination) ? { destinations: v.destination } : {}),
+    ...(Array.isArray(v['provider-ip']) ? { providerIps: v['provider-ip'] } : {}),
+    ...(typeof v['trunk-sid'] === 'string' ? { trunkSid: v['trunk-sid'] } : {}),
+  };
+  const decision: OpsDecision = {
+    action,
+    ...(Object.keys(corrections).length ? { corrections } : {}),
+    ...(values.note ? { note: values.note } : {}),
+  };
+  return withClient(values, async (client) => {
+    const direction = await setupAwaitingOps(client, customerId, directionFlag(values.direction));
+    let outcome: string;
+    try {
+      outcome = await decide(client, direction, customerId, decision);
+    } catch (err) {
+      // The workflow's validator refused the decision: its reason is the cause.
+      if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+      const reason = err.cause?.message ?? err.message;
+      console.log(values.json ? JSON.stringify({ workflowId: setupWorkflowId(direction, customerId), refused: reason }) : `refused: ${reason}`);
+      return 1;
+    }
+    console.log(values.json ? JSON.stringify({ workflowId: setupWorkflowId(direction, customerId), outcome }) : `${direction} setup for ${customerId}: ${outcome}`);
+    return 0;
+  });
+}
+
 async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -115,10 +205,9 @@ async function statusCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   const customerId = positionals[0];
-  if (!customerId) throw new UsageError('status needs the customer id');
-  const directions: Direction[] =
-    values.direction === undefined ? ['outbound', 'inbound'] : values.direction === 'outbound' || values.direction === 'inbound' ? [values.direction] : [];
-  if (directions.length === 0) throw new UsageError(`--direction ${values.direction}: must be outbound or inbound`);
+  if (!customerId) throw new UsageError('show needs the customer id');
+  const direction = directionFlag(values.direction);
+  const directions: Direction[] = direction ? [direction] : ['outbound', 'inbound'];
 
   return withClient(values, async (client) => {
     const found = [];
@@ -147,12 +236,21 @@ export async function main(argv: string[]): Promise<number> {
     case 'outbound':
     case 'inbound':
       return startCommand(command, rest);
+    case 'show':
     case 'status':
       return statusCommand(rest);
+    case 'list':
+      return listCommand(rest);
+    case 'retry':
+    case 'rollback':
+      return decideCommand(command, rest);
     case 'simulator': {
       await runSimulatorCli(rest);
       return 0;
     }
+    case 'events':
+      await runSignupReceiverCli(rest);
+      return 0;
     case 'worker': {
       await runWorker();
       return 0;

@@ -14,6 +14,12 @@ export interface SetupBase {
   did: string;
   /** Voice-AI platform the trunk is for (informational until provider profiles exist). */
   provider?: string;
+  /**
+   * How long a setup whose step failed for good waits for an operator's decision (retry or roll back) before it
+   * rolls back by itself: a Temporal duration such as '24h' or '15m', or milliseconds. 0 rolls back at once.
+   * Default '24h'.
+   */
+  opsDecisionTimeout?: string | number;
 }
 
 export interface OutboundSetupInput extends SetupBase {
@@ -38,13 +44,47 @@ export interface StepStatus {
   error?: string;
 }
 
-export type SetupPhase = 'running' | 'succeeded' | 'rolling-back' | 'rolled-back' | 'failed';
+export type SetupPhase = 'running' | 'awaiting-ops' | 'succeeded' | 'rolling-back' | 'rolled-back' | 'failed';
+
+/** What an operator may change when retrying a failed step. */
+export interface SetupCorrections {
+  did?: string;
+  providerIps?: string[];
+  destinations?: DestinationUri[];
+  trunkSid?: string;
+}
+
+export type OpsAction = 'retry' | 'rollback';
+
+/** An operator's decision about a setup awaiting ops (Update `decide`, or Signal `decision` with the same JSON). */
+export interface OpsDecision {
+  action: OpsAction;
+  /** With `retry`: fields to change before the failed step runs again. */
+  corrections?: SetupCorrections;
+  /** Who decided and why, kept in the setup's status. */
+  note?: string;
+}
+
+export interface AwaitingOps {
+  step: string;
+  error: string;
+  /** ISO times: when the setup started waiting, and when it rolls back by itself. */
+  since: string;
+  rollsBackAt: string;
+  choices: OpsAction[];
+  /** The fields a retry may correct at this point (those no finished step has used yet). */
+  correctable: (keyof SetupCorrections)[];
+}
 
 export interface SetupStatus {
   direction: Direction;
   customerId: string;
   phase: SetupPhase;
   steps: StepStatus[];
+  /** Present while the setup waits for an operator. */
+  awaitingOps?: AwaitingOps;
+  /** Every operator decision taken or refused, oldest first. */
+  decisions: { at: string; decision: OpsDecision; outcome: string }[];
 }
 
 export interface SipEdge {

@@ -1,6 +1,6 @@
 // Pure input rules, shared by the CLI (before starting anything) and the workflows (before any Exotel request).
 // Every failure names the field, the value (secrets masked) and the rule; all failures of one input come together.
-import type { InboundSetupInput, OutboundSetupInput } from './setup';
+import type { InboundSetupInput, OpsDecision, OutboundSetupInput, SetupCorrections } from './setup';
 
 export interface ValidationIssue {
   field: string;
@@ -137,12 +137,21 @@ export function normalizeDestination(raw: string): string {
   return `${parsed.host}:${parsed.port};transport=${parsed.transport}`;
 }
 
-function checkBase(c: IssueCollector, input: { customerId?: unknown; exotelAccountSid?: unknown; did?: unknown; provider?: unknown }) {
+const DURATION = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;
+
+function checkBase(
+  c: IssueCollector,
+  input: { customerId?: unknown; exotelAccountSid?: unknown; did?: unknown; provider?: unknown; opsDecisionTimeout?: unknown },
+) {
   c.check('customerId', input.customerId, rules.customerId);
   c.check('exotelAccountSid', input.exotelAccountSid, rules.accountSid);
   c.check('did', input.did, rules.e164);
   if (input.provider !== undefined) {
     c.check('provider', input.provider, (v) => (/^[a-z0-9-]{1,32}$/.test(v) ? null : 'must be a lowercase platform id such as livekit'));
+  }
+  const timeout = input.opsDecisionTimeout;
+  if (timeout !== undefined && !(typeof timeout === 'number' ? Number.isFinite(timeout) && timeout >= 0 : typeof timeout === 'string' && DURATION.test(timeout))) {
+    c.add('opsDecisionTimeout', timeout, "must be a duration such as '24h', '15m', '30s' or milliseconds ≥ 0");
   }
 }
 
@@ -181,4 +190,40 @@ export function validateInboundSetup(input: InboundSetupInput): void {
   if (input.trunkSid !== undefined) c.check('trunkSid', input.trunkSid, rules.trunkSid);
   checkList(c, 'destinations', input.destinations, rules.destination, { required: true, sameAs: normalizeDestination });
   c.throwIfAny();
+}
+
+const CORRECTABLE: (keyof SetupCorrections)[] = ['did', 'providerIps', 'destinations', 'trunkSid'];
+
+/**
+ * Checks an operator's decision against what may still change, and returns the setup input a retry runs with.
+ * Throws InputValidationError naming each problem.
+ */
+export function applyOpsDecision<T extends OutboundSetupInput | InboundSetupInput>(
+  direction: 'outbound' | 'inbound',
+  current: T,
+  decision: OpsDecision,
+  correctable: (keyof SetupCorrections)[],
+): T {
+  const c = new IssueCollector();
+  if (decision === null || typeof decision !== 'object') {
+    c.add('decision', decision, "must be an object such as {\"action\": \"retry\"} or {\"action\": \"rollback\"}");
+    c.throwIfAny();
+  }
+  if (decision.action !== 'retry' && decision.action !== 'rollback') c.add('action', decision.action, 'must be retry or rollback');
+  if (decision.note !== undefined) c.check('note', decision.note, (v) => (v.length <= 500 ? null : 'must be at most 500 characters'));
+  const corrections = decision.corrections ?? {};
+  if (typeof corrections !== 'object' || corrections === null) c.add('corrections', corrections, 'must be an object');
+  const fields = Object.keys(corrections) as (keyof SetupCorrections)[];
+  if (decision.action === 'rollback' && fields.length > 0) c.add('corrections', fields.join(','), 'only a retry takes corrections');
+  for (const field of fields) {
+    if (!CORRECTABLE.includes(field)) c.add(`corrections.${field}`, field, `is not a field a retry can change (${CORRECTABLE.join(', ')})`);
+    else if (!correctable.includes(field)) {
+      c.add(`corrections.${field}`, JSON.stringify(corrections[field]), `cannot change now: a finished step already used it (correctable now: ${correctable.join(', ') || 'none'}); roll back and start again instead`);
+    }
+  }
+  c.throwIfAny();
+  const next = { ...current, ...corrections } as T;
+  if (direction === 'outbound') validateOutboundSetup(next);
+  else validateInboundSetup(next as InboundSetupInput);
+  return next;
 }

@@ -15,6 +15,8 @@ export type Origin = 'created' | 'recovered' | 'pre-existing';
 export interface CreateOrAdopt<T> {
   saga: Saga;
   step: string;
+  /** Names the resource for the saga, e.g. `mapping:+91…`. */
+  key: string;
   /** One request, not retried by Temporal (the loop below retries, looking up first). */
   create: () => Promise<T>;
   /** Finds the resource by its deterministic key (name, number, user name, ip, value). */
@@ -52,7 +54,7 @@ export async function waitBeforeRetry(err: unknown, attempt: number, deadline: n
 
 export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ value: T; origin: Origin }> {
   let known: T | undefined;
-  const compensation = o.saga.register(o.step, () => o.undo(known));
+  const compensation = o.saga.register(o.step, o.key, () => o.undo(known));
   const deadline = stepDeadline();
 
   for (let attempt = 1; ; attempt++) {

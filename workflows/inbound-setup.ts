@@ -7,44 +7,56 @@ import { normalizeDestination, validateInboundSetup } from '../domain/validation
 import { exotel, exotelOnce, local, undoExotel } from './activity-profiles';
 import { stepDeadline, waitBeforeRetry, type Origin } from './create-or-adopt';
 import { ensureMapping, ensureTrunk } from './resources';
+import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { Saga } from './saga';
 import { rollBackAndFail, validateOrFail } from './setup-failure';
 
+/** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
+const STEP_INPUTS: StepInputs = {
+  'use-trunk': ['trunkSid'],
+  'map-did': ['did'],
+  'add-destinations': ['destinations'],
+  verify: ['did', 'destinations'],
+};
+
 export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
   const trunkStep = input.trunkSid ? 'use-trunk' : 'create-trunk';
-  const progress = new SetupProgress('inbound', input.customerId, ['validate', trunkStep, 'map-did', 'add-destinations', 'verify']);
+  const steps = ['validate', trunkStep, 'map-did', 'add-destinations', 'verify'];
+  const progress = new SetupProgress('inbound', input.customerId, steps);
   setHandler(statusQuery, () => progress.snapshot());
   validateOrFail(progress, () => validateInboundSetup(input));
 
   const accountSid = input.exotelAccountSid;
-  const wanted = input.destinations.map(normalizeDestination);
   const saga = new Saga();
+  const setup = { input };
+  const ops = new OpsGate('inbound', setup, progress, saga, steps, STEP_INPUTS);
+  const wanted = () => setup.input.destinations.map(normalizeDestination);
+  const ledger: DestinationLedger = { ours: new Set() };
   try {
-    await progress.run('validate', () => local.describeAccount({ accountSid }));
+    await ops.step('validate', () => local.describeAccount({ accountSid }));
 
-    const trunk = await progress.run(trunkStep, async () => {
-      const found = input.trunkSid
-        ? await useTrunk(accountSid, input.trunkSid)
-        : await ensureTrunk(saga, { accountSid, customerId: input.customerId, direction: 'inbound', did: input.did });
+    const trunk = await ops.step(trunkStep, async () => {
+      const { trunkSid: given, customerId, did } = setup.input;
+      const found = given ? await useTrunk(accountSid, given) : await ensureTrunk(saga, { accountSid, customerId, direction: 'inbound', did });
       progress.record(trunkStep, { trunkSid: found.trunkSid });
       return found;
     });
     const { trunkSid } = trunk;
 
-    const mapping = await progress.run('map-did', async () => {
-      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: input.did });
+    const mapping = await ops.step('map-did', async () => {
+      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: setup.input.did });
       progress.record('map-did', { mappingId: value.id });
       return value;
     });
 
-    const destinationIds = await progress.run('add-destinations', async () => {
-      const ids = await addDestinations(saga, accountSid, trunkSid, wanted, trunk.origin);
+    const destinationIds = await ops.step('add-destinations', async () => {
+      const ids = await addDestinations(saga, ledger, accountSid, trunkSid, wanted(), trunk.origin);
       progress.record('add-destinations', { destinationIds: ids });
       return ids;
     });
 
-    await progress.run('verify', () => verify(accountSid, trunkSid, input.did, wanted));
+    await ops.step('verify', () => verify(accountSid, trunkSid, setup.input.did, wanted()));
 
     progress.setPhase('succeeded');
     return {
@@ -66,24 +78,50 @@ async function useTrunk(accountSid: string, trunkSid: string) {
   return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' as Origin };
 }
 
+/** What this run knows about destination entries across attempts of the step (an operator may retry it). */
+interface DestinationLedger {
+  /** Entries on the trunk before this run first touched it: never deleted. */
+  preexistingIds?: Set<string>;
+  /** Every value this run has asked for, so the rollback can find what it added even when an answer was lost. */
+  ours: Set<string>;
+}
+
 /**
  * Adds the destinations the trunk lacks. Entries present before this run are kept and never deleted; entries this
- * run may have added (including by a POST whose answer was lost) are found by value for the rollback.
+ * run may have added are found by value for the rollback, and on a retry after an operator corrected the list,
+ * those no longer wanted are removed.
  */
-async function addDestinations(saga: Saga, accountSid: string, trunkSid: string, wanted: string[], trunkOrigin: Origin): Promise<string[]> {
-  // A trunk made by this run starts empty, so the happy path needs no read before the POST.
-  const before = trunkOrigin === 'created' ? [] : await exotel.listDestinationUris({ accountSid, trunkSid });
-  const preexistingIds = new Set(before.map((d) => d.id));
-  saga.register('add-destinations', async () => {
+async function addDestinations(
+  saga: Saga,
+  ledger: DestinationLedger,
+  accountSid: string,
+  trunkSid: string,
+  wanted: string[],
+  trunkOrigin: Origin,
+): Promise<string[]> {
+  let present: { id: string; destination: string }[];
+  if (ledger.preexistingIds === undefined) {
+    // A trunk made by this run starts empty, so the happy path needs no read before the POST.
+    present = trunkOrigin === 'created' ? [] : await exotel.listDestinationUris({ accountSid, trunkSid });
+    ledger.preexistingIds = new Set(present.map((d) => d.id));
+  } else {
+    present = await exotel.listDestinationUris({ accountSid, trunkSid });
+    const preexisting = ledger.preexistingIds;
+    const unwanted = present.filter((d) => !preexisting.has(d.id) && ledger.ours.has(d.destination) && !wanted.includes(d.destination));
+    for (const d of unwanted) await exotel.deleteDestinationUri({ accountSid, trunkSid, id: d.id });
+    present = present.filter((d) => !unwanted.includes(d));
+  }
+  const preexistingIds = ledger.preexistingIds;
+  wanted.forEach((w) => ledger.ours.add(w));
+  saga.register('add-destinations', `destinations:${trunkSid}`, async () => {
     const ours = (await undoExotel.listDestinationUris({ accountSid, trunkSid })).filter(
-      (d) => !preexistingIds.has(d.id) && wanted.includes(d.destination),
+      (d) => !preexistingIds.has(d.id) && ledger.ours.has(d.destination),
     );
     for (const d of ours) await undoExotel.deleteDestinationUri({ accountSid, trunkSid, id: d.id });
     return ours.length ? `removed destinations ${ours.map((d) => `${d.destination} (${d.id})`).join(', ')}` : null;
   });
 
   // POST destination-uris appends, so it is never retried blindly: each new attempt re-reads the trunk first.
-  let present = before;
   const deadline = stepDeadline();
   for (let attempt = 1; ; attempt++) {
     const missing = wanted.filter((w) => !present.some((p) => p.destination === w));

@@ -4,38 +4,45 @@ import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import type { OutboundSetupInput, OutboundSetupResult } from '../domain/setup';
 import { validateOutboundSetup } from '../domain/validation';
 import { local } from './activity-profiles';
+import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { ensureAclEntry, ensureCredential, ensureMapping, ensureTrunk } from './resources';
 import { Saga } from './saga';
 import { rollBackAndFail, validateOrFail } from './setup-failure';
 
+const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
+/** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
+const STEP_INPUTS: StepInputs = { 'map-did': ['did'], 'allowlist-ips': ['providerIps'] };
+
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
-  const { customerId, did } = input;
-  const progress = new SetupProgress('outbound', customerId, ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips']);
+  const { customerId } = input;
+  const progress = new SetupProgress('outbound', customerId, STEPS);
   setHandler(statusQuery, () => progress.snapshot());
   validateOrFail(progress, () => validateOutboundSetup(input));
 
   const accountSid = input.exotelAccountSid;
   const saga = new Saga();
+  const setup = { input };
+  const ops = new OpsGate('outbound', setup, progress, saga, STEPS, STEP_INPUTS);
   try {
     // The account must be configured on the worker before anything is created with it.
-    const account = await progress.run('validate', () => local.describeAccount({ accountSid }));
+    const account = await ops.step('validate', () => local.describeAccount({ accountSid }));
 
-    const trunk = await progress.run('create-trunk', async () => {
-      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', did });
+    const trunk = await ops.step('create-trunk', async () => {
+      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', did: setup.input.did });
       progress.record('create-trunk', { trunkSid: t.trunkSid, trunkName: t.trunkName });
       return t;
     });
     const { trunkSid } = trunk;
 
-    const mapping = await progress.run('map-did', async () => {
-      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did });
+    const mapping = await ops.step('map-did', async () => {
+      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: setup.input.did });
       progress.record('map-did', { mappingId: value.id });
       return value;
     });
 
     const userName = sipUserNameFor(customerId);
-    const { credentialId, password } = await progress.run('create-credential', async () => {
+    const { credentialId, password } = await ops.step('create-credential', async () => {
       // Generated once and kept in history, so a retried create sends the password it may already have set.
       const password = await local.generateSipPassword();
       const { value } = await ensureCredential(saga, {
@@ -49,22 +56,24 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       return { credentialId: value.id, password };
     });
 
-    const aclEntryIds: string[] = [];
-    if (!input.providerIps?.length) {
+    let aclEntryIds: string[] = [];
+    if (!setup.input.providerIps?.length) {
       progress.mark('allowlist-ips', 'skipped');
     } else {
-      await progress.run('allowlist-ips', async () => {
-        for (const ip of input.providerIps ?? []) {
+      aclEntryIds = await ops.step('allowlist-ips', async () => {
+        const ids: string[] = [];
+        for (const ip of setup.input.providerIps ?? []) {
           const { value } = await ensureAclEntry(saga, { accountSid, trunkSid, ip: ip.replace(/\/32$/, '') });
-          aclEntryIds.push(value.id);
-          progress.record('allowlist-ips', { aclEntryIds: [...aclEntryIds] });
+          ids.push(value.id);
+          progress.record('allowlist-ips', { aclEntryIds: [...ids] });
         }
+        return ids;
       });
     }
 
     progress.setPhase('succeeded');
     return {
-      did,
+      did: setup.input.did,
       trunkSid,
       trunkName: trunk.trunkName,
       phoneNumberMappingId: mapping.id,

@@ -1,7 +1,7 @@
 // Every step's state, answered by the `status` query at any moment and mirrored to search attributes.
 import { CancellationScope, CancelledFailure, defineQuery, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import { SearchAttributes } from '../domain/search-attributes';
-import type { Direction, SetupPhase, SetupStatus, StepState, StepStatus } from '../domain/setup';
+import type { AwaitingOps, Direction, OpsDecision, SetupPhase, SetupStatus, StepState, StepStatus } from '../domain/setup';
 
 export const statusQuery = defineQuery<SetupStatus>('status');
 
@@ -12,6 +12,8 @@ export class SetupProgress {
   private phase: SetupPhase = 'running';
   /** The step whose failure ended the setup (not set by a cancellation). */
   private failed: string | undefined;
+  private awaiting: AwaitingOps | undefined;
+  private readonly decisions: SetupStatus['decisions'] = [];
 
   constructor(
     private readonly direction: Direction,
@@ -27,7 +29,23 @@ export class SetupProgress {
       customerId: this.customerId,
       phase: this.phase,
       steps: this.steps.map((s) => ({ ...s, resource: s.resource ? { ...s.resource } : undefined })),
+      ...(this.awaiting ? { awaitingOps: { ...this.awaiting } } : {}),
+      decisions: this.decisions.map((d) => ({ ...d })),
     };
+  }
+
+  awaitOps(awaiting: AwaitingOps): void {
+    this.awaiting = awaiting;
+    this.setPhase('awaiting-ops');
+  }
+
+  stopAwaitingOps(): void {
+    this.awaiting = undefined;
+    this.setPhase('running');
+  }
+
+  recordDecision(decision: OpsDecision, outcome: string): void {
+    this.decisions.push({ at: new Date().toISOString(), decision, outcome });
   }
 
   /**
@@ -35,6 +53,9 @@ export class SetupProgress {
    * while the step's request was in flight (which is let finish) is raised once the step returns.
    */
   async run<T>(name: string, body: () => Promise<T>): Promise<T> {
+    // A step run again on an operator's decision starts clean.
+    if (this.failed === name) this.failed = undefined;
+    delete this.step(name).error;
     this.mark(name, 'running');
     try {
       const result = await body();
@@ -80,9 +101,10 @@ export class SetupProgress {
     this.phase = phase;
     const state = phase === 'rolling-back' ? 'running' : phase;
     const failed = this.failedStep();
+    // A failed step stays findable until the setup succeeds again.
     upsertSearchAttributes([
       { key: SearchAttributes.state, value: state },
-      ...(failed ? [{ key: SearchAttributes.failedStep, value: failed }] : []),
+      { key: SearchAttributes.failedStep, value: failed ?? null },
     ]);
   }
 

@@ -35,6 +35,7 @@ export async function ensureTrunk(
   const { value, origin } = await createOrAdopt({
     saga,
     step: 'create-trunk',
+    key: `trunk:${trunkName}`,
     create: () => exotelOnce.createTrunk({ accountSid, trunkName }),
     find: () => exotel.findTrunk({ accountSid, trunkName }),
     // Exotel refuses a second trunk of the same name, and finding one means listing every trunk of the account.
@@ -67,6 +68,7 @@ export async function ensureMapping(saga: Saga, { accountSid, trunkSid, did }: {
   return createOrAdopt({
     saga,
     step: 'map-did',
+    key: `mapping:${trunkSid}:${did}`,
     create: () => exotelOnce.mapPhoneNumber({ accountSid, trunkSid, phoneNumber: did }),
     find: () => findMapping(accountSid, trunkSid, did, exotel),
     findBeforeRetry: false,
@@ -91,6 +93,7 @@ export async function ensureCredential(
   return createOrAdopt({
     saga,
     step: 'create-credential',
+    key: `credential:${trunkSid}:${userName}`,
     create: () => exotelOnce.createCredential(c),
     find: () => findCredential(accountSid, trunkSid, userName, exotel),
     // Exotel does not document refusing a second credential with the same user name: look before trying again.
@@ -115,6 +118,7 @@ export async function ensureAclEntry(saga: Saga, { accountSid, trunkSid, ip }: {
   return createOrAdopt({
     saga,
     step: 'allowlist-ips',
+    key: `acl:${trunkSid}:${ip}`,
     create: () => exotelOnce.addWhitelistedIp({ accountSid, trunkSid, ip }),
     find: () => findAclEntry(accountSid, trunkSid, ip, exotel),
     findBeforeRetry: false,

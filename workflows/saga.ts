@@ -9,8 +9,10 @@ type Undo = () => Promise<string | null>;
 
 interface Compensation {
   step: string;
+  key: string;
   undo: Undo;
-  armed: boolean;
+  /** Registrations that may have created the resource; none left means there is nothing to undo. */
+  claims: number;
 }
 
 export interface RollbackReport {
@@ -21,15 +23,34 @@ export interface RollbackReport {
 export class Saga {
   private readonly compensations: Compensation[] = [];
 
-  /** `disarm()` when the step turns out to have created nothing (e.g. refused on its first attempt). */
-  register(step: string, undo: Undo): { disarm(): void } {
-    const entry: Compensation = { step, undo, armed: true };
-    this.compensations.push(entry);
+  /**
+   * `key` names the resource (e.g. `trunk:acme_o…`). A step retried on an operator's decision registers the same
+   * key again: the entry keeps its place and takes the newer undo, and stays armed while any registration that
+   * may have created the resource has not disarmed. `disarm()` when an attempt turns out to have created nothing.
+   */
+  register(step: string, key: string, undo: Undo): { disarm(): void } {
+    let entry = this.compensations.find((c) => c.key === key);
+    if (entry) {
+      entry.undo = undo;
+      entry.claims++;
+    } else {
+      entry = { step, key, undo, claims: 1 };
+      this.compensations.push(entry);
+    }
+    const claimed = entry;
+    let disarmed = false;
     return {
       disarm: () => {
-        entry.armed = false;
+        if (disarmed) return;
+        disarmed = true;
+        claimed.claims--;
       },
     };
+  }
+
+  /** The steps a rollback would undo now, latest first. */
+  pendingSteps(): string[] {
+    return [...new Set([...this.compensations].reverse().filter((c) => c.claims > 0).map((c) => c.step))];
   }
 
   /** Never throws: every compensation is tried, and one that still fails is reported, not swallowed. */
@@ -37,7 +58,7 @@ export class Saga {
     const report: RollbackReport = { rolledBack: [], failures: [] };
     await CancellationScope.nonCancellable(async () => {
       for (const c of [...this.compensations].reverse()) {
-        if (!c.armed) continue;
+        if (c.claims <= 0) continue;
         try {
           const done = await c.undo();
           if (done) report.rolledBack.push(done);

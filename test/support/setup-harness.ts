@@ -97,10 +97,11 @@ export async function startHarness(simulatorOptions: Partial<SimulatorOptions> =
     taskQueue,
     exotelAccount,
     customer: (label) => `${label}-${run}-${++customers}`,
+    // Unless a test says otherwise, a failed step rolls back at once instead of waiting for an operator.
     startOutbound: (input) =>
-      startSetup(client, { direction: 'outbound', input: { exotelAccountSid: exotelAccount.accountSid, ...input } }, { taskQueue }),
+      startSetup(client, { direction: 'outbound', input: { exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input } }, { taskQueue }),
     startInbound: (input) =>
-      startSetup(client, { direction: 'inbound', input: { exotelAccountSid: exotelAccount.accountSid, ...input } }, { taskQueue }),
+      startSetup(client, { direction: 'inbound', input: { exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input } }, { taskQueue }),
     mark: async () => {
       since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
     },

@@ -118,7 +118,7 @@ describe("what is not this setup's", () => {
     const handle = await h.client.workflow.start('outboundSetup', {
       taskQueue: h.taskQueue,
       workflowId: `rerun-${customerId}`,
-      args: [{ customerId, exotelAccountSid: h.exotelAccount.accountSid, did: '+919833300008' }],
+      args: [{ customerId, exotelAccountSid: h.exotelAccount.accountSid, did: '+919833300008', opsDecisionTimeout: 0 }],
     });
     const failure = await failureOf(handle.result());
     expect(failure.message).toContain('failed at step create-credential');

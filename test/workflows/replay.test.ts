@@ -9,7 +9,7 @@ import { HISTORY_FIXTURES, workflowBundle } from '../support/setup-harness';
 const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
-  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers and chaos runs', () => {
+  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers, ops decisions and chaos runs', () => {
     const names = fixtures.map((f) => f.replace(/\.json$/, ''));
     expect(names).toEqual(
       expect.arrayContaining([
@@ -25,6 +25,10 @@ describe('replay of recorded histories', () => {
         'chaos-outbound-succeeded',
         'chaos-inbound-succeeded',
         'chaos-inbound-failed',
+        'outbound-ops-retried',
+        'outbound-ops-retried-by-signal',
+        'outbound-ops-rolled-back',
+        'inbound-ops-timed-out',
       ]),
     );
   });

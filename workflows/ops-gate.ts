@@ -1,0 +1,124 @@
+// Waiting for people: a forward step that failed for good parks the setup in `awaiting-ops` until an operator
+// retries it (optionally with corrected input) or rolls it back, or until the wait runs out and it rolls back by
+// itself. Decisions come as the Update `decide` (validated, answers what will happen) or, for the UI's signal form
+// and `temporal workflow signal`, as the Signal `decision` with the same JSON.
+import { condition, defineSignal, defineUpdate, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import type {
+  Direction,
+  InboundSetupInput,
+  OpsDecision,
+  OutboundSetupInput,
+  SetupCorrections,
+} from '../domain/setup';
+import { applyOpsDecision } from '../domain/validation';
+import type { SetupProgress } from './progress';
+import { describeFailure, type Saga } from './saga';
+
+export const decideUpdate = defineUpdate<string, [OpsDecision]>('decide');
+export const decisionSignal = defineSignal<[OpsDecision]>('decision');
+
+export const DEFAULT_OPS_DECISION_TIMEOUT = '24h';
+
+/** Which input fields each step reads, to know what a retry may still correct. */
+export type StepInputs = Record<string, (keyof SetupCorrections)[]>;
+
+export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
+  private waitingOn: { step: string; correctable: (keyof SetupCorrections)[] } | undefined;
+  private decision: OpsDecision | undefined;
+
+  constructor(
+    private readonly direction: Direction,
+    /** The input steps read from; a retry with corrections replaces it. */
+    private readonly setup: { input: Input },
+    private readonly progress: SetupProgress,
+    private readonly saga: Saga,
+    private readonly stepOrder: string[],
+    private readonly stepInputs: StepInputs,
+  ) {
+    setHandler(decideUpdate, (d: OpsDecision) => this.accept(d), { validator: (d: OpsDecision) => this.check(d) });
+    setHandler(decisionSignal, (d) => {
+      try {
+        this.check(d);
+        this.accept(d);
+      } catch (err) {
+        // A signal cannot be refused to its sender: the refusal is kept in the status for people to see.
+        const reason = err instanceof Error ? err.message : String(err);
+        this.progress.recordDecision(d, `refused: ${reason}`);
+        log.warn('ops decision refused', { reason });
+      }
+    });
+  }
+
+  /** Runs a step; when it fails for good, waits for a decision and runs it again on `retry`. */
+  async step<T>(name: string, body: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await this.progress.run(name, body);
+      } catch (err) {
+        await this.awaitDecision(name, err);
+      }
+    }
+  }
+
+  /** Returns when an operator says retry; rethrows `err` on roll back, on time out, or when the setup was cancelled. */
+  private async awaitDecision(step: string, err: unknown): Promise<void> {
+    const timeout = this.setup.input.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT;
+    if (timeout === 0 || this.progress.failedStep() !== step) throw err;
+    const now = Date.now();
+    this.waitingOn = { step, correctable: this.correctableAt(step) };
+    this.decision = undefined;
+    this.progress.awaitOps({
+      step,
+      error: describeFailure(err),
+      since: new Date(now).toISOString(),
+      rollsBackAt: new Date(now + durationMs(timeout)).toISOString(),
+      choices: ['retry', 'rollback'],
+      correctable: this.waitingOn.correctable,
+    });
+    const decided = await condition(() => this.decision !== undefined, timeout);
+    // Set by a handler while the condition waited (TypeScript cannot see that).
+    const decision = this.decision as OpsDecision | undefined;
+    this.waitingOn = undefined;
+    this.progress.stopAwaitingOps();
+    if (!decided || !decision) {
+      this.progress.recordDecision({ action: 'rollback', note: 'no decision in time' }, 'rolling back by itself');
+      throw err;
+    }
+    if (decision.action === 'rollback') throw err;
+    this.setup.input = applyOpsDecision(this.direction, this.setup.input, decision, this.correctableAt(step));
+  }
+
+  private check(decision: OpsDecision): void {
+    if (!this.waitingOn || this.decision) {
+      throw new Error(`${workflowInfo().workflowId} is not waiting for a decision`);
+    }
+    applyOpsDecision(this.direction, this.setup.input, decision, this.waitingOn.correctable);
+  }
+
+  private accept(decision: OpsDecision): string {
+    const step = this.waitingOn?.step ?? 'unknown';
+    const outcome =
+      decision.action === 'retry'
+        ? `will retry step ${step}${decision.corrections ? ` with ${JSON.stringify(decision.corrections)}` : ''}`
+        : `will roll back ${this.saga.pendingSteps().join(', ') || 'nothing (nothing was created)'}`;
+    this.decision = decision;
+    this.progress.recordDecision(decision, outcome);
+    return outcome;
+  }
+
+  /** Fields read by this step or a later one, and by no step that already finished. */
+  private correctableAt(step: string): (keyof SetupCorrections)[] {
+    const at = this.stepOrder.indexOf(step);
+    const used = new Set(this.stepOrder.slice(0, at).flatMap((s) => this.stepInputs[s] ?? []));
+    const ahead = new Set(this.stepOrder.slice(at).flatMap((s) => this.stepInputs[s] ?? []));
+    return [...ahead].filter((f) => !used.has(f));
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function durationMs(d: string | number): number {
+  if (typeof d === 'number') return d;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(d);
+  return m ? Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1) : 0;
+}
