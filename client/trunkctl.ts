@@ -12,6 +12,9 @@ import { formatInboundResult, formatListing, formatOutboundResult, formatStatus,
 import { runSimulatorCli } from '../simulator/main';
 import { runWorker } from '../worker/main';
 import { runSignupReceiverCli } from '../events/main';
+import { dataConverterFor } from '../codec/data-converter';
+import { loadKeyring } from '../codec/keyring';
+import { runCodecServerCli } from '../codec/main';
 
 const USAGE = `trunkctl — durable Exotel SIP-trunk setups for voice-AI platforms
 
@@ -27,6 +30,7 @@ Usage:
   trunkctl rollback CUSTOMER [--direction D] [--note TEXT] [--json]        (a setup awaiting ops: undo and end)
   trunkctl simulator [--port 4010] [--account sid:key:token:region] [--rate-limit 200/60s] ...  (--help for all)
   trunkctl events [--port 8080]   the signup-event receiver (SIGNUP_EVENTS_SECRET; see docs/operations.md)
+  trunkctl codec-server [--port 8888] [--ui-origin URL]   decrypts payloads for the Temporal UI and CLI (docs/encryption.md)
   trunkctl worker       (configured by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, EXOTEL_ACCOUNTS_FILE)
 
 Connection flags (or TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE):
@@ -44,7 +48,9 @@ const connectionOptions = {
 async function withClient<T>(values: { address?: string; namespace?: string }, body: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: values.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   try {
-    return await body(new Client({ connection, namespace: values.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default' }));
+    // Results and queries are encrypted when the worker has keys (codec/): read them with the same keys.
+    const dataConverter = dataConverterFor(loadKeyring(process.env));
+    return await body(new Client({ connection, namespace: values.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter }));
   } finally {
     await connection.close();
   }
@@ -248,6 +254,9 @@ export async function main(argv: string[]): Promise<number> {
       await runSimulatorCli(rest);
       return 0;
     }
+    case 'codec-server':
+      await runCodecServerCli(rest);
+      return 0;
     case 'events':
       await runSignupReceiverCli(rest);
       return 0;

@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
+import { dataConverterFor } from '../codec/data-converter';
+import { loadKeyring } from '../codec/keyring';
 import { startSignupReceiver } from './receiver';
 
 export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -13,7 +15,7 @@ export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEn
   const secret = env.SIGNUP_EVENTS_SECRET;
   if (!secret || secret.length < 16) throw new Error('SIGNUP_EVENTS_SECRET must be set to the shared HMAC secret (at least 16 characters)');
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(loadKeyring(env)) });
   const receiver = await startSignupReceiver({
     client,
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,

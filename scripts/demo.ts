@@ -13,6 +13,7 @@ import type { ExotelAccountSettings } from '../exotel/accounts';
 import { DEMO_ACCOUNT, SimulatorAdmin, startSimulator } from '../simulator';
 import { createSetupWorker } from '../worker/create-worker';
 import { statusQuery } from '../workflows/progress';
+import { codecPolicy } from '../codec/data-converter';
 import { startDevServer } from './dev-server';
 
 const CUSTOMER = 'acme-voice-demo';
@@ -24,6 +25,9 @@ const say = (line = '') => console.log(line);
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'keep-running': { type: 'boolean' }, reveal: { type: 'boolean' } }, strict: true });
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  // With TRUNK_CODEC_KEYS set the demo encrypts payloads like production; without, it says loudly that it does not.
+  const codec = codecPolicy(process.env, { mode: 'demo' });
+  if (codec.warning) say(`\n!! ${codec.warning}\n`);
 
   say('Starting a Temporal dev server, the Exotel simulator and a worker…');
   const server = await startDevServer({ uiPort: 8233 });
@@ -42,10 +46,11 @@ async function main(): Promise<void> {
     taskQueue: DEFAULT_TASK_QUEUE,
     accounts: [account],
     shutdownGraceSeconds: 5,
+    dataConverter: codec.dataConverter,
   });
   const workerRun = worker.run();
   const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const client = new Client({ connection, namespace: server.namespace, dataConverter: codec.dataConverter });
   say(`  Temporal   ${server.address}   UI ${server.uiUrl ?? '(headless)'}`);
   say(`  Simulator  ${simulator.url}   (Exotel account ${DEMO_ACCOUNT.sid}, 200 requests/minute)`);
 

@@ -18,7 +18,8 @@ export interface WorkerConfig {
 
 /**
  * EXOTEL_ACCOUNTS_FILE (a JSON file) or EXOTEL_ACCOUNTS (inline JSON) holds a list of
- * `{ accountSid, apiKey, apiToken, subdomain, baseUrl?, sipEdge? }`.
+ * `{ accountSid, apiKey, apiToken | apiTokenFile, subdomain, baseUrl?, sipEdge? }`; `apiTokenFile` names a file
+ * holding just that account's token (a mounted secret, say).
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const c = new IssueCollector();
@@ -40,7 +41,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     try {
       const parsed = JSON.parse(text) as unknown;
       if (!Array.isArray(parsed) || parsed.length === 0) c.add(source, '(json)', 'must be a non-empty JSON list of accounts');
-      else accounts = parsed as ExotelAccountSettings[];
+      else accounts = (parsed as (ExotelAccountSettings & { apiTokenFile?: string })[]).map((a, i) => withTokenFromFile(a, i, c));
     } catch {
       // The text may hold tokens: never echo it.
       c.add(source, '(json)', 'is not valid JSON');
@@ -57,4 +58,16 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownGraceSeconds: grace,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
   };
+}
+
+function withTokenFromFile(account: ExotelAccountSettings & { apiTokenFile?: string }, index: number, c: IssueCollector): ExotelAccountSettings {
+  const { apiTokenFile, ...rest } = account;
+  if (apiTokenFile === undefined) return rest;
+  if (rest.apiToken !== undefined) c.add(`accounts[${index}].apiTokenFile`, apiTokenFile, 'give apiToken or apiTokenFile, not both');
+  try {
+    return { ...rest, apiToken: readFileSync(apiTokenFile, 'utf8').trim() };
+  } catch (err) {
+    c.add(`accounts[${index}].apiTokenFile`, apiTokenFile, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    return rest;
+  }
 }

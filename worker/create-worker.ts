@@ -1,5 +1,6 @@
 // Wires a Temporal worker: the setup workflows plus activities bound to the configured Exotel accounts.
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ExotelAccounts, type ExotelAccountSettings } from '../exotel/accounts';
@@ -13,6 +14,8 @@ export interface SetupWorkerOptions {
   workflowBundle?: WorkflowBundle;
   workflowBundlePath?: string;
   shutdownGraceSeconds?: number;
+  /** The payload codec (codec/): every client reading these setups must use the same keys. */
+  dataConverter?: DataConverter;
 }
 
 /** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
@@ -30,6 +33,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<Worker> 
         ? { workflowBundle: { codePath: o.workflowBundlePath } }
         : { workflowsPath }),
     activities: createActivities({ accounts }),
+    dataConverter: o.dataConverter,
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
   });
 }

@@ -11,6 +11,8 @@ export interface WorkerProcessOptions {
   taskQueue: string;
   accounts: ExotelAccountSettings[];
   workflowBundlePath: string;
+  /** More environment for the worker (codec keys, say). */
+  env?: Record<string, string>;
 }
 
 /** Starts the worker again whenever it dies, as a process supervisor would (a server restart can end it). */
@@ -36,12 +38,15 @@ export class WorkerProcess {
         EXOTEL_ACCOUNTS: JSON.stringify(o.accounts),
         WORKFLOW_BUNDLE_PATH: o.workflowBundlePath,
         WORKER_SHUTDOWN_GRACE_SECONDS: '1',
+        // The chaos run's histories become replay fixtures, readable without keys.
+        WORKER_MODE: 'demo',
+        ...o.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
       this.output.push(...chunk.toString().split('\n').filter(Boolean));
-      this.output = this.output.slice(-50);
+      this.output = this.output.slice(-5_000);
     };
     const child = this.child;
     child.stdout?.on('data', keep);
@@ -50,6 +55,14 @@ export class WorkerProcess {
       if (!this.stopping && this.child === child) setTimeout(() => this.child === child && !this.stopping && this.start(), 1_000);
     });
     this.starts++;
+  }
+
+  /** Starts the worker once, without restarting it, and resolves with its exit code. */
+  async runToExit(): Promise<number | null> {
+    this.stopping = true;
+    this.start();
+    const child = this.child!;
+    return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
   /** SIGKILL: no shutdown, in-flight activities are lost mid-request and time out on the server. */
@@ -74,8 +87,8 @@ export class WorkerProcess {
     clearTimeout(timer);
   }
 
-  /** The worker's last lines of output, for a failure message. */
-  lastOutput(): string {
+  /** What the worker printed (its last 5,000 lines). */
+  printed(): string {
     return this.output.join('\n');
   }
 }

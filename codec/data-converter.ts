@@ -1,0 +1,44 @@
+// The data converter the worker and every client share, and the rule for running without keys.
+import type { DataConverter } from '@temporalio/common';
+import { IssueCollector } from '../domain/validation';
+import { EncryptionCodec } from './encryption-codec';
+import { loadKeyring, type Keyring } from './keyring';
+
+/** For `Worker.create({ dataConverter })` and `new Client({ dataConverter })`; undefined (plain payloads) without keys. */
+export function dataConverterFor(keyring: Keyring | null): DataConverter | undefined {
+  return keyring ? { payloadCodecs: [new EncryptionCodec(keyring)] } : undefined;
+}
+
+export type CodecMode = 'production' | 'demo';
+
+export interface CodecPolicy {
+  keyring: Keyring | null;
+  dataConverter: DataConverter | undefined;
+  /** Set when payloads will be stored in clear (demo mode without keys): the caller prints it. */
+  warning: string | undefined;
+}
+
+const HOW_TO_CONFIGURE =
+  'set TRUNK_CODEC_KEYS to a JSON object { "<key id>": "<base64 of 32 random bytes>" } (or TRUNK_CODEC_KEYS_FILE to a ' +
+  'file holding it) and, with several keys, TRUNK_CODEC_KEY_ID to the one new payloads use (docs/encryption.md)';
+
+/**
+ * Production refuses to run without keys: workflow inputs and results (SIP passwords) would be stored in clear in
+ * Temporal's history. Demo mode runs anyway and hands back a warning to print.
+ */
+export function codecPolicy(env: NodeJS.ProcessEnv, { mode }: { mode: CodecMode }): CodecPolicy {
+  const keyring = loadKeyring(env);
+  if (keyring) return { keyring, dataConverter: dataConverterFor(keyring), warning: undefined };
+  if (mode === 'production') {
+    const c = new IssueCollector();
+    c.add('TRUNK_CODEC_KEYS', undefined, `payload encryption is required: ${HOW_TO_CONFIGURE}`);
+    c.throwIfAny();
+  }
+  return {
+    keyring: null,
+    dataConverter: undefined,
+    warning:
+      '!!! PAYLOADS ARE NOT ENCRYPTED: workflow inputs and results, SIP passwords included, are stored in clear in ' +
+      `Temporal's history. Fine for a demo; for anything else ${HOW_TO_CONFIGURE} !!!`,
+  };
+}

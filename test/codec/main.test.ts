@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCodecServerArgs } from '../../codec/main';
+import { call, freshKeys } from './support';
+
+const ROOT = resolve(__dirname, '../..');
+const TOKEN = randomBytes(32).toString('base64url');
+const KEYS = freshKeys('cli-1');
+const ENV = { TRUNK_CODEC_SERVER_TOKEN: TOKEN, TRUNK_CODEC_KEYS: JSON.stringify(KEYS) };
+const cliArgs = (args: string[]): string[] => ['--import', 'tsx', 'codec/main.ts', ...args];
+
+describe('parseCodecServerArgs', () => {
+  it('defaults to 127.0.0.1:8888 and the dev server UI origin', () => {
+    const options = parseCodecServerArgs([], ENV);
+    expect(options).toMatchObject({ host: '127.0.0.1', port: 8888, allowedOrigin: 'http://localhost:8233', authToken: TOKEN });
+    expect(options !== 'help' && options.keyring.currentKeyId).toBe('cli-1');
+  });
+
+  it('reads --port, --host and --ui-origin', () => {
+    expect(parseCodecServerArgs(['--port', '0', '--host=0.0.0.0', '--ui-origin', 'https://temporal.example.com'], ENV)).toMatchObject({
+      host: '0.0.0.0',
+      port: 0,
+      allowedOrigin: 'https://temporal.example.com',
+    });
+    expect(parseCodecServerArgs(['--help'], {})).toBe('help');
+  });
+
+  it.each([
+    [['--port', 'abc'], '--port "abc" is invalid: must be an integer 0–65535'],
+    [['--port', '70000'], '--port "70000" is invalid'],
+    [['--ui-origin', 'http://localhost:8233/'], '--ui-origin "http://localhost:8233/" is invalid: must be an http(s) origin'],
+    [['--ui-origin', '*'], '--ui-origin "*" is invalid'],
+    [['--host', ''], '--host "" is invalid'],
+    [['--verbose'], "Unknown option '--verbose'"],
+    [['--port'], "Option '--port <value>' argument missing"],
+  ])('refuses %j naming the flag, value and rule', (argv, message) => {
+    expect(() => parseCodecServerArgs(argv, ENV)).toThrow(message);
+  });
+
+  it('refuses to start without a token, with a weak one, or without keys, never echoing them', () => {
+    expect(() => parseCodecServerArgs([], { TRUNK_CODEC_KEYS: ENV.TRUNK_CODEC_KEYS })).toThrow('TRUNK_CODEC_SERVER_TOKEN = "***": is not set; it is required');
+    expect(() => parseCodecServerArgs([], { ...ENV, TRUNK_CODEC_SERVER_TOKEN: 'hunter2-hunter2' })).toThrow(
+      /TRUNK_CODEC_SERVER_TOKEN = "\*\*\*": must be 32-512 characters/,
+    );
+    expect(() => parseCodecServerArgs([], { TRUNK_CODEC_SERVER_TOKEN: TOKEN })).toThrow('TRUNK_CODEC_KEYS = "(missing)": is required');
+  });
+});
+
+describe('codec-server (a real process)', () => {
+  it('exits 2 naming the variable when the token is missing', () => {
+    const result = spawnSync(process.execPath, cliArgs([]), { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, TRUNK_CODEC_KEYS: ENV.TRUNK_CODEC_KEYS } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('TRUNK_CODEC_SERVER_TOKEN = "***": is not set; it is required');
+    expect(result.stderr).not.toContain(KEYS['cli-1']);
+  });
+
+  it('prints its URL and how to point the UI and CLI at it, never the token or keys; serves; stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, cliArgs(['--port', '0']), { cwd: ROOT, env: { PATH: process.env.PATH, ...ENV } });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    await new Promise<void>((done, fail) => {
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('Stop with Ctrl-C.')) done();
+      });
+      child.once('exit', (code) => fail(new Error(`exited early with ${code}: ${stdout}`)));
+    });
+    const url = /url:\s+(http:\/\/\S+)/.exec(stdout)?.[1] ?? '';
+    expect(stdout).toContain(`codec endpoint ${url}/<TRUNK_CODEC_SERVER_TOKEN>`);
+    expect(stdout).toContain(`--codec-endpoint ${url} --codec-auth "Bearer $TRUNK_CODEC_SERVER_TOKEN"`);
+    expect(stdout).toContain('with key cli-1');
+    for (const secret of [TOKEN, KEYS['cli-1'] as string]) expect(stdout).not.toContain(secret);
+    expect((await call(`${url}/decode`, 'POST', { Authorization: `Bearer ${TOKEN}` }, '{}')).text).toBe('{"payloads":[]}');
+
+    const exited = new Promise<number | null>((done) => child.once('close', done));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('codec server stopped');
+  });
+});
