@@ -1,0 +1,32 @@
+export { PROVIDERS, PROVIDER_IDS, isProviderId, type ProviderId } from './catalog';
+export type {
+  Condition,
+  FieldRule,
+  FieldSpec,
+  InboundProfile,
+  InboundTarget,
+  OutboundAuth,
+  OutboundProfile,
+  ProviderProfile,
+  Transport,
+} from './profile';
+export {
+  ACL_WITH_DIGEST_RULE,
+  PROVIDER_FIELDS,
+  inboundDestinationsFor,
+  outboundAclIpsFor,
+  validateProviderInput,
+  type ProviderInput,
+} from './validate';
+export {
+  SIP_PASSWORD_PLACEHOLDER,
+  buildHandoffSheet,
+  handoffSheetJson,
+  renderHandoffSheet,
+  type HandoffEntry,
+  type HandoffSection,
+  type HandoffSheet,
+  type HandoffSheetArgs,
+  type RevealOptions,
+} from './handoff';
+export { listProviders, type ProviderSummary } from './summary';
