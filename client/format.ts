@@ -1,5 +1,6 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
-import type { InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
+import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
+import type { Direction, InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
 import type { SetupListing } from './ops';
 
 const MASK = '******** (use --reveal to show)';
@@ -77,16 +78,47 @@ export function formatOutboundResult(result: OutboundSetupResult, reveal: boolea
 }
 
 export function formatInboundResult(r: InboundSetupResult): string {
-  return [
+  const summary = [
     'Inbound trunk ready.',
     table([
       ['Exotel trunk', `${r.trunkSid}${r.trunkName ? ` (${r.trunkName})` : ''}${r.trunkCreated ? '' : ' (existing)'}`],
       ['DID mapping id', r.phoneNumberMappingId],
       ['Destination ids', r.destinationIds.join(', ')],
     ]),
+  ];
+  // A handoff sheet spells the console steps out in full.
+  if (r.handoff) return summary.join('\n');
+  return [
+    ...summary,
     '',
     'Still to do in the Exotel console (no API exists for it):',
     `  1. Create a Flow with a Connect applet; in "Dial whom" enter ${r.connectAppletDialWhom}`,
     '  2. Assign the DID (ExoPhone) to that Flow.',
   ].join('\n');
+}
+
+/**
+ * A setup's result for people (tables, then the handoff sheet) or for programs (JSON). The SIP password shows only
+ * with `reveal`, in the result and in the sheet alike.
+ */
+export function formatResult(
+  direction: Direction,
+  result: OutboundSetupResult | InboundSetupResult,
+  { json, reveal, workflowId }: { json: boolean; reveal: boolean; workflowId: string },
+): string {
+  const password = direction === 'outbound' ? (result as OutboundSetupResult).sipPassword : undefined;
+  const revealed = reveal && password ? { reveal: { sipPassword: password } } : {};
+  if (json) {
+    const shown = direction === 'outbound' ? maskOutbound(result as OutboundSetupResult, reveal) : result;
+    return JSON.stringify({ workflowId, result: { ...shown, ...(result.handoff ? { handoff: handoffSheetJson(result.handoff, revealed) } : {}) } });
+  }
+  const tables = direction === 'outbound' ? formatOutboundResult(result as OutboundSetupResult, reveal) : formatInboundResult(result as InboundSetupResult);
+  return result.handoff ? `${tables}\n\n${renderHandoffSheet(result.handoff, revealed)}` : tables;
+}
+
+export function formatProviders(): string {
+  return table([
+    ['PROVIDER', 'NAME', 'DIRECTIONS', 'OUTBOUND AUTH', 'INBOUND TARGET', 'WARNING'],
+    ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
+  ]);
 }

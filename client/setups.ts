@@ -5,6 +5,7 @@ import { setupWorkflowId } from '../domain/naming';
 import { SearchAttributes } from '../domain/search-attributes';
 import type { Direction, InboundSetupInput, OutboundSetupInput, SetupStatus } from '../domain/setup';
 import { validateInboundSetup, validateOutboundSetup } from '../domain/validation';
+import { withProviderDefaults } from '../domain/providers/apply';
 import { statusQuery } from '../workflows/progress';
 import type { inboundSetup, outboundSetup } from '../workflows';
 
@@ -19,15 +20,24 @@ export interface StartedSetup {
   alreadySucceeded: boolean;
 }
 
-/** Throws InputValidationError naming every problem; the same rules the workflow applies before any request. */
-export function validateSetupRequest(request: SetupRequest): void {
-  if (request.direction === 'outbound') validateOutboundSetup(request.input);
-  else validateInboundSetup(request.input);
+/**
+ * Fills in what the provider's profile derives (inbound destinations, published /32s), then checks the request
+ * with the rules the workflow applies before any request. Throws InputValidationError naming every problem.
+ */
+export function resolveSetupRequest(request: SetupRequest): SetupRequest {
+  if (request.direction === 'outbound') {
+    const input = withProviderDefaults('outbound', request.input);
+    validateOutboundSetup(input);
+    return { direction: 'outbound', input };
+  }
+  const input = withProviderDefaults('inbound', request.input);
+  validateInboundSetup(input);
+  return { direction: 'inbound', input };
 }
 
 /** Validates first (bad input never starts anything), then starts, or attaches to the setup already running. */
-export async function startSetup(client: Client, request: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
-  validateSetupRequest(request);
+export async function startSetup(client: Client, asked: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
+  const request = resolveSetupRequest(asked);
 
   const { input, direction } = request;
   const workflowId = setupWorkflowId(direction, input.customerId);

@@ -6,9 +6,10 @@ import type { Direction, InboundSetupResult, OutboundSetupResult } from '../doma
 import { InputValidationError } from '../domain/validation';
 import { setupWorkflowId } from '../domain/naming';
 import type { OpsAction, OpsDecision } from '../domain/setup';
-import { describeSetup, startSetup, validateSetupRequest, type SetupRequest } from './setups';
+import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
+import { describeSetup, resolveSetupRequest, startSetup, type SetupRequest } from './setups';
 import { decide, listSetups, SETUP_STATES, setupAwaitingOps, type SetupState } from './ops';
-import { formatInboundResult, formatListing, formatOutboundResult, formatStatus, maskOutbound } from './format';
+import { formatListing, formatProviders, formatResult, formatStatus } from './format';
 import { runSimulatorCli } from '../simulator/main';
 import { runWorker } from '../worker/main';
 import { runSignupReceiverCli } from '../events/main';
@@ -19,10 +20,13 @@ import { runCodecServerCli } from '../codec/main';
 const USAGE = `trunkctl — durable Exotel SIP-trunk setups for voice-AI platforms
 
 Usage:
-  trunkctl outbound --customer ID --account SID --did E164 [--provider-ip IP ...] [--provider NAME]
-                    [--ops-timeout 24h] [--wait] [--json] [--reveal]
-  trunkctl inbound  --customer ID --account SID --did E164 --destination HOST:PORT;transport=tls|tcp ...
-                    [--trunk-sid SID] [--provider NAME] [--wait] [--json]
+  trunkctl outbound --customer ID --account SID --did E164 [--provider ID --provider-field NAME=VALUE ...]
+                    [--provider-ip IP ... [--allow-acl-with-digest]] [--ops-timeout 24h] [--wait] [--json] [--reveal]
+  trunkctl inbound  --customer ID --account SID --did E164 [--provider ID --provider-field NAME=VALUE ...]
+                    [--destination HOST:PORT;transport=tls|tcp ...] [--trunk-sid SID] [--wait] [--json]
+                    (a provider fills in its destination; --destination overrides it)
+  trunkctl providers [--json]                     the voice-AI platforms and what each needs
+  trunkctl handoff  CUSTOMER [--direction D] [--reveal] [--json]   print a succeeded setup's handoff sheet again
   trunkctl list     [--state running|awaiting-ops|succeeded|rolled-back|failed] [--direction D] [--account SID] [--json]
   trunkctl show     CUSTOMER [--direction outbound|inbound] [--json]        (steps, error, what it created)
   trunkctl retry    CUSTOMER [--direction D] [--did E164] [--destination URI ...] [--provider-ip IP ...]
@@ -71,6 +75,8 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
       account: { type: 'string' },
       did: { type: 'string' },
       provider: { type: 'string' },
+      'provider-field': { type: 'string', multiple: true },
+      'allow-acl-with-digest': { type: 'boolean' },
       'provider-ip': { type: 'string', multiple: true },
       destination: { type: 'string', multiple: true },
       'trunk-sid': { type: 'string' },
@@ -86,17 +92,25 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
     exotelAccountSid: required(values, 'account'),
     did: required(values, 'did'),
     ...(values.provider ? { provider: values.provider } : {}),
+    ...(values['provider-field'] ? { providerFields: keyValues('provider-field', values['provider-field']) } : {}),
     ...(opsTimeout !== undefined ? { opsDecisionTimeout: /^\d+$/.test(opsTimeout) ? Number(opsTimeout) : opsTimeout } : {}),
   };
   const request: SetupRequest =
     direction === 'outbound'
-      ? { direction, input: { ...base, ...(values['provider-ip'] ? { providerIps: values['provider-ip'] } : {}) } }
+      ? {
+          direction,
+          input: {
+            ...base,
+            ...(values['provider-ip'] ? { providerIps: values['provider-ip'] } : {}),
+            ...(values['allow-acl-with-digest'] ? { allowAclWithDigest: true } : {}),
+          },
+        }
       : {
           direction,
           input: { ...base, destinations: values.destination ?? [], ...(values['trunk-sid'] ? { trunkSid: values['trunk-sid'] } : {}) },
         };
   const taskQueue = values['task-queue'] ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  validateSetupRequest(request);
+  resolveSetupRequest(request);
 
   return withClient(values, async (client) => {
     const started = await startSetup(client, request, { taskQueue });
@@ -109,12 +123,7 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
     if (!values.json) console.log(`${direction} setup ${note}: workflow ${started.workflowId}; waiting…`);
     try {
       const result = (await started.handle.result());
-      if (direction === 'outbound') {
-        const r = result as OutboundSetupResult;
-        console.log(values.json ? JSON.stringify({ workflowId: started.workflowId, result: maskOutbound(r, !!values.reveal) }) : formatOutboundResult(r, !!values.reveal));
-      } else {
-        console.log(values.json ? JSON.stringify({ workflowId: started.workflowId, result }) : formatInboundResult(result as InboundSetupResult));
-      }
+      console.log(formatResult(direction, result, { json: !!values.json, reveal: !!values.reveal, workflowId: started.workflowId }));
       return 0;
     } catch (err) {
       if (!(err instanceof WorkflowFailedError)) throw err;
@@ -122,6 +131,45 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
       console.log(values.json ? JSON.stringify({ workflowId: started.workflowId, error: message }) : `setup failed: ${message}`);
       return 1;
     }
+  });
+}
+
+/** `--provider-field subdomain=abcd --provider-field region=india` → `{ subdomain: 'abcd', region: 'india' }`. */
+function keyValues(flag: string, pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--${flag} ${pair}: must be name=value`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+async function handoffCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...connectionOptions, direction: { type: 'string' }, reveal: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const customerId = positionals[0];
+  if (!customerId) throw new UsageError('handoff needs the customer id');
+  const direction = directionFlag(values.direction);
+  return withClient(values, async (client) => {
+    let printed = 0;
+    for (const d of direction ? [direction] : (['outbound', 'inbound'] as const)) {
+      const handle = client.workflow.getHandle(setupWorkflowId(d, customerId));
+      const described = await handle.describe().catch(() => undefined);
+      if (described?.status.name !== 'COMPLETED') continue;
+      const result = (await handle.result()) as OutboundSetupResult | InboundSetupResult;
+      if (!result.handoff) continue;
+      const password = d === 'outbound' ? (result as OutboundSetupResult).sipPassword : undefined;
+      const revealed = values.reveal && password ? { reveal: { sipPassword: password } } : {};
+      console.log(values.json ? JSON.stringify(handoffSheetJson(result.handoff, revealed)) : renderHandoffSheet(result.handoff, revealed));
+      printed++;
+    }
+    if (printed === 0) console.error(`no succeeded setup of customer ${customerId} names a provider`);
+    return printed ? 0 : 1;
   });
 }
 
@@ -247,6 +295,11 @@ export async function main(argv: string[]): Promise<number> {
       return statusCommand(rest);
     case 'list':
       return listCommand(rest);
+    case 'handoff':
+      return handoffCommand(rest);
+    case 'providers':
+      console.log(rest.includes('--json') ? JSON.stringify(listProviders()) : formatProviders());
+      return 0;
     case 'retry':
     case 'rollback':
       return decideCommand(command, rest);

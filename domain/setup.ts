@@ -1,4 +1,5 @@
 // The shapes a setup is asked for and answers with. One object per workflow so fields can be added later.
+import type { HandoffSheet } from './providers/handoff';
 
 export type Direction = 'outbound' | 'inbound';
 
@@ -12,8 +13,10 @@ export interface SetupBase {
   exotelAccountSid: string;
   /** The DID (ExoPhone) in E.164, e.g. +919876543210. */
   did: string;
-  /** Voice-AI platform the trunk is for (informational until provider profiles exist). */
+  /** Voice-AI platform the trunk is for: one of domain/providers' ids, e.g. `livekit` (`trunkctl providers`). */
   provider?: string;
+  /** The platform's own fields, e.g. LiveKit's `{ subdomain, region }`; checked against its profile. */
+  providerFields?: Record<string, string>;
   /**
    * How long a setup whose step failed for good waits for an operator's decision (retry or roll back) before it
    * rolls back by itself: a Temporal duration such as '24h' or '15m', or milliseconds. 0 rolls back at once.
@@ -25,6 +28,8 @@ export interface SetupBase {
 export interface OutboundSetupInput extends SetupBase {
   /** Static /32 egress IPs of the voice-AI platform to allowlist; omit for digest-only (the default). */
   providerIps?: string[];
+  /** An ACL next to digest credentials is refused (Exotel's auth-precedence warning) unless this is set. */
+  allowAclWithDigest?: boolean;
 }
 
 export interface InboundSetupInput extends SetupBase {
@@ -96,6 +101,8 @@ export interface SipEdge {
 export interface OutboundSetupResult {
   /** The DID the platform presents as caller id, in E.164. */
   did: string;
+  /** What to enter where on the voice-AI platform (when a provider was named); never holds the password. */
+  handoff?: HandoffSheet;
   trunkSid: string;
   trunkName: string;
   phoneNumberMappingId: string;
@@ -110,6 +117,9 @@ export interface OutboundSetupResult {
 }
 
 export interface InboundSetupResult {
+  did: string;
+  /** What to enter where on the voice-AI platform and in the Exotel console (when a provider was named). */
+  handoff?: HandoffSheet;
   trunkSid: string;
   trunkName?: string;
   trunkCreated: boolean;

@@ -1,5 +1,6 @@
 // Pure input rules, shared by the CLI (before starting anything) and the workflows (before any Exotel request).
 // Every failure names the field, the value (secrets masked) and the rule; all failures of one input come together.
+import { validateProviderInput } from './providers/validate';
 import type { InboundSetupInput, OpsDecision, OutboundSetupInput, SetupCorrections } from './setup';
 
 export interface ValidationIssue {
@@ -146,9 +147,6 @@ function checkBase(
   c.check('customerId', input.customerId, rules.customerId);
   c.check('exotelAccountSid', input.exotelAccountSid, rules.accountSid);
   c.check('did', input.did, rules.e164);
-  if (input.provider !== undefined) {
-    c.check('provider', input.provider, (v) => (/^[a-z0-9-]{1,32}$/.test(v) ? null : 'must be a lowercase platform id such as livekit'));
-  }
   const timeout = input.opsDecisionTimeout;
   if (timeout !== undefined && !(typeof timeout === 'number' ? Number.isFinite(timeout) && timeout >= 0 : typeof timeout === 'string' && DURATION.test(timeout))) {
     c.add('opsDecisionTimeout', timeout, "must be a duration such as '24h', '15m', '30s' or milliseconds ≥ 0");
@@ -177,9 +175,31 @@ function checkList(
   });
 }
 
+function checkProvider(c: IssueCollector, direction: 'outbound' | 'inbound', input: OutboundSetupInput | InboundSetupInput): void {
+  if (input.provider === undefined) {
+    if (input.providerFields !== undefined) c.add('providerFields', '(present)', 'needs provider to say whose fields they are');
+    return;
+  }
+  if (input.providerFields !== undefined && (typeof input.providerFields !== 'object' || input.providerFields === null || Array.isArray(input.providerFields))) {
+    c.add('providerFields', input.providerFields, 'must be an object of field names to values');
+    return;
+  }
+  const outbound = direction === 'outbound' ? (input as OutboundSetupInput) : undefined;
+  c.issues.push(
+    ...validateProviderInput({
+      direction,
+      provider: input.provider,
+      fields: input.providerFields,
+      providerIps: outbound?.providerIps,
+      allowAclWithDigest: outbound?.allowAclWithDigest,
+    }),
+  );
+}
+
 export function validateOutboundSetup(input: OutboundSetupInput): void {
   const c = new IssueCollector();
   checkBase(c, input);
+  checkProvider(c, 'outbound', input);
   checkList(c, 'providerIps', input.providerIps, rules.aclIp, { required: false, sameAs: (ip) => ip.replace(/\/32$/, '') });
   c.throwIfAny();
 }
@@ -188,6 +208,7 @@ export function validateInboundSetup(input: InboundSetupInput): void {
   const c = new IssueCollector();
   checkBase(c, input);
   if (input.trunkSid !== undefined) c.check('trunkSid', input.trunkSid, rules.trunkSid);
+  checkProvider(c, 'inbound', input);
   checkList(c, 'destinations', input.destinations, rules.destination, { required: true, sameAs: normalizeDestination });
   c.throwIfAny();
 }

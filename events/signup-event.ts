@@ -1,8 +1,19 @@
 // The JSON a signup flow sends, and the setup it asks for.
 import { IssueCollector, InputValidationError } from '../domain/validation';
-import { validateSetupRequest, type SetupRequest } from '../client/setups';
+import { resolveSetupRequest, type SetupRequest } from '../client/setups';
 
-const FIELDS = ['customerId', 'exotelAccountSid', 'did', 'provider', 'providerIps', 'destinations', 'trunkSid', 'opsDecisionTimeout'];
+const FIELDS = [
+  'customerId',
+  'exotelAccountSid',
+  'did',
+  'provider',
+  'providerFields',
+  'providerIps',
+  'allowAclWithDigest',
+  'destinations',
+  'trunkSid',
+  'opsDecisionTimeout',
+];
 
 /**
  * `{ direction: "outbound" | "inbound", customerId, exotelAccountSid, did, provider?, providerIps?, destinations?,
@@ -21,9 +32,9 @@ export function setupRequestFromEvent(event: unknown, defaults: { opsDecisionTim
   const known = direction === 'outbound' || direction === 'inbound';
   if (!known) c.add('direction', direction, 'must be outbound or inbound');
   // Without a known direction the fields both directions share are still checked (the outbound rules are those).
-  const request = { direction: known ? direction : 'outbound', input } as SetupRequest;
+  let request = { direction: known ? direction : 'outbound', input } as SetupRequest;
   try {
-    validateSetupRequest(request);
+    request = resolveSetupRequest(request);
   } catch (err) {
     if (!(err instanceof InputValidationError)) throw err;
     c.issues.push(...err.issues);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startSetup, type SetupRequest } from '../client/setups';
-import { formatInboundResult, formatOutboundResult } from '../client/format';
+import { formatResult } from '../client/format';
 import type { InboundSetupResult, OutboundSetupResult, StepStatus } from '../domain/setup';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { ExotelAccountSettings } from '../exotel/accounts';
@@ -18,13 +18,13 @@ import { startDevServer } from './dev-server';
 
 const CUSTOMER = 'acme-voice-demo';
 const DID = '+919800012345';
-const LIVEKIT_INBOUND = 'acme1234.india.sip.livekit.cloud:5061;transport=tls';
 
 const say = (line = '') => console.log(line);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'keep-running': { type: 'boolean' }, reveal: { type: 'boolean' } }, strict: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The demo's own output says what happens; the SDK's reports of expected, handled failures would only add noise.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   // With TRUNK_CODEC_KEYS set the demo encrypts payloads like production; without, it says loudly that it does not.
   const codec = codecPolicy(process.env, { mode: 'demo' });
   if (codec.warning) say(`\n!! ${codec.warning}\n`);
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       input: { customerId: CUSTOMER, exotelAccountSid: DEMO_ACCOUNT.sid, did: DID, provider: 'livekit' },
     })) as OutboundSetupResult;
     say();
-    say(formatOutboundResult(outbound, !!values.reveal));
+    say(formatResult('outbound', outbound, { json: false, reveal: !!values.reveal, workflowId: '' }));
 
     say('\n── Inbound: PSTN → Exotel → voice AI (on the same trunk) ───────────────────');
     const inbound = (await runSetup(client, {
@@ -71,12 +71,14 @@ async function main(): Promise<void> {
         exotelAccountSid: DEMO_ACCOUNT.sid,
         did: DID,
         provider: 'livekit',
+        // LiveKit's profile turns the project subdomain and region pin into the Exotel destination URI.
+        providerFields: { subdomain: 'acme1234', region: 'india' },
         trunkSid: outbound.trunkSid,
-        destinations: [LIVEKIT_INBOUND],
+        destinations: [],
       },
     })) as InboundSetupResult;
     say();
-    say(formatInboundResult(inbound));
+    say(formatResult('inbound', inbound, { json: false, reveal: false, workflowId: '' }));
 
     const requests = await new SimulatorAdmin(simulator.url).requests();
     say(`\nExotel requests made: ${requests.length} (${requests.map((r) => `${r.method} ${r.path.split('/').slice(-1)[0]}`).join(', ')})`);

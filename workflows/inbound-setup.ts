@@ -7,6 +7,7 @@ import { normalizeDestination, validateInboundSetup } from '../domain/validation
 import { exotel, exotelOnce, local, undoExotel } from './activity-profiles';
 import { stepDeadline, waitBeforeRetry, type Origin } from './create-or-adopt';
 import { ensureMapping, ensureTrunk } from './resources';
+import { handoffFor } from './handoff';
 import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { Saga } from './saga';
@@ -59,7 +60,8 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     await ops.step('verify', () => verify(accountSid, trunkSid, setup.input.did, wanted()));
 
     progress.setPhase('succeeded');
-    return {
+    const result: InboundSetupResult = {
+      did: setup.input.did,
       trunkSid,
       trunkName: trunk.trunkName,
       trunkCreated: trunk.origin !== 'pre-existing',
@@ -67,6 +69,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
     };
+    return { ...result, ...handoffFor('inbound', setup.input, { inbound: result }) };
   } catch (err) {
     return rollBackAndFail('inbound', input.customerId, progress, saga, err);
   }

@@ -4,6 +4,7 @@ import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import type { OutboundSetupInput, OutboundSetupResult } from '../domain/setup';
 import { validateOutboundSetup } from '../domain/validation';
 import { local } from './activity-profiles';
+import { handoffFor } from './handoff';
 import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { ensureAclEntry, ensureCredential, ensureMapping, ensureTrunk } from './resources';
@@ -72,7 +73,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     }
 
     progress.setPhase('succeeded');
-    return {
+    const result: OutboundSetupResult = {
       did: setup.input.did,
       trunkSid,
       trunkName: trunk.trunkName,
@@ -84,6 +85,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       sipUserName: userName,
       sipPassword: password,
     };
+    return { ...result, ...handoffFor('outbound', setup.input, { outbound: result }) };
   } catch (err) {
     return rollBackAndFail('outbound', customerId, progress, saga, err);
   }

@@ -30,3 +30,4 @@ export {
   type RevealOptions,
 } from './handoff';
 export { listProviders, type ProviderSummary } from './summary';
+export { withProviderDefaults } from './apply';

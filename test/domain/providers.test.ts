@@ -17,6 +17,7 @@ import {
   type HandoffSheetArgs,
   type ProviderId,
 } from '../../domain/providers';
+import { INBOUND_FIELDS } from '../support/provider-fields';
 import type { Direction, InboundSetupResult, OutboundSetupResult } from '../../domain/setup';
 import { InputValidationError, isIpv4, normalizeDestination, rules } from '../../domain/validation';
 
@@ -38,6 +39,7 @@ const OUTBOUND: OutboundSetupResult = {
 };
 
 const INBOUND: InboundSetupResult = {
+  did: '+919876543210',
   trunkSid: 'trmum1inbound0001',
   trunkName: 'acme_iabc123',
   trunkCreated: true,
@@ -46,18 +48,6 @@ const INBOUND: InboundSetupResult = {
   connectAppletDialWhom: 'sip:trmum1inbound0001',
 };
 
-/** Valid inbound fields for each platform. */
-const INBOUND_FIELDS: Record<ProviderId, Record<string, string>> = {
-  elevenlabs: {},
-  livekit: { subdomain: 'abcd1234efgh', region: 'india' },
-  retell: {},
-  bolna: {},
-  'pipecat-daily': { sipUri: 'examplecorp-support.siptrunk.sip-us.daily.co:5060;transport=tcp' },
-  'smallest-atoms': { originationUrl: 'abcd1234.sip.livekit.cloud:5061;transport=tls' },
-  vocallabs: { sipTarget: 'sip.vocallabs.example.com:5061;transport=tls' },
-  rapida: {},
-  nlpearl: { sipDomain: 'tenant.sip.example.com:5061;transport=tls' },
-};
 
 const DIGEST_PROVIDERS = PROVIDER_IDS.filter((id) => PROVIDERS[id].outbound?.auth !== 'acl-only');
 const EVERY_SHEET = PROVIDER_IDS.flatMap((id) => (['outbound', 'inbound'] as const).map((d) => [id, d] as const));
