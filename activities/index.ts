@@ -7,6 +7,7 @@ import { normalizeDestination } from '../domain/validation';
 import { ExotelError } from '../exotel/errors';
 import { UnknownAccountError, type ExotelAccounts } from '../exotel/accounts';
 import { reportingExotelFailures } from './failures';
+import { createBatchActivities } from './batch-source';
 
 export interface ActivityDeps {
   accounts: ExotelAccounts;
@@ -26,6 +27,10 @@ const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 const PASSWORD_LENGTH = 32;
 
 export function createActivities({ accounts }: ActivityDeps) {
+  return { ...createExotelActivities({ accounts }), ...createBatchActivities() };
+}
+
+function createExotelActivities({ accounts }: ActivityDeps) {
   const client = (accountSid: string) => {
     try {
       return accounts.client(accountSid);

@@ -1,5 +1,6 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
 import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
+import type { BatchProgress, BatchReport } from '../domain/batch';
 import type { Direction, InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
 import type { SetupListing } from './ops';
 
@@ -121,4 +122,43 @@ export function formatProviders(): string {
     ['PROVIDER', 'NAME', 'DIRECTIONS', 'OUTBOUND AUTH', 'INBOUND TARGET', 'WARNING'],
     ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
   ]);
+}
+
+/** `[#######.............]  1200/5000  24%  190/min  ETA 20m  failed 3  awaiting ops 1` */
+export function progressLine(p: BatchProgress, minutes: number, doneAtStart: number): string {
+  const total = p.total ?? 0;
+  const share = total ? p.done / total : 0;
+  const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+  const rate = minutes > 0 ? (p.done - doneAtStart) / minutes : 0;
+  const eta = rate > 0 && p.remaining !== null ? `${Math.ceil(p.remaining / rate)}m` : '?';
+  const parts = [
+    `[${bar}] ${p.done}/${p.total ?? '?'} ${Math.round(share * 100)}%`,
+    `${Math.round(rate)}/min`,
+    `ETA ${eta}`,
+    `failed ${p.counts.failed}`,
+    ...(p.awaitingOps ? [`awaiting ops ${p.awaitingOps}`] : []),
+    ...(p.paused ? ['PAUSED'] : []),
+  ];
+  return parts.join('  ');
+}
+
+export function formatBatchReport(r: BatchReport): string {
+  const c = r.counts;
+  const lines = [
+    `batch ${r.batchId}: ${r.total} rows`,
+    table([
+      ['succeeded', String(c.succeeded)],
+      ['failed', String(c.failed)],
+      ['skipped (already set up)', String(c.skipped)],
+      ['duplicate rows', String(c.duplicates)],
+      ['invalid rows', String(c.invalid)],
+    ]),
+    `report: ${r.reportFile}`,
+    `summary: ${r.summaryFile}`,
+  ];
+  if (r.problems.length) {
+    lines.push('', 'problems (first ones; the report has all):');
+    for (const p of r.problems) lines.push(`  line ${p.line}: ${p.outcome}${p.customerId ? ` ${p.direction ?? ''} ${p.customerId}` : ''}: ${p.detail ?? ''}`);
+  }
+  return lines.join('\n');
 }

@@ -2,16 +2,14 @@
 // same setup attaches to the first instead of provisioning twice.
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import { setupWorkflowId } from '../domain/naming';
-import { SearchAttributes } from '../domain/search-attributes';
-import type { Direction, InboundSetupInput, OutboundSetupInput, SetupStatus } from '../domain/setup';
-import { validateInboundSetup, validateOutboundSetup } from '../domain/validation';
-import { withProviderDefaults } from '../domain/providers/apply';
+import { setupSearchAttributes } from '../domain/search-attributes';
+import type { Direction, SetupRequest, SetupStatus } from '../domain/setup';
+import { resolveSetupRequest } from '../domain/setup-request';
 import { statusQuery } from '../workflows/progress';
 import type { inboundSetup, outboundSetup } from '../workflows';
 
-export type SetupRequest =
-  | { direction: 'outbound'; input: OutboundSetupInput }
-  | { direction: 'inbound'; input: InboundSetupInput };
+export type { SetupRequest };
+export { resolveSetupRequest };
 
 export interface StartedSetup {
   workflowId: string;
@@ -20,20 +18,6 @@ export interface StartedSetup {
   alreadySucceeded: boolean;
 }
 
-/**
- * Fills in what the provider's profile derives (inbound destinations, published /32s), then checks the request
- * with the rules the workflow applies before any request. Throws InputValidationError naming every problem.
- */
-export function resolveSetupRequest(request: SetupRequest): SetupRequest {
-  if (request.direction === 'outbound') {
-    const input = withProviderDefaults('outbound', request.input);
-    validateOutboundSetup(input);
-    return { direction: 'outbound', input };
-  }
-  const input = withProviderDefaults('inbound', request.input);
-  validateInboundSetup(input);
-  return { direction: 'inbound', input };
-}
 
 /** Validates first (bad input never starts anything), then starts, or attaches to the setup already running. */
 export async function startSetup(client: Client, asked: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
@@ -47,13 +31,7 @@ export async function startSetup(client: Client, asked: SetupRequest, { taskQueu
     // A running setup is attached to; a succeeded one is not run again; a rolled-back one may be retried.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    typedSearchAttributes: [
-      { key: SearchAttributes.customerId, value: input.customerId },
-      { key: SearchAttributes.exotelAccount, value: input.exotelAccountSid },
-      { key: SearchAttributes.direction, value: direction },
-      { key: SearchAttributes.provider, value: input.provider ?? 'unspecified' },
-      { key: SearchAttributes.state, value: 'running' },
-    ],
+    typedSearchAttributes: setupSearchAttributes(request),
   };
   try {
     const handle =

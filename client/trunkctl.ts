@@ -1,6 +1,6 @@
 // trunkctl: start and inspect setups, and run the simulator, the worker or a local Temporal server.
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { Direction, InboundSetupResult, OutboundSetupResult } from '../domain/setup';
 import { InputValidationError } from '../domain/validation';
@@ -9,7 +9,10 @@ import type { OpsAction, OpsDecision } from '../domain/setup';
 import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
 import { describeSetup, resolveSetupRequest, startSetup, type SetupRequest } from './setups';
 import { decide, listSetups, SETUP_STATES, setupAwaitingOps, type SetupState } from './ops';
-import { formatListing, formatProviders, formatResult, formatStatus } from './format';
+import { formatBatchReport, formatListing, formatProviders, formatResult, formatStatus, progressLine } from './format';
+import { batchHandle, batchProgress, pauseBatch, resumeBatch, startBatch } from './batches';
+import type { BatchReport } from '../domain/batch';
+import type { batchMigration } from '../workflows/batch-migration';
 import { runSimulatorCli } from '../simulator/main';
 import { runWorker } from '../worker/main';
 import { runSignupReceiverCli } from '../events/main';
@@ -25,6 +28,9 @@ Usage:
   trunkctl inbound  --customer ID --account SID --did E164 [--provider ID --provider-field NAME=VALUE ...]
                     [--destination HOST:PORT;transport=tls|tcp ...] [--trunk-sid SID] [--wait] [--json]
                     (a provider fills in its destination; --destination overrides it)
+  trunkctl migrate  FILE [--window 20] [--ops-timeout 0] [--report-dir DIR] [--detach] [--json]
+                    (.csv or .jsonl; starts the batch or attaches to it, shows progress, prints the report)
+  trunkctl migrate  FILE --pause | --resume
   trunkctl providers [--json]                     the voice-AI platforms and what each needs
   trunkctl handoff  CUSTOMER [--direction D] [--reveal] [--json]   print a succeeded setup's handoff sheet again
   trunkctl list     [--state running|awaiting-ops|succeeded|rolled-back|failed] [--direction D] [--account SID] [--json]
@@ -173,6 +179,76 @@ async function handoffCommand(argv: string[]): Promise<number> {
   });
 }
 
+async function migrateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      ...connectionOptions,
+      window: { type: 'string' },
+      'page-size': { type: 'string' },
+      'ops-timeout': { type: 'string' },
+      'report-dir': { type: 'string' },
+      pause: { type: 'boolean' },
+      resume: { type: 'boolean' },
+      detach: { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  if (!file) throw new UsageError('migrate needs the batch file (.csv, .jsonl or .ndjson)');
+  const whole = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} ${v}: must be a whole number ≥ 1`);
+    return n;
+  };
+  const opsTimeout = values['ops-timeout'];
+  const taskQueue = values['task-queue'] ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  return withClient(values, async (client) => {
+    if (values.pause || values.resume) {
+      const handle = batchHandle(client, file);
+      await (values.pause ? pauseBatch(handle) : resumeBatch(handle));
+      console.log(values.json ? JSON.stringify({ workflowId: handle.workflowId, paused: !!values.pause }) : `${handle.workflowId}: ${values.pause ? 'paused' : 'resumed'}`);
+      return 0;
+    }
+    const handle = await startBatch(client, file, {
+      taskQueue,
+      window: whole('window', values.window),
+      pageSize: whole('page-size', values['page-size']),
+      ...(opsTimeout !== undefined ? { opsDecisionTimeout: /^\d+$/.test(opsTimeout) ? Number(opsTimeout) : opsTimeout } : {}),
+      reportDir: values['report-dir'],
+    });
+    if (!values.json) console.log(`batch ${handle.workflowId} (pause: trunkctl migrate ${file} --pause)`);
+    if (values.detach) return 0;
+    const report = await watchBatch(handle, { live: !values.json });
+    console.log(values.json ? JSON.stringify(report) : formatBatchReport(report));
+    return report.counts.failed + report.counts.invalid + report.counts.duplicates > 0 ? 1 : 0;
+  });
+}
+
+/** Shows the batch's progress until it ends (riding out continue-as-new), then returns its report. */
+async function watchBatch(handle: WorkflowHandle<typeof batchMigration>, { live }: { live: boolean }): Promise<BatchReport> {
+  const result = handle.result();
+  let ended = false;
+  void result.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  const started = Date.now();
+  let firstDone: number | undefined;
+  while (!ended) {
+    const progress = await batchProgress(handle).catch(() => undefined);
+    if (progress && live) {
+      firstDone ??= progress.done;
+      process.stdout.write(`${progressLine(progress, (Date.now() - started) / 60_000, firstDone)}${process.stdout.isTTY ? '\r' : '\n'}`);
+    }
+    await new Promise((r) => setTimeout(r, process.stdout.isTTY ? 1_000 : 10_000));
+  }
+  if (live && process.stdout.isTTY) process.stdout.write('\n');
+  return result;
+}
+
 function directionFlag(value: string | undefined): Direction | undefined {
   if (value === undefined || value === 'outbound' || value === 'inbound') return value;
   throw new UsageError(`--direction ${value}: must be outbound or inbound`);
@@ -297,6 +373,8 @@ export async function main(argv: string[]): Promise<number> {
       return listCommand(rest);
     case 'handoff':
       return handoffCommand(rest);
+    case 'migrate':
+      return migrateCommand(rest);
     case 'providers':
       console.log(rest.includes('--json') ? JSON.stringify(listProviders()) : formatProviders());
       return 0;

@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { SetupRequest } from './setup';
 
 // What ops filter setups by in the Temporal UI. Never a secret: search attributes are not encrypted.
 export const SearchAttributes = {
@@ -11,3 +12,14 @@ export const SearchAttributes = {
 } as const;
 
 export const allSearchAttributeKeys = Object.values(SearchAttributes);
+
+/** What a setup starts with, wherever it is started from (CLI, signup event, batch). */
+export function setupSearchAttributes({ direction, input }: SetupRequest): SearchAttributePair[] {
+  return [
+    { key: SearchAttributes.customerId, value: input.customerId },
+    { key: SearchAttributes.exotelAccount, value: input.exotelAccountSid },
+    { key: SearchAttributes.direction, value: direction },
+    { key: SearchAttributes.provider, value: input.provider ?? 'unspecified' },
+    { key: SearchAttributes.state, value: 'running' },
+  ];
+}

@@ -23,6 +23,8 @@ export interface SetupBase {
    * Default '24h'.
    */
   opsDecisionTimeout?: string | number;
+  /** Set by a batch migration on its setups: the batch's workflow id, told when the setup waits for ops. */
+  notifyWorkflowId?: string;
 }
 
 export interface OutboundSetupInput extends SetupBase {
@@ -38,6 +40,11 @@ export interface InboundSetupInput extends SetupBase {
   /** Where Exotel sends inbound calls, in order of preference. */
   destinations: DestinationUri[];
 }
+
+/** A setup of either direction, as the CLI, signup events and batches ask for one. */
+export type SetupRequest =
+  | { direction: 'outbound'; input: OutboundSetupInput }
+  | { direction: 'inbound'; input: InboundSetupInput };
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'compensated' | 'skipped';
 

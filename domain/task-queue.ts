@@ -1,2 +1,5 @@
 /** Where setups and their activities run unless configured otherwise; the worker and the CLI must agree on it. */
 export const DEFAULT_TASK_QUEUE = 'exotel-trunk-setup';
+
+/** Every Exotel request of one account runs on this queue, rate-limited to the account's budget. */
+export const exotelTaskQueue = (accountSid: string): string => `exotel-${accountSid}`;

@@ -6,7 +6,19 @@ import { ExotelClient, validateAccountConfig, type ExotelAccountConfig, type Exo
 export interface ExotelAccountSettings extends ExotelAccountConfig {
   /** Where voice-AI platforms send SIP for this account; Exotel hands it out at onboarding. */
   sipEdge?: SipEdge | null;
+  /**
+   * The account's trunk-API budget: at most `requests` in any `perSeconds` (default 200 in 60, Exotel's documented
+   * ceiling). All workers together keep to it.
+   */
+  requestBudget?: RequestBudget;
 }
+
+export interface RequestBudget {
+  requests: number;
+  perSeconds: number;
+}
+
+export const EXOTEL_REQUEST_BUDGET: RequestBudget = { requests: 200, perSeconds: 60 };
 
 /** Exotel's published digest-auth edge for India. Singapore has no documented edge, so it has no default. */
 export const INDIA_DIGEST_EDGE: SipEdge = { host: 'in.voip.exotel.com', port: 443, transport: 'tls' };
@@ -23,6 +35,13 @@ export class ExotelAccounts {
     accounts.forEach((account, i) => {
       validateAccountConfig(account, `accounts[${i}]`);
       if (account.sipEdge) validateSipEdge(account.sipEdge, `accounts[${i}].sipEdge`);
+      const budget = account.requestBudget;
+      if (budget !== undefined) {
+        const c = new IssueCollector();
+        if (!(Number.isInteger(budget.requests) && budget.requests > 0)) c.add(`accounts[${i}].requestBudget.requests`, budget.requests, 'must be a whole number above 0');
+        if (!(typeof budget.perSeconds === 'number' && budget.perSeconds > 0)) c.add(`accounts[${i}].requestBudget.perSeconds`, budget.perSeconds, 'must be a number of seconds above 0');
+        c.throwIfAny();
+      }
       this.settingsBySid.set(account.accountSid, account);
     });
   }

@@ -63,6 +63,10 @@ const DYNAMIC_CONFIG = [
   'frontend.activityAPIsEnabled=true',
   // No internet here: don't let the server try to phone home for version checks (the SDK does the same).
   'frontend.enableServerVersionCheck=false',
+  // One partition per task queue: the per-account Exotel queues' rate limit is then one limiter, not four that
+  // each get a quarter of the budget (and burst separately).
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 /** `--search-attribute Name=Type` for every search attribute the project defines. */

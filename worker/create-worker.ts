@@ -1,9 +1,12 @@
-// Wires a Temporal worker: the setup workflows plus activities bound to the configured Exotel accounts.
+// Wires the workers of one process: the setup workflows (and the activities that make no Exotel request) on the
+// main task queue, and one activity worker per Exotel account on that account's queue, rate-limited by the
+// Temporal server to the account's request budget.
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ExotelAccounts, type ExotelAccountSettings } from '../exotel/accounts';
+import { exotelTaskQueue } from '../domain/task-queue';
+import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
 
 export interface SetupWorkerOptions {
   connection: NativeConnection;
@@ -21,19 +24,65 @@ export interface SetupWorkerOptions {
 /** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
 export const workflowsPath = join(__dirname, '..', 'workflows');
 
-export async function createSetupWorker(o: SetupWorkerOptions): Promise<Worker> {
-  const accounts = new ExotelAccounts(o.accounts);
-  return Worker.create({
+/**
+ * The server-side rate for an account's queue. Temporal's task-queue limiter can let about a second's worth of
+ * tasks through at once, so the rate leaves one second of margin: at most `requests` in any `perSeconds` window
+ * even after a burst (200 per 60 s → 3.28/s, 98% of the ceiling).
+ */
+export function exotelQueueRate(budget: RequestBudget = EXOTEL_REQUEST_BUDGET): number {
+  return budget.requests / (budget.perSeconds + 1);
+}
+
+/** The workers of one process, run and stopped together. */
+export class SetupWorker {
+  constructor(readonly workers: Worker[]) {}
+
+  /** Resolves when every worker has stopped; if one fails, the others are shut down too. */
+  async run(): Promise<void> {
+    const runs = this.workers.map((w) =>
+      w.run().catch((err: unknown) => {
+        this.shutdown();
+        throw err;
+      }),
+    );
+    await Promise.all(runs);
+  }
+
+  shutdown(): void {
+    for (const w of this.workers) {
+      if (w.getState() === 'RUNNING') w.shutdown();
+    }
+  }
+}
+
+export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWorker> {
+  const activities = createActivities({ accounts: new ExotelAccounts(o.accounts) });
+  const common = {
     connection: o.connection,
     namespace: o.namespace,
+    activities,
+    dataConverter: o.dataConverter,
+    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
+  } as const;
+  const setups = await Worker.create({
+    ...common,
     taskQueue: o.taskQueue,
     ...(o.workflowBundle
       ? { workflowBundle: o.workflowBundle }
       : o.workflowBundlePath
         ? { workflowBundle: { codePath: o.workflowBundlePath } }
         : { workflowsPath }),
-    activities: createActivities({ accounts }),
-    dataConverter: o.dataConverter,
-    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
   });
+  const exotelWorkers = await Promise.all(
+    o.accounts.map((account) =>
+      Worker.create({
+        ...common,
+        taskQueue: exotelTaskQueue(account.accountSid),
+        // Enforced by the server across every worker polling this queue: all of them together stay under the
+        // budget. Every worker must set the same value (the last poller's wins).
+        maxTaskQueueActivitiesPerSecond: exotelQueueRate(account.requestBudget),
+      }),
+    ),
+  );
+  return new SetupWorker([setups, ...exotelWorkers]);
 }

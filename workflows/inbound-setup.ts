@@ -4,7 +4,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { connectAppletDialWhom } from '../domain/naming';
 import type { InboundSetupInput, InboundSetupResult } from '../domain/setup';
 import { normalizeDestination, validateInboundSetup } from '../domain/validation';
-import { exotel, exotelOnce, local, undoExotel } from './activity-profiles';
+import { exotelFor, local } from './activity-profiles';
 import { stepDeadline, waitBeforeRetry, type Origin } from './create-or-adopt';
 import { ensureMapping, ensureTrunk } from './resources';
 import { handoffFor } from './handoff';
@@ -76,7 +76,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
 }
 
 async function useTrunk(accountSid: string, trunkSid: string) {
-  const trunk = await exotel.findTrunk({ accountSid, trunkSid });
+  const trunk = await exotelFor(accountSid).exotel.findTrunk({ accountSid, trunkSid });
   if (!trunk) throw ApplicationFailure.nonRetryable(`trunk ${trunkSid} does not exist in Exotel account ${accountSid}`, 'TrunkNotFound');
   return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' as Origin };
 }
@@ -102,6 +102,7 @@ async function addDestinations(
   wanted: string[],
   trunkOrigin: Origin,
 ): Promise<string[]> {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   let present: { id: string; destination: string }[];
   if (ledger.preexistingIds === undefined) {
     // A trunk made by this run starts empty, so the happy path needs no read before the POST.
@@ -146,6 +147,7 @@ async function addDestinations(
 
 /** Reads everything back and compares normalized values with the request; any difference fails the step with a diff. */
 async function verify(accountSid: string, trunkSid: string, did: string, wanted: string[]): Promise<void> {
+  const { exotel } = exotelFor(accountSid);
   // One after another: three reads are cheap, and a fixed order keeps the request log readable.
   const trunk = await exotel.findTrunk({ accountSid, trunkSid });
   const numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });

@@ -1,4 +1,5 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { outboundSetup } from './outbound-setup';
 export { inboundSetup } from './inbound-setup';
+export { batchMigration } from './batch-migration';
 export { statusQuery } from './progress';

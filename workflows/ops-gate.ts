@@ -2,7 +2,7 @@
 // retries it (optionally with corrected input) or rolls it back, or until the wait runs out and it rolls back by
 // itself. Decisions come as the Update `decide` (validated, answers what will happen) or, for the UI's signal form
 // and `temporal workflow signal`, as the Signal `decision` with the same JSON.
-import { condition, defineSignal, defineUpdate, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type {
   Direction,
   InboundSetupInput,
@@ -16,6 +16,8 @@ import { describeFailure, type Saga } from './saga';
 
 export const decideUpdate = defineUpdate<string, [OpsDecision]>('decide');
 export const decisionSignal = defineSignal<[OpsDecision]>('decision');
+/** Sent by a setup to the batch that started it when it starts or stops waiting for ops. */
+export const childAwaitingOpsSignal = defineSignal<[{ workflowId: string; awaiting: boolean }]>('childAwaitingOps');
 
 export const DEFAULT_OPS_DECISION_TIMEOUT = '24h';
 
@@ -75,7 +77,9 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
       choices: ['retry', 'rollback'],
       correctable: this.waitingOn.correctable,
     });
+    await this.tellBatch(true);
     const decided = await condition(() => this.decision !== undefined, timeout);
+    await this.tellBatch(false);
     // Set by a handler while the condition waited (TypeScript cannot see that).
     const decision = this.decision as OpsDecision | undefined;
     this.waitingOn = undefined;
@@ -86,6 +90,15 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
     }
     if (decision.action === 'rollback') throw err;
     this.setup.input = applyOpsDecision(this.direction, this.setup.input, decision, this.correctableAt(step));
+  }
+
+  /** A batch counts its setups that wait for ops; a batch that has ended has nobody to tell. */
+  private async tellBatch(awaiting: boolean): Promise<void> {
+    const batch = this.setup.input.notifyWorkflowId;
+    if (!batch) return;
+    await getExternalWorkflowHandle(batch)
+      .signal(childAwaitingOpsSignal, { workflowId: workflowInfo().workflowId, awaiting })
+      .catch(() => undefined);
   }
 
   private check(decision: OpsDecision): void {

@@ -3,11 +3,11 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { trunkNameFor } from '../domain/naming';
 import type { Direction } from '../domain/setup';
-import { exotel, exotelOnce, undoExotel } from './activity-profiles';
+import { exotelFor, type ExotelRequests } from './activity-profiles';
 import { createOrAdopt, type Origin } from './create-or-adopt';
 import type { Saga } from './saga';
 
-type Via = typeof exotel;
+type Via = ExotelRequests;
 
 const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
 
@@ -31,6 +31,7 @@ export async function ensureTrunk(
   saga: Saga,
   { accountSid, customerId, direction, did }: { accountSid: string; customerId: string; direction: Direction; did: string },
 ): Promise<{ trunkSid: string; trunkName: string; origin: Origin }> {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   const trunkName = trunkNameFor(customerId, direction);
   const { value, origin } = await createOrAdopt({
     saga,
@@ -65,6 +66,7 @@ export async function ensureTrunk(
 
 /** The DID on the trunk. Already on this trunk: used, never unmapped. On another trunk: a conflict. */
 export async function ensureMapping(saga: Saga, { accountSid, trunkSid, did }: { accountSid: string; trunkSid: string; did: string }) {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   return createOrAdopt({
     saga,
     step: 'map-did',
@@ -89,6 +91,7 @@ export async function ensureCredential(
   saga: Saga,
   c: { accountSid: string; trunkSid: string; userName: string; password: string; friendlyName: string },
 ) {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(c.accountSid);
   const { accountSid, trunkSid, userName } = c;
   return createOrAdopt({
     saga,
@@ -115,6 +118,7 @@ export async function ensureCredential(
 
 /** One /32 ACL entry. One that exists already is used as it is (an allowlisted IP is the same whoever added it). */
 export async function ensureAclEntry(saga: Saga, { accountSid, trunkSid, ip }: { accountSid: string; trunkSid: string; ip: string }) {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   return createOrAdopt({
     saga,
     step: 'allowlist-ips',

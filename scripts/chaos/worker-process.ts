@@ -87,6 +87,11 @@ export class WorkerProcess {
     clearTimeout(timer);
   }
 
+  /** The running worker's process id, if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** What the worker printed (its last 5,000 lines). */
   printed(): string {
     return this.output.join('\n');

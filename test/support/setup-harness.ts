@@ -1,6 +1,6 @@
 // A real worker on the shared Temporal dev server, a simulator per test file, and helpers to run setups
 // and read what the simulator saw.
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
@@ -64,14 +64,17 @@ function quietRuntime(): void {
   }
 }
 
-export async function startHarness(simulatorOptions: Partial<SimulatorOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  simulatorOptions: Partial<SimulatorOptions> = {},
+  accountOverrides: Partial<ExotelAccountSettings> = {},
+): Promise<Harness> {
   quietRuntime();
   const simulator = await startTestSimulator(simulatorOptions);
-  const exotelAccount = simulator.account();
+  const exotelAccount = simulator.account(accountOverrides);
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const client = await connectClient();
   const taskQueue = uniqueTaskQueue('setup');
-  const worker: Worker = await createSetupWorker({
+  const worker = await createSetupWorker({
     connection,
     namespace: temporalNamespace(),
     taskQueue,

@@ -1,0 +1,56 @@
+// Starting, watching and steering batch migrations.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { batchWorkflowId, type BatchMigrationInput, type BatchProgress } from '../domain/batch';
+import { batchProgressQuery, pauseSignal, resumeSignal } from '../workflows/batch-messages';
+import type { batchMigration } from '../workflows/batch-migration';
+
+/** A batch is named by its file and content: the same file again is the same batch (it attaches, or re-runs). */
+export function batchIdFor(file: string): string {
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
+  const name = basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  return `${name}-${digest}`;
+}
+
+export interface BatchOptions {
+  taskQueue: string;
+  window?: number;
+  pageSize?: number;
+  rowsPerRun?: number;
+  opsDecisionTimeout?: string | number;
+  reportDir?: string;
+}
+
+/**
+ * Starts the batch, or attaches to it while it runs. A batch that finished runs again when started again, and
+ * skips every customer already set up.
+ */
+export async function startBatch(client: Client, file: string, o: BatchOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof batchMigration>> {
+  const source = resolve(file);
+  const batchId = batchIdFor(source);
+  const input: BatchMigrationInput = {
+    batchId,
+    source,
+    reportDir: resolve(o.reportDir ?? `${source}.report`),
+    ...(o.window !== undefined ? { window: o.window } : {}),
+    ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
+    ...(o.rowsPerRun !== undefined ? { rowsPerRun: o.rowsPerRun } : {}),
+    ...(o.opsDecisionTimeout !== undefined ? { opsDecisionTimeout: o.opsDecisionTimeout } : {}),
+  };
+  return client.workflow.start<typeof batchMigration>('batchMigration', {
+    taskQueue: o.taskQueue,
+    workflowId: batchWorkflowId(batchId),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    args: [input],
+  });
+}
+
+export function batchHandle(client: Client, file: string): WorkflowHandle<typeof batchMigration> {
+  return client.workflow.getHandle(batchWorkflowId(batchIdFor(resolve(file))));
+}
+
+export const batchProgress = (handle: WorkflowHandle): Promise<BatchProgress> => handle.query(batchProgressQuery);
+export const pauseBatch = (handle: WorkflowHandle): Promise<void> => handle.signal(pauseSignal);
+export const resumeBatch = (handle: WorkflowHandle): Promise<void> => handle.signal(resumeSignal);

@@ -1,0 +1,158 @@
+// Batch migrations: what a batch is asked for, what it reports, and how one source row becomes a setup request.
+// Pure, so the workflow and the reading activity agree on it.
+import type { SetupRequest } from './setup';
+
+export interface BatchMigrationInput {
+  batchId: string;
+  /** CSV (with a header row) or JSON lines; readable by every worker (a shared volume in production). */
+  source: string;
+  /** Where the report is written (JSON lines of every row's outcome, and a summary). */
+  reportDir: string;
+  /** Setups running at once; the Exotel rate limit, not this, sets the pace. Default 20. */
+  window?: number;
+  /** Rows read per activity. Default 200. */
+  pageSize?: number;
+  /** Rows one run takes before it continues as new (it also does when its history grows). Default 1,000. */
+  rowsPerRun?: number;
+  /** For the customers' setups: how long one that failed waits for ops. Default 0: roll back at once. */
+  opsDecisionTimeout?: string | number;
+  /** Carried across continue-as-new; absent on the first run. */
+  carried?: BatchCarried;
+}
+
+export interface BatchCounts {
+  succeeded: number;
+  failed: number;
+  /** Already set up by an earlier run (or a signup event): left alone. */
+  skipped: number;
+  /** A row repeating an earlier row's customer and direction: reported, not provisioned. */
+  duplicates: number;
+  /** A row that is not a valid setup: reported, not started. */
+  invalid: number;
+}
+
+/** Where the next unread row starts: its byte offset, and the number of the line before it. */
+export interface BatchCursor {
+  offset: number;
+  line: number;
+}
+
+export interface BatchCarried {
+  /** The next unread row; null before the first read. */
+  cursor: BatchCursor | null;
+  /** The source has been read to its end. */
+  readAll: boolean;
+  counts: BatchCounts;
+  total: number | null;
+  /** Report chunks written so far (one per run). */
+  chunks: number;
+  paused: boolean;
+  startedAt: string;
+  /** The first failures, duplicates and invalid rows, for the final report. */
+  problems: RowReport[];
+}
+
+export type RowOutcome = 'succeeded' | 'failed' | 'skipped' | 'duplicate' | 'invalid';
+
+export interface RowReport {
+  line: number;
+  customerId?: string;
+  direction?: string;
+  outcome: RowOutcome;
+  detail?: string;
+}
+
+export interface BatchProgress {
+  batchId: string;
+  total: number | null;
+  done: number;
+  counts: BatchCounts;
+  awaitingOps: number;
+  inFlight: number;
+  remaining: number | null;
+  paused: boolean;
+  startedAt: string;
+  finished: boolean;
+}
+
+export interface BatchReport {
+  batchId: string;
+  total: number;
+  counts: BatchCounts;
+  reportFile: string;
+  summaryFile: string;
+  /** The first failures, duplicates and invalid rows; the report file has all of them. */
+  problems: RowReport[];
+}
+
+export interface SourceRow {
+  line: number;
+  /** `<direction>:<customerId>`, what makes two rows the same setup. */
+  key?: string;
+  request?: SetupRequest;
+  /** Why the row is not a setup (parse or validation problems). */
+  invalid?: string;
+  /** Set when an earlier row has the same key. */
+  duplicateOfLine?: number;
+}
+
+export const emptyCounts = (): BatchCounts => ({ succeeded: 0, failed: 0, skipped: 0, duplicates: 0, invalid: 0 });
+
+export const countDone = (c: BatchCounts): number => c.succeeded + c.failed + c.skipped + c.duplicates + c.invalid;
+
+export const batchWorkflowId = (batchId: string): string => `trunk-batch-${batchId}`;
+
+const LIST_FIELDS = new Set(['providerIps', 'destinations']);
+const TEXT_FIELDS = new Set(['direction', 'customerId', 'exotelAccountSid', 'did', 'provider', 'trunkSid']);
+
+/**
+ * One CSV record (header → value) as a setup: list fields hold space-separated values, `field.<name>` columns
+ * fill providerFields. Empty cells are absent.
+ */
+export function recordToRequest(record: Record<string, string>): { request?: SetupRequest; problem?: string } {
+  const input: Record<string, unknown> = {};
+  const providerFields: Record<string, string> = {};
+  for (const [column, raw] of Object.entries(record)) {
+    const value = raw.trim();
+    if (value === '') continue;
+    if (column.startsWith('field.')) providerFields[column.slice('field.'.length)] = value;
+    else if (LIST_FIELDS.has(column)) input[column] = value.split(/\s+/);
+    else if (TEXT_FIELDS.has(column)) input[column] = value;
+    else if (column === 'allowAclWithDigest') input[column] = value === 'true';
+    else return { problem: `unknown column ${column}` };
+  }
+  if (Object.keys(providerFields).length) input.providerFields = providerFields;
+  return jsonToRequest(input);
+}
+
+/** One JSON-lines object as a setup: the setup input of its direction, plus `direction`. */
+export function jsonToRequest(value: unknown): { request?: SetupRequest; problem?: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'a row must be a JSON object' };
+  const { direction, ...input } = value as Record<string, unknown>;
+  if (direction !== 'outbound' && direction !== 'inbound') return { problem: `direction = ${JSON.stringify(direction)}: must be outbound or inbound` };
+  if (direction === 'inbound' && input.destinations === undefined) input.destinations = [];
+  return { request: { direction, input } as unknown as SetupRequest };
+}
+
+/** RFC 4180 fields of one CSV line (quotes, doubled quotes inside quotes). Multi-line fields are not supported. */
+export function parseCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
