@@ -1,0 +1,81 @@
+// The project's own metrics, next to the SDK's (runtime-telemetry.ts). Label values are bounded sets (endpoint
+// templates, known providers, status codes, account sids), so no id or secret ever becomes a label.
+import { PROVIDER_IDS } from '../domain/providers/catalog';
+import type { Direction, SetupPhase } from '../domain/setup';
+import type { ExotelRequestLog } from '../exotel/client';
+import { exotelEndpoint } from './exotel-endpoint';
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics-registry';
+
+const PHASES: Record<SetupPhase, true> = { running: true, 'awaiting-ops': true, succeeded: true, 'rolling-back': true, 'rolled-back': true, failed: true };
+/** Every value the TrunkSetupState search attribute takes. */
+export const SETUP_PHASES = Object.keys(PHASES) as SetupPhase[];
+/** TrunkProvider values: the catalog, plus what client/setups.ts writes when a setup names none. */
+export const PROVIDER_LABELS: readonly string[] = [...PROVIDER_IDS, 'unspecified'];
+
+export const COMPENSATED_RESOURCES = ['trunk', 'phone-number', 'credential', 'whitelisted-ip', 'destination-uri'] as const;
+export type CompensatedResource = (typeof COMPENSATED_RESOURCES)[number];
+export type CompensationOutcome = 'deleted' | 'already-gone' | 'failed';
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const ACCOUNT_SID = /^[A-Za-z0-9_]{1,64}$/;
+/** Exotel answers in tens to hundreds of milliseconds; the top buckets catch timeouts. */
+const DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface ExotelRequestEvent extends Pick<ExotelRequestLog, 'method' | 'path' | 'status'> {
+  durationMs?: number;
+  /** The account the request went to: 429s are counted per account, since Exotel's budget is per account. */
+  accountSid?: string;
+}
+
+export class ProjectMetrics {
+  private readonly exotelRequests: Counter;
+  private readonly exotelDuration: Histogram;
+  private readonly exotelRateLimited: Counter;
+  private readonly compensations: Counter;
+  private readonly setupStarts: Counter;
+  private readonly setups: Gauge;
+
+  constructor(readonly registry: MetricsRegistry = new MetricsRegistry()) {
+    this.exotelRequests = registry.counter('trunk_exotel_requests_total', 'Exotel API requests by endpoint template, method and HTTP status (or network-error).', ['endpoint', 'method', 'status']);
+    this.exotelDuration = registry.histogram('trunk_exotel_request_duration_seconds', 'Exotel API request duration.', ['endpoint', 'method'], DURATION_BUCKETS);
+    this.exotelRateLimited = registry.counter('trunk_exotel_rate_limited_total', 'Exotel answers with HTTP 429, per Exotel account.', ['account']);
+    this.compensations = registry.counter('trunk_compensations_total', 'Compensating deletes run during rollbacks, by resource and outcome (failed counts attempts).', ['resource', 'outcome']);
+    this.setupStarts = registry.counter('trunk_setup_starts_total', 'Setup start requests by direction, provider and outcome (started, already-succeeded).', ['direction', 'provider', 'outcome']);
+    this.setups = registry.gauge('trunk_setups', 'Setups by TrunkSetupState and TrunkProvider, as last counted in Temporal visibility (closed setups until retention ends).', ['state', 'provider']);
+  }
+
+  /** Feed it the Exotel client's onRequest entries. */
+  recordExotelRequest(e: ExotelRequestEvent): void {
+    const endpoint = exotelEndpoint(e.path);
+    const method = METHODS.has(e.method.toUpperCase()) ? e.method.toUpperCase() : 'OTHER';
+    const status = e.status === 'network-error' ? e.status : Number.isInteger(e.status) && e.status >= 100 && e.status <= 599 ? String(e.status) : 'invalid';
+    this.exotelRequests.inc({ endpoint, method, status });
+    if (e.durationMs !== undefined && e.durationMs >= 0) this.exotelDuration.observe({ endpoint, method }, e.durationMs / 1000);
+    if (e.status === 429) this.exotelRateLimited.inc({ account: e.accountSid !== undefined && ACCOUNT_SID.test(e.accountSid) ? e.accountSid : 'unknown' });
+  }
+
+  recordCompensation(e: { resource: CompensatedResource; outcome: CompensationOutcome }): void {
+    this.compensations.inc({ resource: (COMPENSATED_RESOURCES as readonly string[]).includes(e.resource) ? e.resource : 'other', outcome: e.outcome });
+  }
+
+  recordSetupStart(e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void {
+    this.setupStarts.inc({ direction: e.direction, provider: providerLabel(e.provider), outcome: e.outcome });
+  }
+
+  /** Set by the visibility sampler (setup-state-gauge.ts). */
+  setSetupCount(state: SetupPhase, provider: string, count: number): void {
+    this.setups.set({ state, provider }, count);
+  }
+}
+
+function providerLabel(provider: string | undefined): string {
+  if (provider === undefined) return 'unspecified';
+  return PROVIDER_LABELS.includes(provider) ? provider : 'other';
+}
+
+/** The process's metrics: what the hooks below record and the ops server's /metrics shows. */
+export const projectMetrics = new ProjectMetrics();
+
+export const recordExotelRequest = (e: ExotelRequestEvent): void => projectMetrics.recordExotelRequest(e);
+export const recordCompensation = (e: { resource: CompensatedResource; outcome: CompensationOutcome }): void => projectMetrics.recordCompensation(e);
+export const recordSetupStart = (e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void => projectMetrics.recordSetupStart(e);

@@ -1,0 +1,33 @@
+// Production settings shared by the worker and the signup receiver: where metrics and health are served, how much
+// is logged. Unset means off (no ops server, no SDK metrics) and INFO.
+import type { LogLevel } from '@temporalio/common';
+import { IssueCollector } from '../domain/validation';
+import { LOG_LEVELS } from './logger';
+
+export interface OpsConfig {
+  /** OPS_PORT: GET /metrics (project metrics) and GET /healthz. */
+  opsPort?: number;
+  /** SDK_METRICS_ADDRESS: host:port of the SDK's Prometheus exporter (worker only). */
+  sdkMetricsAddress?: string;
+  /** LOG_LEVEL: TRACE, DEBUG, INFO (default), WARN or ERROR. */
+  logLevel: LogLevel;
+}
+
+export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
+  const c = new IssueCollector();
+  const port = env.OPS_PORT || undefined;
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) c.add('OPS_PORT', port, 'must be a port number 0-65535');
+  const sdkMetricsAddress = env.SDK_METRICS_ADDRESS || undefined;
+  if (sdkMetricsAddress !== undefined) {
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(sdkMetricsAddress);
+    if (!m || Number(m[2]) > 65535) c.add('SDK_METRICS_ADDRESS', sdkMetricsAddress, 'must be host:port, e.g. 0.0.0.0:9464');
+  }
+  const level = (env.LOG_LEVEL || 'INFO').toUpperCase();
+  if (!(LOG_LEVELS as string[]).includes(level)) c.add('LOG_LEVEL', env.LOG_LEVEL, `must be one of ${LOG_LEVELS.join(', ')}`);
+  c.throwIfAny();
+  return {
+    ...(port !== undefined ? { opsPort: Number(port) } : {}),
+    ...(sdkMetricsAddress !== undefined ? { sdkMetricsAddress } : {}),
+    logLevel: level as LogLevel,
+  };
+}
