@@ -11,7 +11,11 @@ import { createBatchActivities } from './batch-source';
 
 export interface ActivityDeps {
   accounts: ExotelAccounts;
+  /** Told of every delete (compensations, mostly) and how it ended; for metrics. */
+  onDelete?: (resource: DeletedResource, outcome: DeleteOutcome | 'failed') => void;
 }
+
+export type DeletedResource = 'trunk' | 'phone-number' | 'credential' | 'whitelisted-ip' | 'destination-uri';
 
 interface OnAccount {
   accountSid: string;
@@ -26,11 +30,11 @@ const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 /** 32 characters of [A-Za-z0-9] is ~190 bits; Exotel rejects anything outside [A-Za-z0-9_]. */
 const PASSWORD_LENGTH = 32;
 
-export function createActivities({ accounts }: ActivityDeps) {
-  return { ...createExotelActivities({ accounts }), ...createBatchActivities() };
+export function createActivities(deps: ActivityDeps) {
+  return { ...createExotelActivities(deps), ...createBatchActivities() };
 }
 
-function createExotelActivities({ accounts }: ActivityDeps) {
+function createExotelActivities({ accounts, onDelete }: ActivityDeps) {
   const client = (accountSid: string) => {
     try {
       return accounts.client(accountSid);
@@ -41,13 +45,18 @@ function createExotelActivities({ accounts }: ActivityDeps) {
   };
 
   /** A delete answered with not-found has nothing left to do. */
-  const deleting = (remove: () => Promise<unknown>) =>
+  const deleting = (resource: DeletedResource, remove: () => Promise<unknown>) =>
     reportingExotelFailures(async (): Promise<DeleteOutcome> => {
       try {
         await remove();
+        onDelete?.(resource, 'deleted');
         return 'deleted';
       } catch (err) {
-        if (err instanceof ExotelError && err.kind === 'not-found') return 'already-gone';
+        if (err instanceof ExotelError && err.kind === 'not-found') {
+          onDelete?.(resource, 'already-gone');
+          return 'already-gone';
+        }
+        onDelete?.(resource, 'failed');
         throw err;
       }
     });
@@ -79,7 +88,7 @@ function createExotelActivities({ accounts }: ActivityDeps) {
     },
 
     async deleteTrunk({ accountSid, trunkSid }: OnTrunk) {
-      return deleting(() => client(accountSid).deleteTrunk(trunkSid));
+      return deleting('trunk', () => client(accountSid).deleteTrunk(trunkSid));
     },
 
     async mapPhoneNumber({ accountSid, trunkSid, phoneNumber }: OnTrunk & { phoneNumber: string }) {
@@ -98,7 +107,7 @@ function createExotelActivities({ accounts }: ActivityDeps) {
     },
 
     async deletePhoneNumber({ accountSid, trunkSid, id }: OnTrunk & { id: string }) {
-      return deleting(() => client(accountSid).deletePhoneNumber(trunkSid, id));
+      return deleting('phone-number', () => client(accountSid).deletePhoneNumber(trunkSid, id));
     },
 
     async createCredential({ accountSid, trunkSid, userName, password, friendlyName }: OnTrunk & { userName: string; password: string; friendlyName: string }) {
@@ -115,7 +124,7 @@ function createExotelActivities({ accounts }: ActivityDeps) {
     },
 
     async deleteCredential({ accountSid, trunkSid, id }: OnTrunk & { id: string }) {
-      return deleting(() => client(accountSid).deleteCredential(trunkSid, id));
+      return deleting('credential', () => client(accountSid).deleteCredential(trunkSid, id));
     },
 
     async addWhitelistedIp({ accountSid, trunkSid, ip }: OnTrunk & { ip: string }) {
@@ -132,7 +141,7 @@ function createExotelActivities({ accounts }: ActivityDeps) {
     },
 
     async deleteWhitelistedIp({ accountSid, trunkSid, id }: OnTrunk & { id: string }) {
-      return deleting(() => client(accountSid).deleteWhitelistedIp(trunkSid, id));
+      return deleting('whitelisted-ip', () => client(accountSid).deleteWhitelistedIp(trunkSid, id));
     },
 
     async addDestinationUris({ accountSid, trunkSid, destinations }: OnTrunk & { destinations: string[] }) {
@@ -152,7 +161,7 @@ function createExotelActivities({ accounts }: ActivityDeps) {
     },
 
     async deleteDestinationUri({ accountSid, trunkSid, id }: OnTrunk & { id: string }) {
-      return deleting(() => client(accountSid).deleteDestinationUri(trunkSid, id));
+      return deleting('destination-uri', () => client(accountSid).deleteDestinationUri(trunkSid, id));
     },
   };
 }

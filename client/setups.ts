@@ -5,6 +5,7 @@ import { setupWorkflowId } from '../domain/naming';
 import { setupSearchAttributes } from '../domain/search-attributes';
 import type { Direction, SetupRequest, SetupStatus } from '../domain/setup';
 import { resolveSetupRequest } from '../domain/setup-request';
+import { recordSetupStart } from '../platform/metrics';
 import { statusQuery } from '../workflows/progress';
 import type { inboundSetup, outboundSetup } from '../workflows';
 
@@ -38,9 +39,11 @@ export async function startSetup(client: Client, asked: SetupRequest, { taskQueu
       request.direction === 'outbound'
         ? await client.workflow.start<typeof outboundSetup>('outboundSetup', { ...options, args: [request.input] })
         : await client.workflow.start<typeof inboundSetup>('inboundSetup', { ...options, args: [request.input] });
+    recordSetupStart({ direction, provider: input.provider, outcome: 'started' });
     return { workflowId, handle, alreadySucceeded: false };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    recordSetupStart({ direction, provider: input.provider, outcome: 'already-succeeded' });
     return { workflowId, handle: client.workflow.getHandle(workflowId), alreadySucceeded: true };
   }
 }

@@ -1,6 +1,7 @@
 // trunkctl: start and inspect setups, and run the simulator, the worker or a local Temporal server.
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { connectClientConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { Direction, InboundSetupResult, OutboundSetupResult } from '../domain/setup';
 import { InputValidationError } from '../domain/validation';
@@ -56,11 +57,13 @@ const connectionOptions = {
 } as const;
 
 async function withClient<T>(values: { address?: string; namespace?: string }, body: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: values.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  // Address, namespace, TLS or API key: flags, then TEMPORAL_* variables, then the envconfig profile.
+  const temporal = loadTemporalConnectConfig(process.env, { address: values.address, namespace: values.namespace });
+  const connection = await connectClientConnection(temporal);
   try {
     // Results and queries are encrypted when the worker has keys (codec/): read them with the same keys.
     const dataConverter = dataConverterFor(loadKeyring(process.env));
-    return await body(new Client({ connection, namespace: values.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter }));
+    return await body(new Client({ connection, namespace: temporal.namespace, dataConverter }));
   } finally {
     await connection.close();
   }

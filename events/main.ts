@@ -1,8 +1,15 @@
 // `trunkctl events`: runs the signup-event receiver until SIGINT/SIGTERM.
-// Reads SIGNUP_EVENTS_SECRET (required), TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and
-// OPS_DECISION_TIMEOUT (default for setups whose event does not say).
+// Reads SIGNUP_EVENTS_SECRET (required), the Temporal connection (envconfig: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TLS or API key, profiles), TEMPORAL_TASK_QUEUE, OPS_DECISION_TIMEOUT (default for setups whose event does not
+// say) and OPS_PORT (metrics and health).
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { ProcessHealth } from '../platform/health';
+import { projectMetrics } from '../platform/metrics';
+import { loadOpsConfig } from '../platform/ops-config';
+import { startOpsServer } from '../platform/ops-server';
+import { startSetupStateGauge } from '../platform/setup-state-gauge';
+import { connectClientConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import { dataConverterFor } from '../codec/data-converter';
 import { loadKeyring } from '../codec/keyring';
@@ -14,8 +21,14 @@ export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEn
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: must be 0-65535`);
   const secret = env.SIGNUP_EVENTS_SECRET;
   if (!secret || secret.length < 16) throw new Error('SIGNUP_EVENTS_SECRET must be set to the shared HMAC secret (at least 16 characters)');
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(loadKeyring(env)) });
+  const ops = loadOpsConfig(env);
+  const temporal = loadTemporalConnectConfig(env);
+  const connection = await connectClientConnection(temporal);
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(loadKeyring(env)) });
+  const health = new ProcessHealth();
+  const opsServer = ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, registry: projectMetrics.registry, health });
+  // Setups by state and provider come from visibility; this one process keeps the gauge.
+  const gauge = opsServer ? startSetupStateGauge({ metrics: projectMetrics, count: (q) => client.workflow.count(q).then((r) => r.count) }) : undefined;
   const receiver = await startSignupReceiver({
     client,
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
@@ -25,11 +38,15 @@ export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEn
     opsDecisionTimeout: env.OPS_DECISION_TIMEOUT,
     log: (line) => console.log(line),
   });
-  console.log(`signup events: POST ${receiver.url}/signup-events (signed with SIGNUP_EVENTS_SECRET)`);
+  health.set('serving');
+  console.log(`signup events: POST ${receiver.url}/signup-events (signed with SIGNUP_EVENTS_SECRET)${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  health.set('draining');
+  gauge?.stop();
   await receiver.close();
+  await opsServer?.close();
   await connection.close();
 }

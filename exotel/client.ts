@@ -26,6 +26,7 @@ export interface ExotelAccountConfig {
 }
 
 export interface ExotelRequestLog {
+  accountSid: string;
   method: string;
   path: string;
   status: number | 'network-error';
@@ -285,7 +286,7 @@ export class ExotelClient {
     } catch (err) {
       // No HTTP answer: rebuild the error from scratch so axios's config (which holds the auth) never escapes.
       const code = axios.isAxiosError(err) ? err.code : undefined;
-      this.options.onRequest?.({ method, path: requestPath, status: 'network-error', durationMs: Date.now() - started });
+      this.options.onRequest?.({ accountSid: this.accountSid, method, path: requestPath, status: 'network-error', durationMs: Date.now() - started });
       throw new ExotelError({
         kind: 'transient',
         network: true,
@@ -296,6 +297,7 @@ export class ExotelClient {
     }
     const parsed = parseBody(res.data);
     this.options.onRequest?.({
+      accountSid: this.accountSid,
       method,
       path: requestPath,
       status: res.status,

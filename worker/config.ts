@@ -5,9 +5,8 @@ import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import { IssueCollector } from '../domain/validation';
 import type { ExotelAccountSettings } from '../exotel/accounts';
 
+/** Where Temporal is comes from platform/temporal-connection.ts (envconfig), like every process. */
 export interface WorkerConfig {
-  temporalAddress: string;
-  namespace: string;
   taskQueue: string;
   accounts: ExotelAccountSettings[];
   /** Seconds in-flight activities get to finish on SIGTERM before they are cancelled. */
@@ -51,8 +50,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (!Number.isFinite(grace) || grace < 0) c.add('WORKER_SHUTDOWN_GRACE_SECONDS', env.WORKER_SHUTDOWN_GRACE_SECONDS, 'must be a number of seconds ≥ 0');
   c.throwIfAny();
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     accounts,
     shutdownGraceSeconds: grace,

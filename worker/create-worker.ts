@@ -3,8 +3,9 @@
 // Temporal server to the account's request budget.
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { Worker, type NativeConnection, type State, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { ExotelClientOptions } from '../exotel/client';
 import { exotelTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
 
@@ -19,6 +20,9 @@ export interface SetupWorkerOptions {
   shutdownGraceSeconds?: number;
   /** The payload codec (codec/): every client reading these setups must use the same keys. */
   dataConverter?: DataConverter;
+  /** Observers for metrics: every Exotel request, every delete. */
+  onExotelRequest?: ExotelClientOptions['onRequest'];
+  onDelete?: ActivityDeps['onDelete'];
 }
 
 /** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
@@ -48,6 +52,11 @@ export class SetupWorker {
     await Promise.all(runs);
   }
 
+  /** The setup workflows' worker speaks for the process: all of them start and stop together. */
+  getState(): State {
+    return this.workers[0]?.getState() ?? 'STOPPED';
+  }
+
   shutdown(): void {
     for (const w of this.workers) {
       if (w.getState() === 'RUNNING') w.shutdown();
@@ -56,7 +65,7 @@ export class SetupWorker {
 }
 
 export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWorker> {
-  const activities = createActivities({ accounts: new ExotelAccounts(o.accounts) });
+  const activities = createActivities({ accounts: new ExotelAccounts(o.accounts, { onRequest: o.onExotelRequest }), onDelete: o.onDelete });
   const common = {
     connection: o.connection,
     namespace: o.namespace,

@@ -1,26 +1,50 @@
 // The worker process: configuration from the environment, graceful shutdown on SIGINT/SIGTERM (the SDK drains
-// in-flight tasks for the grace period, then cancels what is left).
-import { NativeConnection } from '@temporalio/worker';
-import { InputValidationError } from '../domain/validation';
+// in-flight tasks for the grace period, then cancels what is left), metrics and health when OPS_PORT is set.
 import { codecPolicy } from '../codec/data-converter';
 import { describeKeyring } from '../codec/keyring';
+import { InputValidationError } from '../domain/validation';
+import { workerHealth } from '../platform/health';
+import { JsonLogger } from '../platform/logger';
+import { projectMetrics, recordCompensation, recordExotelRequest } from '../platform/metrics';
+import { loadOpsConfig } from '../platform/ops-config';
+import { startOpsServer } from '../platform/ops-server';
+import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
+import { connectNativeConnection, describeTemporalConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { loadWorkerConfig } from './config';
 import { createSetupWorker } from './create-worker';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
+  const ops = loadOpsConfig(env);
+  const temporal = loadTemporalConnectConfig(env);
   // Production (the default) refuses to store SIP passwords in clear; WORKER_MODE=demo only warns.
   const codec = codecPolicy(env, { mode: env.WORKER_MODE === 'demo' ? 'demo' : 'production' });
-  if (codec.warning) console.warn(codec.warning);
-  if (codec.keyring) console.log(describeKeyring(codec.keyring));
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const logger = new JsonLogger({ level: ops.logLevel });
+  installRuntimeTelemetry({ metricsBindAddress: ops.sdkMetricsAddress, logger });
+  if (codec.warning) logger.warn(codec.warning);
+  if (codec.keyring) logger.info(describeKeyring(codec.keyring));
+
+  const connection = await connectNativeConnection(temporal);
   try {
-    const worker = await createSetupWorker({ connection, ...config, dataConverter: codec.dataConverter });
-    console.log(
-      `worker polling ${config.taskQueue} on ${config.temporalAddress} (namespace ${config.namespace}) ` +
-        `for Exotel accounts ${config.accounts.map((a) => a.accountSid).join(', ')}`,
+    const worker = await createSetupWorker({
+      connection,
+      namespace: temporal.namespace,
+      ...config,
+      dataConverter: codec.dataConverter,
+      onExotelRequest: recordExotelRequest,
+      onDelete: (resource, outcome) => recordCompensation({ resource, outcome }),
+    });
+    const opsServer =
+      ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, registry: projectMetrics.registry, health: workerHealth(worker) });
+    logger.info(
+      `worker polling ${config.taskQueue} on ${describeTemporalConnection(temporal)} for Exotel accounts ` +
+        `${config.accounts.map((a) => a.accountSid).join(', ')}${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`,
     );
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      await opsServer?.close();
+    }
   } finally {
     await connection.close();
   }

@@ -41,6 +41,9 @@ export interface BenchResult {
   p95Seconds: number;
   peakWorkerRssMb: number;
   succeeded: number;
+  /** Runs of the batch workflow (it continues as new) and the longest run's history, in events. */
+  batchRuns: number;
+  maxRunHistoryEvents: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -119,7 +122,12 @@ export async function benchBatch(o: {
       if (d.closeTime) durations.push((d.closeTime.getTime() - d.startTime.getTime()) / 1000);
     }
     durations.sort((a, b) => a - b);
-    void batchHandle;
+    let batchRuns = 0;
+    let maxRunHistoryEvents = 0;
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${batchHandle(client, file).workflowId}'` })) {
+      batchRuns++;
+      maxRunHistoryEvents = Math.max(maxRunHistoryEvents, run.historyLength);
+    }
     return {
       workers: o.workers,
       customers: o.customers,
@@ -136,6 +144,8 @@ export async function benchBatch(o: {
       p95Seconds: Math.round(quantile(durations, 0.95) * 10) / 10,
       peakWorkerRssMb: peak,
       succeeded: report.counts.succeeded,
+      batchRuns,
+      maxRunHistoryEvents,
     };
   } finally {
     for (const w of workers) await w.stop();
