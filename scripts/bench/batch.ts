@@ -44,6 +44,8 @@ export interface BenchResult {
   /** Runs of the batch workflow (it continues as new) and the longest run's history, in events. */
   batchRuns: number;
   maxRunHistoryEvents: number;
+  /** The simulator keeps its last 10,000 requests: past that the request figures cover only the end of the run. */
+  requestLogTruncated: boolean;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -146,6 +148,7 @@ export async function benchBatch(o: {
       succeeded: report.counts.succeeded,
       batchRuns,
       maxRunHistoryEvents,
+      requestLogTruncated: log.length >= 10_000,
     };
   } finally {
     for (const w of workers) await w.stop();
