@@ -104,7 +104,7 @@ function runCliScript(): Promise<string> {
 }
 
 /** Ports nothing listens on right now (the OS picks them; tiny race until the server binds them). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
       const srv = createServer();

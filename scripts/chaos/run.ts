@@ -1,7 +1,6 @@
 // The chaos run: many setups against the simulator with faults on, the worker SIGKILLed and restarted every few
 // seconds and the Temporal server restarted on its database; then an audit of what the simulator holds.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +11,7 @@ import { setupWorkflowId } from '../../domain/naming';
 import type { ExotelAccountSettings } from '../../exotel/accounts';
 import { SimulatorAdmin, startSimulator, type FaultSpec, type SimulatorAccount } from '../../simulator';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
-import { startDevServer, type DevServer } from '../dev-server';
+import { freePorts, startDevServer, type DevServer } from '../dev-server';
 import { audit, type AuditReport, type CustomerPlan, type Outcome } from './audit';
 import { WorkerProcess } from './worker-process';
 
@@ -113,14 +112,6 @@ function faultsFor(o: ChaosOptions): FaultSpec[] {
   ];
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The most eventful runs (retries, adoptions, kills) make the most telling replay fixtures. */
 async function keepLongestHistories(client: Client, plans: CustomerPlan[], outcomes: Map<string, Outcome>, dir: string): Promise<void> {
   const longest = new Map<string, { length: number; json: string }>();
@@ -155,7 +146,7 @@ export async function runChaos(options: Partial<ChaosOptions> = {}): Promise<Cha
   try {
     o.log(`building the workflow bundle, starting Temporal (on ${dir}) and the simulator…`);
     const bundlePath = await buildWorkflowBundle(join(dir, 'workflow-bundle.js'), { quiet: true });
-    const port = await freePort();
+    const [port] = await freePorts(1);
     const dbFile = join(dir, 'temporal.db');
     let server: DevServer = await startDevServer({ port, dbFile, uiPort: false });
     cleanups.push(() => server.stop());

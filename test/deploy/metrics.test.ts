@@ -1,5 +1,5 @@
 // Metrics and health as a scraper and a probe see them: over real HTTP, from a real worker on the test server.
-import { createServer } from 'node:net';
+import { freePorts } from '../../scripts/dev-server';
 import { join } from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -15,13 +15,7 @@ import { setupStateQuery, startSetupStateGauge } from '../../platform/setup-stat
 import { connectNativeConnection, loadTemporalConnectConfig } from '../../platform/temporal-connection';
 import { closeClient, connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const freePort = async (): Promise<number> => (await freePorts(1))[0]!;
 
 async function get(url: string): Promise<{ status: number; type: string | null; body: string }> {
   const res = await fetch(url);

@@ -1,7 +1,7 @@
 // The production worker, as deployed: its own process with OPS_PORT, a prebuilt bundle and keys. After real setups
 // (one rolled back), /metrics shows the Exotel requests, the 429 and the compensations, and /healthz says serving.
+import { freePorts } from '../../scripts/dev-server';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,13 +18,7 @@ let worker: WorkerProcess;
 let opsPort: number;
 const taskQueue = uniqueTaskQueue('metrics');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const freePort = async (): Promise<number> => (await freePorts(1))[0]!;
 
 beforeAll(async () => {
   sim = await startTestSimulator();
