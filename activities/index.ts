@@ -129,7 +129,7 @@ function createExotelActivities({ accounts, onDelete }: ActivityDeps) {
 
     async addWhitelistedIp({ accountSid, trunkSid, ip }: OnTrunk & { ip: string }) {
       return reportingExotelFailures(async () => {
-        const entry = await client(accountSid).addWhitelistedIp(trunkSid, ip.replace(/\/32$/, ''));
+        const entry = await client(accountSid).addWhitelistedIp(trunkSid, ip);
         return { id: entry.id };
       });
     },

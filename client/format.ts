@@ -1,5 +1,5 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
-import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
+import { handoffSheetJson, listProviders, renderHandoffSheet, type RevealOptions } from '../domain/providers';
 import type { BatchProgress, BatchReport } from '../domain/batch';
 import type { Direction, InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
 import type { SetupListing } from './ops';
@@ -98,6 +98,12 @@ export function formatInboundResult(r: InboundSetupResult): string {
   ].join('\n');
 }
 
+/** What a handoff sheet may show: the SIP password only when asked, and only outbound setups have one. */
+export function revealing(direction: Direction, result: OutboundSetupResult | InboundSetupResult, reveal: boolean): RevealOptions {
+  const password = direction === 'outbound' ? (result as OutboundSetupResult).sipPassword : undefined;
+  return reveal && password ? { reveal: { sipPassword: password } } : {};
+}
+
 /**
  * A setup's result for people (tables, then the handoff sheet) or for programs (JSON). The SIP password shows only
  * with `reveal`, in the result and in the sheet alike.
@@ -107,8 +113,7 @@ export function formatResult(
   result: OutboundSetupResult | InboundSetupResult,
   { json, reveal, workflowId }: { json: boolean; reveal: boolean; workflowId: string },
 ): string {
-  const password = direction === 'outbound' ? (result as OutboundSetupResult).sipPassword : undefined;
-  const revealed = reveal && password ? { reveal: { sipPassword: password } } : {};
+  const revealed = revealing(direction, result, reveal);
   if (json) {
     const shown = direction === 'outbound' ? maskOutbound(result as OutboundSetupResult, reveal) : result;
     return JSON.stringify({ workflowId, result: { ...shown, ...(result.handoff ? { handoff: handoffSheetJson(result.handoff, revealed) } : {}) } });

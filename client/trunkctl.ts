@@ -10,7 +10,7 @@ import type { OpsAction, OpsDecision } from '../domain/setup';
 import { handoffSheetJson, listProviders, renderHandoffSheet } from '../domain/providers';
 import { describeSetup, resolveSetupRequest, startSetup, type SetupRequest } from './setups';
 import { decide, listSetups, SETUP_STATES, setupAwaitingOps, type SetupState } from './ops';
-import { formatBatchReport, formatListing, formatProviders, formatResult, formatStatus, progressLine } from './format';
+import { formatBatchReport, formatListing, formatProviders, formatResult, formatStatus, progressLine, revealing } from './format';
 import { batchHandle, batchProgress, pauseBatch, resumeBatch, startBatch } from './batches';
 import type { BatchReport } from '../domain/batch';
 import type { batchMigration } from '../workflows/batch-migration';
@@ -102,7 +102,7 @@ async function startCommand(direction: Direction, argv: string[]): Promise<numbe
     did: required(values, 'did'),
     ...(values.provider ? { provider: values.provider } : {}),
     ...(values['provider-field'] ? { providerFields: keyValues('provider-field', values['provider-field']) } : {}),
-    ...(opsTimeout !== undefined ? { opsDecisionTimeout: /^\d+$/.test(opsTimeout) ? Number(opsTimeout) : opsTimeout } : {}),
+    ...(opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(opsTimeout) } : {}),
   };
   const request: SetupRequest =
     direction === 'outbound'
@@ -172,8 +172,7 @@ async function handoffCommand(argv: string[]): Promise<number> {
       if (described?.status.name !== 'COMPLETED') continue;
       const result = (await handle.result()) as OutboundSetupResult | InboundSetupResult;
       if (!result.handoff) continue;
-      const password = d === 'outbound' ? (result as OutboundSetupResult).sipPassword : undefined;
-      const revealed = values.reveal && password ? { reveal: { sipPassword: password } } : {};
+      const revealed = revealing(d, result, !!values.reveal);
       console.log(values.json ? JSON.stringify(handoffSheetJson(result.handoff, revealed)) : renderHandoffSheet(result.handoff, revealed));
       printed++;
     }
@@ -219,7 +218,7 @@ async function migrateCommand(argv: string[]): Promise<number> {
       taskQueue,
       window: whole('window', values.window),
       pageSize: whole('page-size', values['page-size']),
-      ...(opsTimeout !== undefined ? { opsDecisionTimeout: /^\d+$/.test(opsTimeout) ? Number(opsTimeout) : opsTimeout } : {}),
+      ...(opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(opsTimeout) } : {}),
       reportDir: values['report-dir'],
     });
     if (!values.json) console.log(`batch ${handle.workflowId} (pause: trunkctl migrate ${file} --pause)`);
@@ -251,6 +250,9 @@ async function watchBatch(handle: WorkflowHandle<typeof batchMigration>, { live 
   if (live && process.stdout.isTTY) process.stdout.write('\n');
   return result;
 }
+
+/** `--ops-timeout 0` or `90000` are milliseconds; `15m`, `24h` are Temporal durations (checked by validation). */
+const durationFlag = (value: string): string | number => (/^\d+$/.test(value) ? Number(value) : value);
 
 function directionFlag(value: string | undefined): Direction | undefined {
   if (value === undefined || value === 'outbound' || value === 'inbound') return value;

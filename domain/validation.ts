@@ -103,6 +103,9 @@ export const rules = {
       : 'must be api.in.exotel.com (India) or api.exotel.com (Singapore); API keys only work in their own region',
 } satisfies Record<string, Rule>;
 
+/** `203.0.113.50/32` and `203.0.113.50` are the same allowlist entry; Exotel is sent the bare address. */
+export const bareIp = (ip: string): string => ip.replace(/\/32$/, '');
+
 export function isIpv4(v: string): boolean {
   const parts = v.split('.');
   return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
@@ -200,7 +203,7 @@ export function validateOutboundSetup(input: OutboundSetupInput): void {
   const c = new IssueCollector();
   checkBase(c, input);
   checkProvider(c, 'outbound', input);
-  checkList(c, 'providerIps', input.providerIps, rules.aclIp, { required: false, sameAs: (ip) => ip.replace(/\/32$/, '') });
+  checkList(c, 'providerIps', input.providerIps, rules.aclIp, { required: false, sameAs: bareIp });
   c.throwIfAny();
 }
 

@@ -6,10 +6,11 @@ import { dirname, resolve } from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { workflowsPath } from '../worker/create-worker';
 
-const silent: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+/** For bundling in tests and scripts, where webpack's report is noise. */
+export const silentLogger: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export async function buildWorkflowBundle(outFile: string, { quiet = false } = {}): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...(quiet ? { logger: silent } : {}) });
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...(quiet ? { logger: silentLogger } : {}) });
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return outFile;

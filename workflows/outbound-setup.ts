@@ -2,7 +2,7 @@
 import { setHandler } from '@temporalio/workflow';
 import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import type { OutboundSetupInput, OutboundSetupResult } from '../domain/setup';
-import { validateOutboundSetup } from '../domain/validation';
+import { bareIp, validateOutboundSetup } from '../domain/validation';
 import { local } from './activity-profiles';
 import { handoffFor } from './handoff';
 import { OpsGate, type StepInputs } from './ops-gate';
@@ -64,7 +64,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       aclEntryIds = await ops.step('allowlist-ips', async () => {
         const ids: string[] = [];
         for (const ip of setup.input.providerIps ?? []) {
-          const { value } = await ensureAclEntry(saga, { accountSid, trunkSid, ip: ip.replace(/\/32$/, '') });
+          const { value } = await ensureAclEntry(saga, { accountSid, trunkSid, ip: bareIp(ip) });
           ids.push(value.id);
           progress.record('allowlist-ips', { aclEntryIds: [...ids] });
         }

@@ -2,6 +2,7 @@
 // the platform's published /32s when ACL authentication was chosen. Done before the workflow starts, so the
 // workflow's input shows exactly what will be configured (and a later catalog change never alters a running setup).
 import type { InboundSetupInput, OutboundSetupInput } from '../setup';
+import { bareIp } from '../validation';
 import { isProviderId } from './catalog';
 import { inboundDestinationsFor, outboundAclIpsFor, validateProviderInput } from './validate';
 
@@ -24,5 +25,5 @@ export function withProviderDefaults(
   const published = outboundAclIpsFor(provider, providerFields);
   if (published.length === 0) return outbound;
   const given = outbound.providerIps ?? [];
-  return { ...outbound, providerIps: [...given, ...published.filter((ip) => !given.some((g) => g.replace(/\/32$/, '') === ip))] };
+  return { ...outbound, providerIps: [...given, ...published.filter((ip) => !given.some((g) => bareIp(g) === ip))] };
 }

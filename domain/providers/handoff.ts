@@ -1,7 +1,7 @@
 // The handoff sheet: exactly what to enter where on the platform, the Exotel console steps no API does, and the
 // pitfalls. It never holds the SIP password; only rendering with `reveal` puts it in.
 import type { Direction, InboundSetupResult, OutboundSetupResult, SipEdge } from '../setup';
-import { IssueCollector, isIpv4, parseDestination } from '../validation';
+import { IssueCollector, isIpv4, parseDestination, bareIp } from '../validation';
 import { PROVIDERS, type ProviderId } from './catalog';
 import {
   ACL_AND_DIGEST_PITFALL,
@@ -298,7 +298,7 @@ function edgePitfalls(
 }
 
 function aclPitfalls(profile: ProviderProfile, values: FieldValues, providerIps: string[], aclIps: string[]): string[] {
-  const allowlisted = [...new Set([...providerIps.map((ip) => ip.replace(/\/32$/, '')), ...aclIps])];
+  const allowlisted = [...new Set([...providerIps.map(bareIp), ...aclIps])];
   if (allowlisted.length === 0) return [];
   const published = (profile.outbound && pick(profile.outbound.publishedIps, values)?.ips) ?? [];
   const unpublished = allowlisted.filter((ip) => !published.includes(ip));

@@ -2,7 +2,7 @@
 // resources, each failed customer nothing, and nothing that belongs to no one.
 import { sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { Direction } from '../../domain/setup';
-import { normalizeDestination } from '../../domain/validation';
+import { bareIp, normalizeDestination } from '../../domain/validation';
 import type { AccountState, TrunkState } from '../../simulator';
 
 export interface CustomerPlan {
@@ -67,7 +67,7 @@ export function audit(account: AccountState, plans: CustomerPlan[], outcomes: Ma
     expectOne('number', countBy(trunk.phone_numbers, (n) => n.phone_number), [plan.did]);
     if (plan.direction === 'outbound') {
       expectOne('credential', countBy(trunk.credentials, (c) => c.user_name), [sipUserNameFor(plan.customerId)]);
-      expectOne('ACL entry', countBy(trunk.whitelisted_ips, (e) => e.ip), (plan.providerIps ?? []).map((ip) => ip.replace(/\/32$/, '')));
+      expectOne('ACL entry', countBy(trunk.whitelisted_ips, (e) => e.ip), (plan.providerIps ?? []).map(bareIp));
     } else {
       expectOne('destination', countBy(trunk.destination_uris, (d) => normalizeDestination(d.destination)), (plan.destinations ?? []).map(normalizeDestination));
     }

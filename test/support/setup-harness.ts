@@ -13,15 +13,15 @@ import type { ExotelAccountSettings } from '../../exotel/accounts';
 import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
 import { startSetup } from '../../client/setups';
 import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
+import { silentLogger } from '../../scripts/build-workflow-bundle';
 import type { LoggedRequest, SimulatorOptions } from '../../simulator';
 import { startTestSimulator, type TestSimulator } from './simulator';
 import { closeClient, connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundled once per test file: webpack takes a second or two. */
-export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }));
+export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger }));
 
-const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
 
 export interface Harness extends TestSimulator {
   client: Client;
