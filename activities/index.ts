@@ -6,16 +6,15 @@ import type { SipEdge } from '../domain/setup';
 import { normalizeDestination } from '../domain/validation';
 import { ExotelError } from '../exotel/errors';
 import { UnknownAccountError, type ExotelAccounts } from '../exotel/accounts';
+import type { ExotelResource } from '../exotel/types';
 import { reportingExotelFailures } from './failures';
 import { createBatchActivities } from './batch-source';
 
 export interface ActivityDeps {
   accounts: ExotelAccounts;
   /** Told of every delete (compensations, mostly) and how it ended; for metrics. */
-  onDelete?: (resource: DeletedResource, outcome: DeleteOutcome | 'failed') => void;
+  onDelete?: (resource: ExotelResource, outcome: DeleteOutcome | 'failed') => void;
 }
-
-export type DeletedResource = 'trunk' | 'phone-number' | 'credential' | 'whitelisted-ip' | 'destination-uri';
 
 interface OnAccount {
   accountSid: string;
@@ -45,7 +44,7 @@ function createExotelActivities({ accounts, onDelete }: ActivityDeps) {
   };
 
   /** A delete answered with not-found has nothing left to do. */
-  const deleting = (resource: DeletedResource, remove: () => Promise<unknown>) =>
+  const deleting = (resource: ExotelResource, remove: () => Promise<unknown>) =>
     reportingExotelFailures(async (): Promise<DeleteOutcome> => {
       try {
         await remove();

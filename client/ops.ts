@@ -1,13 +1,11 @@
 // What ops do with setups: find them by state, and decide about one that waits for them.
 import type { Client } from '@temporalio/client';
 import { setupWorkflowId } from '../domain/naming';
-import { SearchAttributes } from '../domain/search-attributes';
+import { SearchAttributes, type SetupState } from '../domain/search-attributes';
 import type { Direction, OpsDecision } from '../domain/setup';
 import { decideUpdate } from '../workflows/ops-gate';
 import { statusQuery } from '../workflows/progress';
 
-export const SETUP_STATES = ['running', 'awaiting-ops', 'succeeded', 'rolled-back', 'failed'] as const;
-export type SetupState = (typeof SETUP_STATES)[number];
 
 export interface SetupListing {
   workflowId: string;

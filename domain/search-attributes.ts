@@ -13,6 +13,10 @@ export const SearchAttributes = {
 
 export const allSearchAttributeKeys = Object.values(SearchAttributes);
 
+/** Every value TrunkSetupState takes (a setup rolling back still shows `running`). */
+export const SETUP_STATES = ['running', 'awaiting-ops', 'succeeded', 'rolled-back', 'failed'] as const;
+export type SetupState = (typeof SETUP_STATES)[number];
+
 /** What a setup starts with, wherever it is started from (CLI, signup event, batch). */
 export function setupSearchAttributes({ direction, input }: SetupRequest): SearchAttributePair[] {
   return [

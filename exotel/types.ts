@@ -67,3 +67,7 @@ export interface ExotelSetting {
   date_created?: string;
   date_updated?: string;
 }
+
+/** The kinds of resource a setup creates (and a rollback deletes). */
+export const EXOTEL_RESOURCES = ['trunk', 'phone-number', 'credential', 'whitelisted-ip', 'destination-uri'] as const;
+export type ExotelResource = (typeof EXOTEL_RESOURCES)[number];

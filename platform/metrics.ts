@@ -1,19 +1,16 @@
 // The project's own metrics, next to the SDK's (runtime-telemetry.ts). Label values are bounded sets (endpoint
 // templates, known providers, status codes, account sids), so no id or secret ever becomes a label.
 import { PROVIDER_IDS } from '../domain/providers/catalog';
-import type { Direction, SetupPhase } from '../domain/setup';
+import type { SetupState } from '../domain/search-attributes';
+import type { Direction } from '../domain/setup';
+import { EXOTEL_RESOURCES, type ExotelResource } from '../exotel/types';
 import type { ExotelRequestLog } from '../exotel/client';
 import { exotelEndpoint } from './exotel-endpoint';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics-registry';
 
-const PHASES: Record<SetupPhase, true> = { running: true, 'awaiting-ops': true, succeeded: true, 'rolling-back': true, 'rolled-back': true, failed: true };
-/** Every value the TrunkSetupState search attribute takes. */
-export const SETUP_PHASES = Object.keys(PHASES) as SetupPhase[];
 /** TrunkProvider values: the catalog, plus what client/setups.ts writes when a setup names none. */
 export const PROVIDER_LABELS: readonly string[] = [...PROVIDER_IDS, 'unspecified'];
 
-export const COMPENSATED_RESOURCES = ['trunk', 'phone-number', 'credential', 'whitelisted-ip', 'destination-uri'] as const;
-export type CompensatedResource = (typeof COMPENSATED_RESOURCES)[number];
 export type CompensationOutcome = 'deleted' | 'already-gone' | 'failed';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -54,8 +51,8 @@ export class ProjectMetrics {
     if (e.status === 429) this.exotelRateLimited.inc({ account: e.accountSid !== undefined && ACCOUNT_SID.test(e.accountSid) ? e.accountSid : 'unknown' });
   }
 
-  recordCompensation(e: { resource: CompensatedResource; outcome: CompensationOutcome }): void {
-    this.compensations.inc({ resource: (COMPENSATED_RESOURCES as readonly string[]).includes(e.resource) ? e.resource : 'other', outcome: e.outcome });
+  recordCompensation(e: { resource: ExotelResource; outcome: CompensationOutcome }): void {
+    this.compensations.inc({ resource: (EXOTEL_RESOURCES as readonly string[]).includes(e.resource) ? e.resource : 'other', outcome: e.outcome });
   }
 
   recordSetupStart(e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void {
@@ -63,7 +60,7 @@ export class ProjectMetrics {
   }
 
   /** Set by the visibility sampler (setup-state-gauge.ts). */
-  setSetupCount(state: SetupPhase, provider: string, count: number): void {
+  setSetupCount(state: SetupState, provider: string, count: number): void {
     this.setups.set({ state, provider }, count);
   }
 }
@@ -77,5 +74,5 @@ function providerLabel(provider: string | undefined): string {
 export const projectMetrics = new ProjectMetrics();
 
 export const recordExotelRequest = (e: ExotelRequestEvent): void => projectMetrics.recordExotelRequest(e);
-export const recordCompensation = (e: { resource: CompensatedResource; outcome: CompensationOutcome }): void => projectMetrics.recordCompensation(e);
+export const recordCompensation = (e: { resource: ExotelResource; outcome: CompensationOutcome }): void => projectMetrics.recordCompensation(e);
 export const recordSetupStart = (e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void => projectMetrics.recordSetupStart(e);

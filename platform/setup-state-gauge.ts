@@ -1,7 +1,8 @@
 // Setups by state and provider, read from Temporal visibility rather than counted in workflow code: the workflow
 // stays untouched, and the numbers are right however many processes run. Run it in one process only.
 import { SearchAttributes } from '../domain/search-attributes';
-import { PROVIDER_LABELS, SETUP_PHASES, type ProjectMetrics } from './metrics';
+import { SETUP_STATES } from '../domain/search-attributes';
+import { PROVIDER_LABELS, type ProjectMetrics } from './metrics';
 
 export interface SetupStateGaugeOptions {
   metrics: ProjectMetrics;
@@ -30,7 +31,7 @@ export function setupStateQuery(state: string, provider?: string): string {
 export function startSetupStateGauge(o: SetupStateGaugeOptions): SetupStateGauge {
   let running: Promise<void> | undefined;
   const refreshOnce = async (): Promise<void> => {
-    for (const state of SETUP_PHASES) {
+    for (const state of SETUP_STATES) {
       const total = await o.count(setupStateQuery(state));
       let known = 0;
       for (const provider of PROVIDER_LABELS) {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exotelEndpoint } from '../../platform/exotel-endpoint';
 import { ProcessHealth, workerHealth } from '../../platform/health';
 import { JsonLogger } from '../../platform/logger';
-import { ProjectMetrics, PROVIDER_LABELS, SETUP_PHASES } from '../../platform/metrics';
+import { ProjectMetrics, PROVIDER_LABELS } from '../../platform/metrics';
+import { SETUP_STATES } from '../../domain/search-attributes';
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../../platform/metrics-registry';
 import { startOpsServer, type OpsServer } from '../../platform/ops-server';
 import { installRuntimeTelemetry } from '../../platform/runtime-telemetry';
@@ -166,7 +167,7 @@ describe('setups by state and provider, from visibility', () => {
     expect(text).toContain('trunk_setups{state="awaiting-ops",provider="other"} 1');
     expect(text).toContain('trunk_setups{state="running",provider="retell"} 0');
     // Two concurrent refreshes (the timer and a caller) share one round of counts.
-    expect(queries).toHaveLength(SETUP_PHASES.length * (PROVIDER_LABELS.length + 1));
+    expect(queries).toHaveLength(SETUP_STATES.length * (PROVIDER_LABELS.length + 1));
   });
 
   it('its queries are valid visibility queries on a real server', async () => {
