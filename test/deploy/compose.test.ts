@@ -131,7 +131,7 @@ describe('variables', () => {
 
   it('the generated secrets pass the rules of the processes that read them', () => {
     const codec = envOf('codec-server', readGenerated);
-    expect(loadKeyring(codec)).toBeDefined();
+    expect(loadKeyring(codec)?.keyIds.length).toBeGreaterThan(0);
     expect(authTokenRule(codec.TRUNK_CODEC_SERVER_TOKEN as string)).toBeNull();
     expect((envOf('events', readGenerated).SIGNUP_EVENTS_SECRET as string).length).toBeGreaterThanOrEqual(16);
     // The UI reaches the codec server with the token the codec server checks.
