@@ -2,7 +2,7 @@
 // retries it (optionally with corrected input) or rolls it back, or until the wait runs out and it rolls back by
 // itself. Decisions come as the Update `decide` (validated, answers what will happen) or, for the UI's signal form
 // and `temporal workflow signal`, as the Signal `decision` with the same JSON.
-import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type {
   Direction,
   InboundSetupInput,
@@ -65,7 +65,8 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
   /** Returns when an operator says retry; rethrows `err` on roll back, on time out, or when the setup was cancelled. */
   private async awaitDecision(step: string, err: unknown): Promise<void> {
     const timeout = this.setup.input.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT;
-    if (timeout === 0 || this.progress.failedStep() !== step) throw err;
+    // A cancelled setup rolls back; nobody is asked.
+    if (timeout === 0 || isCancellation(err)) throw err;
     const now = Date.now();
     this.waitingOn = { step, correctable: this.correctableAt(step) };
     this.decision = undefined;
