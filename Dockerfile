@@ -17,11 +17,12 @@ COPY activities ./activities
 COPY workflows ./workflows
 COPY worker ./worker
 COPY client ./client
+COPY cli ./cli
 COPY events ./events
 COPY codec ./codec
 COPY platform ./platform
 COPY scripts ./scripts
-# dist/ mirrors the source tree (dist/client/trunkctl.js …); the workflow bundle is built once, here, so workers
+# dist/ mirrors the source tree (dist/cli/trunkctl.js …); the workflow bundle is built once, here, so workers
 # start without webpack.
 RUN npx tsc -p tsconfig.build.json \
  && npx tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js
@@ -41,5 +42,5 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The node image's unprivileged user (uid 1000).
 USER node
-ENTRYPOINT ["node", "dist/client/trunkctl.js"]
+ENTRYPOINT ["node", "dist/cli/trunkctl.js"]
 CMD ["worker"]

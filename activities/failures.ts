@@ -1,23 +1,11 @@
-// Turns the Exotel client's typed errors into Temporal failures: retryable or not (decided once, by
-// classifyExotelFailure), with Retry-After as the next retry delay and the facts a workflow needs in `details`.
+// What an activity throws, as the Temporal failure the error contract (domain/failures.ts) promises: retryable or
+// not as classifyExotelFailure decided, a 429's Retry-After as the next retry delay, the facts in `details`.
 import { ApplicationFailure } from '@temporalio/activity';
-import { ExotelError, type ExotelErrorKind } from '../exotel/errors';
-import { InputValidationError } from '../domain/validation';
-
-/** What workflows read back from a failed Exotel activity (`ApplicationFailure.details[0]`). */
-export interface ExotelFailureDetails {
-  kind: ExotelErrorKind;
-  httpStatus?: number;
-  innerCode?: number;
-  exotelCode?: number;
-  description: string;
-  requestId?: string;
-  failedItems?: { item: string; exotelCode?: number; description: string }[];
-  succeededIds?: string[];
-  retryAfterMs?: number;
-}
-
-export const exotelFailureType = (kind: ExotelErrorKind): string => `Exotel.${kind}`;
+import { exotelFailureType, FailureTypes, type ExotelFailureDetails } from '../domain/failures';
+import { InputValidationError } from '../domain/issues';
+import { rateLimitWaitMs } from '../domain/retry-policy';
+import { UnknownAccountError } from '../exotel/accounts';
+import { ExotelError } from '../exotel/errors';
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ExotelError) {
@@ -37,21 +25,13 @@ export function toActivityFailure(err: unknown): unknown {
       type: exotelFailureType(d.kind),
       message: err.message,
       nonRetryable: !err.retryable,
-      nextRetryDelay: d.kind === 'rate-limited' && d.retryAfterMs !== undefined ? Math.max(d.retryAfterMs, 100) : undefined,
+      nextRetryDelay: rateLimitWaitMs(d),
       details: [details],
     });
   }
   if (err instanceof InputValidationError) {
-    return ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true, details: [err.issues] });
+    return ApplicationFailure.create({ type: FailureTypes.inputValidation, message: err.message, nonRetryable: true, details: [err.issues] });
   }
+  if (err instanceof UnknownAccountError) return ApplicationFailure.nonRetryable(err.message, FailureTypes.configuration);
   return err;
-}
-
-/** Runs one activity body and converts what it throws. */
-export async function reportingExotelFailures<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import type { Duration } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { batchWorkflowId, type BatchMigrationInput, type BatchProgress } from '../domain/batch';
 import { batchProgressQuery, pauseSignal, resumeSignal } from '../workflows/batch-messages';
@@ -19,7 +20,7 @@ export interface BatchOptions {
   window?: number;
   pageSize?: number;
   rowsPerRun?: number;
-  opsDecisionTimeout?: string | number;
+  opsDecisionTimeout?: Duration;
   reportDir?: string;
 }
 

@@ -1,16 +1,13 @@
 // Starting and reading setups. Workflow ids come from the customer id (domain/naming), so a second start of the
 // same setup attaches to the first instead of provisioning twice.
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { setupWorkflowId } from '../domain/naming';
-import { setupSearchAttributes } from '../domain/search-attributes';
-import type { Direction, SetupRequest, SetupStatus } from '../domain/setup';
-import { resolveSetupRequest } from '../domain/setup-request';
+import type { Direction, SetupStatus } from '../domain/setup';
+import type { CheckedSetupRequest } from '../domain/setup-request';
 import { recordSetupStart } from '../platform/metrics';
-import { statusQuery } from '../workflows/progress';
 import type { inboundSetup, outboundSetup } from '../workflows';
-
-export type { SetupRequest };
-export { resolveSetupRequest };
+import { statusQuery } from '../workflows/progress';
+import { setupStart } from '../workflows/setup-start';
 
 export interface StartedSetup {
   workflowId: string;
@@ -19,32 +16,26 @@ export interface StartedSetup {
   alreadySucceeded: boolean;
 }
 
-
-/** Validates first (bad input never starts anything), then starts, or attaches to the setup already running. */
-export async function startSetup(client: Client, asked: SetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
-  const request = resolveSetupRequest(asked);
-
-  const { input, direction } = request;
-  const workflowId = setupWorkflowId(direction, input.customerId);
-  const options: Omit<WorkflowStartOptions, 'args'> = {
-    taskQueue,
-    workflowId,
-    // A running setup is attached to; a succeeded one is not run again; a rolled-back one may be retried.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    typedSearchAttributes: setupSearchAttributes(request),
-  };
+/**
+ * Starts the setup, or attaches to the one already running. The request comes from parseSetupRequest
+ * (domain/setup-request.ts), so bad input never gets this far.
+ */
+export async function startSetup(client: Client, request: CheckedSetupRequest, { taskQueue }: { taskQueue: string }): Promise<StartedSetup> {
+  const { workflowType, ...start } = setupStart(request);
+  const { direction, input } = request;
   try {
-    const handle =
-      request.direction === 'outbound'
-        ? await client.workflow.start<typeof outboundSetup>('outboundSetup', { ...options, args: [request.input] })
-        : await client.workflow.start<typeof inboundSetup>('inboundSetup', { ...options, args: [request.input] });
+    const handle = await client.workflow.start(workflowType, {
+      ...start,
+      taskQueue,
+      // A running setup is attached to.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
     recordSetupStart({ direction, provider: input.provider, outcome: 'started' });
-    return { workflowId, handle, alreadySucceeded: false };
+    return { workflowId: start.workflowId, handle, alreadySucceeded: false };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     recordSetupStart({ direction, provider: input.provider, outcome: 'already-succeeded' });
-    return { workflowId, handle: client.workflow.getHandle(workflowId), alreadySucceeded: true };
+    return { workflowId: start.workflowId, handle: client.workflow.getHandle(start.workflowId), alreadySucceeded: true };
   }
 }
 

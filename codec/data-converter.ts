@@ -1,6 +1,6 @@
 // The data converter the worker and every client share, and the rule for running without keys.
 import type { DataConverter } from '@temporalio/common';
-import { IssueCollector } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
 import { EncryptionCodec } from './encryption-codec';
 import { loadKeyring, type Keyring } from './keyring';
 

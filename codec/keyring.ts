@@ -3,7 +3,7 @@
 // Errors name the variable, the key id and the rule, never key material.
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { IssueCollector } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
 import { fromBase64 } from './base64';
 
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

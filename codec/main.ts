@@ -1,7 +1,7 @@
 // `codec-server`: run the codec server from the command line until SIGINT/SIGTERM.
 // Secrets come from the environment only (flags show up in `ps`), and are never printed.
 import { parseArgs } from 'node:util';
-import { InputValidationError, IssueCollector } from '../domain/validation';
+import { InputValidationError, IssueCollector } from '../domain/issues';
 import { describeKeyring, loadKeyring } from './keyring';
 import {
   authTokenRule,

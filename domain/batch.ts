@@ -1,6 +1,19 @@
 // Batch migrations: what a batch is asked for, what it reports, and how one source row becomes a setup request.
 // Pure, so the workflow and the reading activity agree on it.
-import type { SetupRequest } from './setup';
+import type { Duration } from '@temporalio/common';
+import type { CheckedSetupRequest } from './setup-request';
+
+/** How a batch paces itself unless its input says otherwise. */
+export const BATCH_DEFAULTS = {
+  /** Setups running at once; the Exotel rate limit, not this, sets the pace. */
+  window: 20,
+  /** Rows read per activity. */
+  pageSize: 200,
+  /** Rows one run takes before it continues as new (it also does when its history grows). */
+  rowsPerRun: 1_000,
+  /** How long a batch's setup that failed waits for ops: roll back at once. */
+  opsDecisionTimeout: 0,
+} as const;
 
 export interface BatchMigrationInput {
   batchId: string;
@@ -8,14 +21,12 @@ export interface BatchMigrationInput {
   source: string;
   /** Where the report is written (JSON lines of every row's outcome, and a summary). */
   reportDir: string;
-  /** Setups running at once; the Exotel rate limit, not this, sets the pace. Default 20. */
+  /** Defaults: BATCH_DEFAULTS. */
   window?: number;
-  /** Rows read per activity. Default 200. */
   pageSize?: number;
-  /** Rows one run takes before it continues as new (it also does when its history grows). Default 1,000. */
   rowsPerRun?: number;
-  /** For the customers' setups: how long one that failed waits for ops. Default 0: roll back at once. */
-  opsDecisionTimeout?: string | number;
+  /** For the customers' setups whose row does not say. */
+  opsDecisionTimeout?: Duration;
   /** Carried across continue-as-new; absent on the first run. */
   carried?: BatchCarried;
 }
@@ -89,7 +100,7 @@ export interface SourceRow {
   line: number;
   /** `<direction>:<customerId>`, what makes two rows the same setup. */
   key?: string;
-  request?: SetupRequest;
+  request?: CheckedSetupRequest;
   /** Why the row is not a setup (parse or validation problems). */
   invalid?: string;
   /** Set when an earlier row has the same key. */
@@ -103,35 +114,33 @@ export const countDone = (c: BatchCounts): number => c.succeeded + c.failed + c.
 export const batchWorkflowId = (batchId: string): string => `trunk-batch-${batchId}`;
 
 const LIST_FIELDS = new Set(['providerIps', 'destinations']);
-const TEXT_FIELDS = new Set(['direction', 'customerId', 'exotelAccountSid', 'did', 'provider', 'trunkSid']);
 
 /**
- * One CSV record (header → value) as a setup: list fields hold space-separated values, `field.<name>` columns
- * fill providerFields. Empty cells are absent.
+ * One CSV record (header → value) as the object a setup request is parsed from: list fields hold space-separated
+ * values, `field.<name>` columns fill providerFields, `allowAclWithDigest` is true or not. Empty cells are absent;
+ * other columns pass through for the parser to judge.
  */
-export function recordToRequest(record: Record<string, string>): { request?: SetupRequest; problem?: string } {
-  const input: Record<string, unknown> = {};
+export function csvRecordToObject(record: Record<string, string>): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
   const providerFields: Record<string, string> = {};
   for (const [column, raw] of Object.entries(record)) {
-    const value = raw.trim();
-    if (value === '') continue;
-    if (column.startsWith('field.')) providerFields[column.slice('field.'.length)] = value;
-    else if (LIST_FIELDS.has(column)) input[column] = value.split(/\s+/);
-    else if (TEXT_FIELDS.has(column)) input[column] = value;
-    else if (column === 'allowAclWithDigest') input[column] = value === 'true';
-    else return { problem: `unknown column ${column}` };
+    const cell = raw.trim();
+    if (cell === '') continue;
+    if (column.startsWith('field.')) providerFields[column.slice('field.'.length)] = cell;
+    else if (LIST_FIELDS.has(column)) value[column] = cell.split(/\s+/);
+    else if (column === 'allowAclWithDigest') value[column] = cell === 'true';
+    else value[column] = cell;
   }
-  if (Object.keys(providerFields).length) input.providerFields = providerFields;
-  return jsonToRequest(input);
+  if (Object.keys(providerFields).length) value.providerFields = providerFields;
+  return value;
 }
 
-/** One JSON-lines object as a setup: the setup input of its direction, plus `direction`. */
-export function jsonToRequest(value: unknown): { request?: SetupRequest; problem?: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'a row must be a JSON object' };
-  const { direction, ...input } = value as Record<string, unknown>;
-  if (direction !== 'outbound' && direction !== 'inbound') return { problem: `direction = ${JSON.stringify(direction)}: must be outbound or inbound` };
-  if (direction === 'inbound' && input.destinations === undefined) input.destinations = [];
-  return { request: { direction, input } as unknown as SetupRequest };
+/** `<direction>:<customerId>`, what makes two rows the same setup; undefined when the row does not say. */
+export function rowKey(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { direction, customerId } = value as Record<string, unknown>;
+  if (direction !== 'outbound' && direction !== 'inbound') return undefined;
+  return `${direction}:${String(customerId)}`;
 }
 
 /** RFC 4180 fields of one CSV line (quotes, doubled quotes inside quotes). Multi-line fields are not supported. */

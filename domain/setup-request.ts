@@ -1,17 +1,58 @@
-// A setup request made ready to start: what the provider's profile derives is filled in, then every rule the
-// workflow applies is checked. Shared by the CLI, signup events and batch rows.
-import { withProviderDefaults } from './providers/apply';
+// The one way from untrusted input (a signup event's body, a batch row, the CLI's flags) to a setup request ready
+// to start: shape and direction checked, defaults applied, what the provider's profile derives filled in, then
+// every rule the workflow applies. Checked once per boundary: what it returns is trusted by startSetup.
+import type { Duration } from '@temporalio/common';
+import { IssueCollector } from './issues';
 import type { SetupRequest } from './setup';
-import { validateInboundSetup, validateOutboundSetup } from './validation';
+import { checkSetupInput, type SetupInputOf } from './setup-validation';
 
-/** Throws InputValidationError naming every problem. */
-export function resolveSetupRequest(request: SetupRequest): SetupRequest {
-  if (request.direction === 'outbound') {
-    const input = withProviderDefaults('outbound', request.input);
-    validateOutboundSetup(input);
-    return { direction: 'outbound', input };
+/** The fields a setup request may carry besides `direction` (the workflow's own fields, e.g. notifyWorkflowId, are not among them). */
+export const SETUP_REQUEST_FIELDS = [
+  'customerId',
+  'exotelAccountSid',
+  'did',
+  'provider',
+  'providerFields',
+  'providerIps',
+  'allowAclWithDigest',
+  'destinations',
+  'trunkSid',
+  'opsDecisionTimeout',
+] as const;
+
+declare const checked: unique symbol;
+/** A request that passed parseSetupRequest; only that function makes one. */
+export type CheckedSetupRequest = SetupRequest & { readonly [checked]: true };
+
+export interface ParseOptions {
+  /** What the value is called in messages: `body`, `row`, `request`. */
+  what?: string;
+  /** Applied where the value does not say. */
+  defaults?: { opsDecisionTimeout?: Duration };
+}
+
+/** `{ direction, …setup input of that direction }`. Throws InputValidationError naming every problem at once. */
+export function parseSetupRequest(value: unknown, { what = 'request', defaults = {} }: ParseOptions = {}): CheckedSetupRequest {
+  const c = new IssueCollector();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    c.add(what, Array.isArray(value) ? 'array' : typeof value, 'must be a JSON object');
+    c.throwIfAny();
   }
-  const input = withProviderDefaults('inbound', request.input);
-  validateInboundSetup(input);
-  return { direction: 'inbound', input };
+  const { direction, ...fields } = value as Record<string, unknown>;
+  for (const field of Object.keys(fields)) {
+    if (!(SETUP_REQUEST_FIELDS as readonly string[]).includes(field)) {
+      c.add(field, '(present)', `is not a setup field (${SETUP_REQUEST_FIELDS.join(', ')})`);
+    }
+  }
+  const known = direction === 'outbound' || direction === 'inbound';
+  if (!known) c.add('direction', direction, 'must be outbound or inbound');
+  // Without a known direction the fields both directions share are still checked (the outbound rules are those).
+  const checkedAs = known ? direction : 'outbound';
+  const given = {
+    ...(defaults.opsDecisionTimeout !== undefined ? { opsDecisionTimeout: defaults.opsDecisionTimeout } : {}),
+    ...fields,
+  } as unknown as SetupInputOf<typeof checkedAs>;
+  const input = checkSetupInput(c, checkedAs, given, { derive: true });
+  c.throwIfAny();
+  return { direction: checkedAs, input } as CheckedSetupRequest;
 }

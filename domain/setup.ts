@@ -1,5 +1,5 @@
-// The shapes a setup is asked for and answers with. One object per workflow so fields can be added later.
-import type { HandoffSheet } from './providers/handoff';
+// The shapes a setup is asked for, and its status. One object per workflow so fields can be added later.
+import type { Duration } from '@temporalio/common';
 
 export type Direction = 'outbound' | 'inbound';
 
@@ -22,7 +22,7 @@ export interface SetupBase {
    * rolls back by itself: a Temporal duration such as '24h' or '15m', or milliseconds. 0 rolls back at once.
    * Default '24h'.
    */
-  opsDecisionTimeout?: string | number;
+  opsDecisionTimeout?: Duration;
   /** Set by a batch migration on its setups: the batch's workflow id, told when the setup waits for ops. */
   notifyWorkflowId?: string;
 }
@@ -97,41 +97,4 @@ export interface SetupStatus {
   awaitingOps?: AwaitingOps;
   /** Every operator decision taken or refused, oldest first. */
   decisions: { at: string; decision: OpsDecision; outcome: string }[];
-}
-
-export interface SipEdge {
-  host: string;
-  port: number;
-  transport: 'tls' | 'tcp';
-}
-
-export interface OutboundSetupResult {
-  /** The DID the platform presents as caller id, in E.164. */
-  did: string;
-  /** What to enter where on the voice-AI platform (when a provider was named); never holds the password. */
-  handoff?: HandoffSheet;
-  trunkSid: string;
-  trunkName: string;
-  phoneNumberMappingId: string;
-  credentialId: string;
-  aclEntryIds: string[];
-  /** Where the voice-AI platform sends its SIP INVITEs; null when the account has no edge configured. */
-  sipEdge: SipEdge | null;
-  /** The account's SIP domain, the digest realm the platform authenticates against. */
-  sipDomain: string;
-  sipUserName: string;
-  sipPassword: string;
-}
-
-export interface InboundSetupResult {
-  did: string;
-  /** What to enter where on the voice-AI platform and in the Exotel console (when a provider was named). */
-  handoff?: HandoffSheet;
-  trunkSid: string;
-  trunkName?: string;
-  trunkCreated: boolean;
-  phoneNumberMappingId: string;
-  destinationIds: string[];
-  /** What the Exotel Flow's Connect applet must dial (console-only step). */
-  connectAppletDialWhom: string;
 }

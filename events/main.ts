@@ -4,6 +4,8 @@
 // say) and OPS_PORT (metrics and health).
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { durationMs } from '../domain/rules';
 import { ProcessHealth } from '../platform/health';
 import { projectMetrics } from '../platform/metrics';
 import { loadOpsConfig } from '../platform/ops-config';
@@ -21,6 +23,10 @@ export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEn
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: must be 0-65535`);
   const secret = env.SIGNUP_EVENTS_SECRET;
   if (!secret || secret.length < 16) throw new Error('SIGNUP_EVENTS_SECRET must be set to the shared HMAC secret (at least 16 characters)');
+  const opsDecisionTimeout = env.OPS_DECISION_TIMEOUT;
+  if (opsDecisionTimeout !== undefined && durationMs(opsDecisionTimeout) === null) {
+    throw new Error(`OPS_DECISION_TIMEOUT ${JSON.stringify(opsDecisionTimeout)}: must be a duration such as '24h' or '15m', or milliseconds`);
+  }
   const ops = loadOpsConfig(env);
   const temporal = loadTemporalConnectConfig(env);
   const connection = await connectClientConnection(temporal);
@@ -35,7 +41,7 @@ export async function runSignupReceiverCli(argv: string[], env: NodeJS.ProcessEn
     secret,
     port,
     host: values.host ?? '0.0.0.0',
-    opsDecisionTimeout: env.OPS_DECISION_TIMEOUT,
+    opsDecisionTimeout: opsDecisionTimeout as Duration | undefined,
     log: (line) => console.log(line),
   });
   health.set('serving');

@@ -5,10 +5,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { InputValidationError } from '../domain/validation';
+import type { Duration } from '@temporalio/common';
+import { InputValidationError } from '../domain/issues';
+import { parseSetupRequest } from '../domain/setup-request';
 import { startSetup } from '../client/setups';
 import { SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER, verifySignature } from './signature';
-import { setupRequestFromEvent } from './signup-event';
 
 export interface SignupReceiverOptions {
   client: Client;
@@ -20,7 +21,7 @@ export interface SignupReceiverOptions {
   maxBodyBytes?: number;
   toleranceSeconds?: number;
   /** Applied to setups whose event does not say. */
-  opsDecisionTimeout?: string | number;
+  opsDecisionTimeout?: Duration;
   log?: (line: string) => void;
 }
 
@@ -102,7 +103,8 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
     }
     let request;
     try {
-      request = setupRequestFromEvent(event, { opsDecisionTimeout: o.opsDecisionTimeout });
+      // The body is `{ direction, …the setup input of that direction }`.
+      request = parseSetupRequest(event, { what: 'body', defaults: { opsDecisionTimeout: o.opsDecisionTimeout } });
     } catch (err) {
       if (err instanceof InputValidationError) throw new HttpError(422, err.message, err.issues);
       throw err;

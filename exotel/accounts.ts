@@ -1,6 +1,6 @@
 // The Exotel accounts a worker may act for, with their secrets; setups name an account by sid only.
-import type { SipEdge } from '../domain/setup';
-import { IssueCollector } from '../domain/validation';
+import type { SipEdge } from '../domain/setup-result';
+import { IssueCollector } from '../domain/issues';
 import { ExotelClient, validateAccountConfig, type ExotelAccountConfig, type ExotelClientOptions } from './client';
 
 export interface ExotelAccountSettings extends ExotelAccountConfig {

@@ -1,9 +1,10 @@
 // One client per Exotel account: knows the wire format (reference §1–§3) and nothing about workflows.
 import axios, { type AxiosInstance } from 'axios';
-import { IssueCollector, rules } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
+import { rules } from '../domain/rules';
 import { exotelSipDomain } from '../domain/naming';
 import { ExotelError } from './errors';
-import { readBatch, readListPage, readSingle, type RawResponse } from './envelope';
+import { failureOf, readBatch, readListPage, readSingle, type RawResponse } from './envelope';
 import type {
   ExotelCredential,
   ExotelDestinationUri,
@@ -241,15 +242,10 @@ export class ExotelClient {
     }
   }
 
-  private authFailure(raw: RawResponse): ExotelError {
-    try {
-      readSingle(raw);
-    } catch (err) {
-      if (err instanceof ExotelError) {
-        return new ExotelError({ ...err.details, kind: 'auth', description: `${err.details.description}${authFailureHint(this.subdomain)}` });
-      }
-    }
-    return new ExotelError({ kind: 'auth', method: raw.method, path: raw.path, httpStatus: 401, description: `HTTP 401${authFailureHint(this.subdomain)}` });
+  /** Exotel answers a wrong region exactly like a wrong key, so an auth failure's message names both causes. */
+  private withAuthHint(err: ExotelError): ExotelError {
+    if (err.kind !== 'auth') return err;
+    return new ExotelError({ ...err.details, description: `${err.details.description}${authFailureHint(this.subdomain)}` });
   }
 
   private async listAll(path: string): Promise<unknown[]> {
@@ -305,12 +301,11 @@ export class ExotelClient {
       durationMs: Date.now() - started,
     });
     const raw: RawResponse = { method, path: requestPath, status: res.status, body: parsed, retryAfterMs: retryAfterMs(res.headers) };
-    if (res.status === 401) throw this.authFailure(raw);
+    if (res.status === 401) throw this.withAuthHint(failureOf(raw));
     return raw;
   }
 }
 
-/** Exotel answers a wrong region exactly like a wrong key, so the message names both causes. */
 function authFailureHint(subdomain: string): string {
   return (
     `: the API key/token was refused by ${subdomain}. Check the key and token, and that the account lives in this ` +

@@ -58,6 +58,12 @@ function failure(raw: RawResponse, item: ItemEnvelope | undefined, extra: Partia
   });
 }
 
+/** The failure a response stands for whatever its envelope says, for a status that is a failure by itself (401). */
+export function failureOf(raw: RawResponse): ExotelError {
+  const body = raw.body;
+  return failure(raw, isObject(body) && isObject(body.response) ? body.response : undefined);
+}
+
 function isSuccess(item: ItemEnvelope): boolean {
   return item.status === 'success';
 }

@@ -1,13 +1,5 @@
 // Typed Exotel failures and the one place that decides what they mean.
-
-export type ExotelErrorKind =
-  | 'validation' // Exotel refused the request's content: fix the input, never retry
-  | 'auth' // wrong key/token or wrong region: fix the configuration, never retry
-  | 'duplicate' // the resource already exists: the caller may look it up and adopt it
-  | 'not-found' // gone or never there: a delete counts it as done
-  | 'rate-limited' // 429: retry after `retryAfterMs`
-  | 'transient' // 5xx, network error, timeout: retry with backoff
-  | 'rejected'; // any other refusal (e.g. 405): permanent
+import { isRetryableKind, type ExotelErrorKind } from '../domain/failures';
 
 export interface ExotelFailureFacts {
   httpStatus?: number;
@@ -42,8 +34,6 @@ export function classifyExotelFailure({ httpStatus, innerCode, exotelCode, netwo
   if (httpStatus !== undefined && httpStatus >= 500) return 'transient';
   return 'rejected';
 }
-
-export const isRetryableKind = (kind: ExotelErrorKind): boolean => kind === 'transient' || kind === 'rate-limited';
 
 export interface ExotelErrorDetails extends ExotelFailureFacts {
   kind: ExotelErrorKind;

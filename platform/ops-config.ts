@@ -1,7 +1,7 @@
 // Production settings shared by the worker and the signup receiver: where metrics and health are served, how much
 // is logged. Unset means off (no ops server, no SDK metrics) and INFO.
 import type { LogLevel } from '@temporalio/common';
-import { IssueCollector } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
 import { LOG_LEVELS } from './logger';
 
 export interface OpsConfig {

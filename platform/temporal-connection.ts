@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
-import { IssueCollector } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
 
 export interface TemporalConnectConfig {
   address: string;

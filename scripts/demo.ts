@@ -5,9 +5,11 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startSetup, type SetupRequest } from '../client/setups';
-import { formatResult } from '../client/format';
-import type { InboundSetupResult, OutboundSetupResult, StepStatus } from '../domain/setup';
+import { startSetup } from '../client/setups';
+import { formatResult } from '../cli/format';
+import { parseSetupRequest } from '../domain/setup-request';
+import type { StepStatus } from '../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { ExotelAccountSettings } from '../exotel/accounts';
 import { DEMO_ACCOUNT, SimulatorAdmin, startSimulator } from '../simulator';
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
     say('\n── Outbound: voice AI → Exotel → PSTN ──────────────────────────────────────');
     const outbound = (await runSetup(client, {
       direction: 'outbound',
-      input: { customerId: CUSTOMER, exotelAccountSid: DEMO_ACCOUNT.sid, did: DID, provider: 'livekit' },
+      customerId: CUSTOMER,
+      exotelAccountSid: DEMO_ACCOUNT.sid,
+      did: DID,
+      provider: 'livekit',
     })) as OutboundSetupResult;
     say();
     say(formatResult('outbound', outbound, { json: false, reveal: !!values.reveal, workflowId: '' }));
@@ -66,16 +71,14 @@ async function main(): Promise<void> {
     say('\n── Inbound: PSTN → Exotel → voice AI (on the same trunk) ───────────────────');
     const inbound = (await runSetup(client, {
       direction: 'inbound',
-      input: {
-        customerId: CUSTOMER,
-        exotelAccountSid: DEMO_ACCOUNT.sid,
-        did: DID,
-        provider: 'livekit',
-        // LiveKit's profile turns the project subdomain and region pin into the Exotel destination URI.
-        providerFields: { subdomain: 'acme1234', region: 'india' },
-        trunkSid: outbound.trunkSid,
-        destinations: [],
-      },
+      customerId: CUSTOMER,
+      exotelAccountSid: DEMO_ACCOUNT.sid,
+      did: DID,
+      provider: 'livekit',
+      // LiveKit's profile turns the project subdomain and region pin into the Exotel destination URI.
+      providerFields: { subdomain: 'acme1234', region: 'india' },
+      trunkSid: outbound.trunkSid,
+      destinations: [],
     })) as InboundSetupResult;
     say();
     say(formatResult('inbound', inbound, { json: false, reveal: false, workflowId: '' }));
@@ -109,9 +112,9 @@ async function main(): Promise<void> {
   say('\nDemo finished; everything it started is stopped.');
 }
 
-/** Starts a setup and prints each step as it changes, until the workflow ends. */
-async function runSetup(client: Client, request: SetupRequest): Promise<unknown> {
-  const { handle, workflowId } = await startSetup(client, request, { taskQueue: DEFAULT_TASK_QUEUE });
+/** Starts a setup (`{ direction, …input }`) and prints each step as it changes, until the workflow ends. */
+async function runSetup(client: Client, request: Record<string, unknown>): Promise<unknown> {
+  const { handle, workflowId } = await startSetup(client, parseSetupRequest(request), { taskQueue: DEFAULT_TASK_QUEUE });
   say(`workflow ${workflowId}`);
   const printed = new Map<string, string>();
   const printChanges = async (h: WorkflowHandle) => {

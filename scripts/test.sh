@@ -8,6 +8,7 @@ scripts/temporal-cli.sh >/dev/null
 
 echo "== typecheck"; node_modules/.bin/tsc -p tsconfig.json --noEmit
 echo "== lint"; node_modules/.bin/eslint .
+echo "== import cycles"; npm run --silent lint:cycles
 echo "== tests"
 mkdir -p .dev
 status=0

@@ -8,7 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataConverterFor } from '../codec/data-converter';
 import { generateKey, loadKeyring } from '../codec/keyring';
-import type { OutboundSetupResult } from '../domain/setup';
+import type { OutboundSetupResult } from '../domain/setup-result';
 import { setupWorkflowId } from '../domain/naming';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { WorkerProcess } from '../scripts/chaos/worker-process';

@@ -2,7 +2,7 @@
 // workflow input.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
-import { IssueCollector } from '../domain/validation';
+import { IssueCollector } from '../domain/issues';
 import type { ExotelAccountSettings } from '../exotel/accounts';
 
 /** Where Temporal is comes from platform/temporal-connection.ts (envconfig), like every process. */

@@ -1,10 +1,14 @@
-// Wires the workers of one process: the setup workflows (and the activities that make no Exotel request) on the
-// main task queue, and one activity worker per Exotel account on that account's queue, rate-limited by the
-// Temporal server to the account's request budget.
+// Wires the workers of one process: the workflows with the local and batch-file activities on the main task queue,
+// and one worker per Exotel account on that account's queue, rate-limited by the Temporal server to the account's
+// request budget, holding the Exotel requests and nothing else. An Exotel request therefore runs nowhere but on
+// its account's queue.
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection, type State, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { createBatchFileActivities } from '../activities/batch-files';
+import { createExotelActivities } from '../activities/exotel-requests';
+import { activityInterceptors, type ActivityObservers } from '../activities/interceptor';
+import { createLocalActivities } from '../activities/local';
 import type { ExotelClientOptions } from '../exotel/client';
 import { exotelTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
@@ -22,7 +26,7 @@ export interface SetupWorkerOptions {
   dataConverter?: DataConverter;
   /** Observers for metrics: every Exotel request, every delete. */
   onExotelRequest?: ExotelClientOptions['onRequest'];
-  onDelete?: ActivityDeps['onDelete'];
+  onDelete?: ActivityObservers['onDelete'];
 }
 
 /** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
@@ -65,28 +69,31 @@ export class SetupWorker {
 }
 
 export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWorker> {
-  const activities = createActivities({ accounts: new ExotelAccounts(o.accounts, { onRequest: o.onExotelRequest }), onDelete: o.onDelete });
-  const common = {
+  const accounts = new ExotelAccounts(o.accounts, { onRequest: o.onExotelRequest });
+  const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'> = {
     connection: o.connection,
     namespace: o.namespace,
-    activities,
     dataConverter: o.dataConverter,
+    interceptors: { activity: [activityInterceptors({ onDelete: o.onDelete })] },
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
-  } as const;
+  };
   const setups = await Worker.create({
     ...common,
     taskQueue: o.taskQueue,
+    activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities() },
     ...(o.workflowBundle
       ? { workflowBundle: o.workflowBundle }
       : o.workflowBundlePath
         ? { workflowBundle: { codePath: o.workflowBundlePath } }
         : { workflowsPath }),
   });
+  const exotelActivities = createExotelActivities({ accounts });
   const exotelWorkers = await Promise.all(
     o.accounts.map((account) =>
       Worker.create({
         ...common,
         taskQueue: exotelTaskQueue(account.accountSid),
+        activities: exotelActivities,
         // Enforced by the server across every worker polling this queue: all of them together stay under the
         // budget. Every worker must set the same value (the last poller's wins).
         maxTaskQueueActivitiesPerSecond: exotelQueueRate(account.requestBudget),

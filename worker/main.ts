@@ -2,7 +2,7 @@
 // in-flight tasks for the grace period, then cancels what is left), metrics and health when OPS_PORT is set.
 import { codecPolicy } from '../codec/data-converter';
 import { describeKeyring } from '../codec/keyring';
-import { InputValidationError } from '../domain/validation';
+import { InputValidationError } from '../domain/issues';
 import { workerHealth } from '../platform/health';
 import { JsonLogger } from '../platform/logger';
 import { projectMetrics, recordCompensation, recordExotelRequest } from '../platform/metrics';

@@ -1,60 +1,69 @@
-// How long and how often each kind of activity may try. Whether an Exotel failure is retried at all is decided
-// once, in exotel/errors.ts (classifyExotelFailure): validation, auth and conflict failures arrive non-retryable,
-// and a 429 arrives with its Retry-After as the next retry delay.
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+// Every activity a workflow calls, behind the proxy that says where it runs, how long it may take and how it is
+// retried (the numbers: domain/retry-policy.ts). This is the only file in workflows/ that names the activities'
+// types (lint refuses them anywhere else), so an Exotel request can only be sent through a proxy on the account's
+// own task queue, whose server-side rate limit is the account's budget (worker/create-worker.ts sets it).
+import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { BatchFileActivities } from '../activities/batch-files';
+import type { ExotelActivities } from '../activities/exotel-requests';
+import type { LocalActivities } from '../activities/local';
+import {
+  COMPENSATION_BACKOFF,
+  COMPENSATION_BUDGET_MS,
+  FORWARD_BACKOFF,
+  FORWARD_STEP_BUDGET_MS,
+  temporalRetryPolicy,
+} from '../domain/retry-policy';
 import { exotelTaskQueue } from '../domain/task-queue';
 
+/** The HTTP client gives up at 15 s, so one attempt ends well within this. */
+const EXOTEL_ATTEMPT_TIMEOUT = '20s';
+
+/** Reads and other requests Temporal may simply repeat. */
+const FORWARD: ActivityOptions = {
+  startToCloseTimeout: EXOTEL_ATTEMPT_TIMEOUT,
+  // On cancellation, wait for an in-flight request to finish so the rollback sees what it did.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  scheduleToCloseTimeout: FORWARD_STEP_BUDGET_MS,
+  retry: temporalRetryPolicy(FORWARD_BACKOFF),
+};
+
 /**
- * The Exotel request profiles of one account. They run on the account's own task queue, whose server-side rate
- * limit is the account's request budget: however many setups and workers there are, their requests to one account
- * stay under Exotel's ceiling (worker/create-worker.ts sets the limit).
+ * Creates: one request per attempt, never repeated blindly (Exotel has no idempotency keys, and POST
+ * destination-uris appends). The workflow retries them itself, looking up by key first (workflows/create-or-adopt.ts).
  */
+const ONCE: ActivityOptions = {
+  startToCloseTimeout: EXOTEL_ATTEMPT_TIMEOUT,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { maximumAttempts: 1 },
+};
+
+/** Compensations: idempotent deletes (not-found counts as done), retried far longer than forward steps. */
+const COMPENSATION: ActivityOptions = {
+  startToCloseTimeout: EXOTEL_ATTEMPT_TIMEOUT,
+  scheduleToCloseTimeout: COMPENSATION_BUDGET_MS,
+  retry: temporalRetryPolicy(COMPENSATION_BACKOFF),
+};
+
+/** The Exotel requests of one account, on that account's queue. */
 export function exotelFor(accountSid: string) {
   const taskQueue = exotelTaskQueue(accountSid);
   return {
-    exotel: proxyActivities<Activities>({ ...FORWARD, taskQueue }),
-    exotelOnce: proxyActivities<Activities>({ ...ONCE, taskQueue }),
-    undoExotel: proxyActivities<Activities>({ ...COMPENSATION, taskQueue }),
+    exotel: proxyActivities<ExotelActivities>({ ...FORWARD, taskQueue }),
+    exotelOnce: proxyActivities<ExotelActivities>({ ...ONCE, taskQueue }),
+    undoExotel: proxyActivities<ExotelActivities>({ ...COMPENSATION, taskQueue }),
   };
 }
 
 export type ExotelRequests = ReturnType<typeof exotelFor>['exotel'];
 
-/**
- * Forward steps: one Exotel request per attempt. The HTTP client times out at 15 s; transient failures back off
- * 1 s, 2 s, 4 s … up to 30 s between attempts, and a step gives up after 3 minutes in all.
- */
-const FORWARD = {
-  startToCloseTimeout: '20s',
-  // On cancellation, wait for an in-flight request to finish so the rollback sees what it did.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  scheduleToCloseTimeout: '3m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-} as const;
-
-/**
- * Requests that must not be repeated blindly (POST destination-uris appends): the workflow re-reads the trunk
- * before each new try instead.
- */
-const ONCE = {
-  startToCloseTimeout: '20s',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { maximumAttempts: 1 },
-} as const;
-
-/**
- * Compensations: deletes are idempotent (not-found counts as done), so they may retry for much longer than
- * forward steps; leaving an orphan behind costs more than waiting.
- */
-const COMPENSATION = {
-  startToCloseTimeout: '20s',
-  scheduleToCloseTimeout: '30m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m' },
-} as const;
-
-/** Work on the worker itself (configuration, password generation): no Exotel request. */
-export const local = proxyActivities<Activities>({
+/** Work on the worker itself (account configuration, password generation): quick, and safe to repeat. */
+export const local = proxyActivities<LocalActivities>({
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3 },
+});
+
+/** Reading a batch's page and writing its report touch only the worker's disk: quick, and safe to repeat. */
+export const files = proxyActivities<BatchFileActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });

@@ -2,20 +2,18 @@
 // child workflow with at most `window` running at once, and continues as new (after letting its running setups
 // finish) before its history grows large. The pace is set by the Exotel rate limit on the accounts' task queues.
 import {
+  allHandlersFinished,
   ChildWorkflowFailure,
   condition,
   continueAsNew,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
-  WorkflowIdReusePolicy,
-  allHandlersFinished,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../activities';
 import {
+  BATCH_DEFAULTS,
   countDone,
   emptyCounts,
   type BatchCarried,
@@ -25,22 +23,13 @@ import {
   type RowReport,
   type SourceRow,
 } from '../domain/batch';
-import { setupWorkflowId } from '../domain/naming';
-import { setupSearchAttributes } from '../domain/search-attributes';
 import type { SetupRequest } from '../domain/setup';
+import { files } from './activity-profiles';
 import { batchProgressQuery, pauseSignal, resumeSignal } from './batch-messages';
 import { childAwaitingOpsSignal } from './ops-gate';
-import type { inboundSetup, outboundSetup } from './index';
+import { setupStart } from './setup-start';
 
-
-/** Reading a page and writing a report chunk touch only the worker's disk: quick, and safe to repeat. */
-const files = proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
-});
-
-/** A run stops taking rows after this many, or when its history nears Temporal's warning limit (10,240 events). */
-const ROWS_PER_RUN = 1_000;
+/** A run also stops taking rows when its history nears Temporal's warning limit (10,240 events). */
 const HISTORY_EVENTS_PER_RUN = 6_000;
 const MAX_PROBLEMS_KEPT = 50;
 
@@ -57,7 +46,7 @@ export async function batchMigration(input: BatchMigrationInput): Promise<BatchR
   };
   const counts = { ...carried.counts };
   const problems = [...carried.problems];
-  const window = input.window ?? 20;
+  const window = input.window ?? BATCH_DEFAULTS.window;
   let paused = carried.paused;
   let inFlight = 0;
   let finished = false;
@@ -98,21 +87,15 @@ export async function batchMigration(input: BatchMigrationInput): Promise<BatchR
   };
 
   const runSetup = async (row: SourceRow, request: SetupRequest): Promise<void> => {
-    const { direction, input: setupInput } = request;
-    const options = {
-      workflowId: setupWorkflowId(direction, setupInput.customerId),
-      // A customer set up before (by an earlier run of this batch, or a signup event) is skipped, not redone.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      // A setup owns its rollback: stopping the batch must not stop a setup half-way.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: setupSearchAttributes(request),
+    const ours = {
+      opsDecisionTimeout: request.input.opsDecisionTimeout ?? input.opsDecisionTimeout ?? BATCH_DEFAULTS.opsDecisionTimeout,
+      notifyWorkflowId: workflowInfo().workflowId,
     };
-    const args = { ...setupInput, opsDecisionTimeout: setupInput.opsDecisionTimeout ?? input.opsDecisionTimeout ?? 0, notifyWorkflowId: workflowInfo().workflowId };
+    // A customer set up before (by an earlier run of this batch, or a signup event) is skipped, not redone.
+    const { workflowType, ...start } = setupStart({ ...request, input: { ...request.input, ...ours } } as SetupRequest);
     try {
-      const child =
-        direction === 'outbound'
-          ? await startChild<typeof outboundSetup>('outboundSetup', { ...options, args: [{ ...request.input, ...args }] })
-          : await startChild<typeof inboundSetup>('inboundSetup', { ...options, args: [{ ...request.input, ...args }] });
+      // A setup owns its rollback: stopping the batch must not stop a setup half-way.
+      const child = await startChild(workflowType, { ...start, parentClosePolicy: ParentClosePolicy.ABANDON });
       await child.result();
       record(row, 'succeeded');
     } catch (err) {
@@ -126,8 +109,8 @@ export async function batchMigration(input: BatchMigrationInput): Promise<BatchR
   let taken = 0;
   while (!carried.readAll) {
     const info = workflowInfo();
-    if (taken >= (input.rowsPerRun ?? ROWS_PER_RUN) || info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_PER_RUN) break;
-    const page = await files.readBatchPage({ source: input.source, cursor: carried.cursor, limit: input.pageSize ?? 200 });
+    if (taken >= (input.rowsPerRun ?? BATCH_DEFAULTS.rowsPerRun) || info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_PER_RUN) break;
+    const page = await files.readBatchPage({ source: input.source, cursor: carried.cursor, limit: input.pageSize ?? BATCH_DEFAULTS.pageSize });
     carried.total = page.total;
     for (const row of page.rows) {
       await condition(() => !paused && inFlight < window);

@@ -4,27 +4,18 @@
 //   lost) first looks the resource up by key where Exotel would not refuse a duplicate, and a 1008 duplicate is
 //   looked up and adopted instead of created again;
 // - the happy path is a single POST: no lookup before the first attempt.
-import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
+// How long it waits between attempts is domain/retry-policy.ts's.
+import { isCancellation, sleep } from '@temporalio/workflow';
+import { delayBeforeRetryMs, FORWARD_STEP_BUDGET_MS } from '../domain/retry-policy';
+import { conflict, exotelFailureOf, isRetryable } from './failures';
 import type { Saga } from './saga';
-import { exotelFailureOf } from './saga';
 
 /** created: this run made it. recovered: an earlier attempt of this run made it and its answer was lost.
  *  pre-existing: it was there before this run; it is used but never deleted. */
 export type Origin = 'created' | 'recovered' | 'pre-existing';
 
-export interface CreateOrAdopt<T> {
-  saga: Saga;
-  step: string;
-  /** Names the resource for the saga, e.g. `mapping:+91…`. */
-  key: string;
-  /** One request, not retried by Temporal (the loop below retries, looking up first). */
-  create: () => Promise<T>;
-  /** Finds the resource by its deterministic key (name, number, user name, ip, value). */
-  find: () => Promise<T | null>;
-  /** True where Exotel accepts a second identical create (credentials are not documented to refuse one). */
-  findBeforeRetry: boolean;
-  /** Deletes what `known` names, or finds it by key first when the create's answer never arrived. */
-  undo: (known: T | undefined) => Promise<string | null>;
+/** What a 1008 duplicate means for a resource Exotel refuses to hold twice. */
+export interface DuplicateRules<T> {
   /** The conflict to report when Exotel calls it a duplicate yet the lookup by key finds nothing. */
   missingAfterDuplicate: string;
   /**
@@ -34,20 +25,32 @@ export interface CreateOrAdopt<T> {
   preexisting: { adopt: (found: T) => Promise<T> | T } | { refuse: string };
 }
 
-/** Transient failures back off 1 s, 2 s, 4 s … 30 s (or as Retry-After says) within this budget per step. */
-const STEP_BUDGET_MS = 3 * 60_000;
-const MAX_BACKOFF_MS = 30_000;
-
-/** A step's retry clock: starts when the step does. */
-export const stepDeadline = (): number => Date.now() + STEP_BUDGET_MS;
+export interface CreateOrAdopt<T> {
+  saga: Saga;
+  step: string;
+  /** Names the resource for the saga, e.g. `mapping:+91…`. */
+  key: string;
+  /** One request, not retried by Temporal (the loop below retries, looking up first). */
+  create: () => Promise<T>;
+  /** Finds the resource by its deterministic key (name, number, user name, ip, value); null when it is not there. */
+  find: () => Promise<T | null>;
+  /** True where Exotel accepts a second identical create (credentials are not documented to refuse one; destinations append). */
+  findBeforeRetry: boolean;
+  /** Deletes what `known` names, or finds it by key first when the create's answer never arrived. */
+  undo: (known: T | undefined) => Promise<string | null>;
+  /** Absent where Exotel never answers 1008 for this resource: a duplicate is then a failure like any other. */
+  duplicates?: DuplicateRules<T>;
+  /** A batch create (207) can be refused and still have created some items: its compensation then stays armed. */
+  partialWrites?: boolean;
+}
 
 /**
  * Sleeps before the next try of a request the workflow retries itself, or rethrows `err` when it is not worth
  * another try (permanent, cancelled) or the step's budget would run out.
  */
-export async function waitBeforeRetry(err: unknown, attempt: number, deadline: number): Promise<void> {
+async function waitBeforeRetry(err: unknown, attempt: number, deadline: number): Promise<void> {
   if (isCancellation(err) || !isRetryable(err)) throw err;
-  const delay = exotelFailureOf(err)?.retryAfterMs ?? Math.min(1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  const delay = delayBeforeRetryMs(exotelFailureOf(err), attempt);
   if (Date.now() + delay > deadline) throw err;
   await sleep(delay);
 }
@@ -55,7 +58,7 @@ export async function waitBeforeRetry(err: unknown, attempt: number, deadline: n
 export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ value: T; origin: Origin }> {
   let known: T | undefined;
   const compensation = o.saga.register(o.step, o.key, () => o.undo(known));
-  const deadline = stepDeadline();
+  const deadline = Date.now() + FORWARD_STEP_BUDGET_MS;
 
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1 && o.findBeforeRetry) {
@@ -69,32 +72,23 @@ export async function createOrAdopt<T>(o: CreateOrAdopt<T>): Promise<{ value: T;
       known = await o.create();
       return { value: known, origin: 'created' };
     } catch (err) {
-      const failure = exotelFailureOf(err);
-      if (failure?.kind === 'duplicate') {
+      const duplicates = o.duplicates;
+      if (duplicates && exotelFailureOf(err)?.kind === 'duplicate') {
         if (attempt > 1) {
           // An earlier attempt got through and its answer was lost: the duplicate is ours.
           known = (await o.find()) ?? undefined;
           if (known !== undefined) return { value: known, origin: 'recovered' };
-          throw conflict(o.missingAfterDuplicate);
+          throw conflict(duplicates.missingAfterDuplicate);
         }
         compensation.disarm();
-        if ('refuse' in o.preexisting) throw conflict(o.preexisting.refuse);
+        if ('refuse' in duplicates.preexisting) throw conflict(duplicates.preexisting.refuse);
         const existing = await o.find();
-        if (existing === null) throw conflict(o.missingAfterDuplicate);
-        return { value: await o.preexisting.adopt(existing), origin: 'pre-existing' };
+        if (existing === null) throw conflict(duplicates.missingAfterDuplicate);
+        return { value: await duplicates.preexisting.adopt(existing), origin: 'pre-existing' };
       }
       // Refused on the first attempt: nothing was created, so there is nothing to undo.
-      if (attempt === 1 && !isCancellation(err) && !isRetryable(err)) compensation.disarm();
+      if (attempt === 1 && !o.partialWrites && !isCancellation(err) && !isRetryable(err)) compensation.disarm();
       await waitBeforeRetry(err, attempt, deadline);
     }
   }
-}
-
-const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
-
-/** Everything but a failure marked non-retryable (validation, auth, conflict, configuration) may be tried again:
- *  transient Exotel errors, 429s and activity timeouts (a worker that died mid-request) alike. */
-export function isRetryable(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }

@@ -1,7 +1,9 @@
 // The handoff sheet a succeeded setup answers with, when it names a known provider.
 import { isProviderId } from '../domain/providers/catalog';
-import { buildHandoffSheet, type HandoffSheet } from '../domain/providers/handoff';
-import type { Direction, InboundSetupInput, InboundSetupResult, OutboundSetupInput, OutboundSetupResult } from '../domain/setup';
+import { buildHandoffSheet } from '../domain/providers/handoff';
+import type { HandoffSheet } from '../domain/providers/handoff-sheet';
+import type { Direction, InboundSetupInput, OutboundSetupInput } from '../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
 
 export function handoffFor(
   direction: Direction,

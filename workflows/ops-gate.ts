@@ -2,17 +2,14 @@
 // retries it (optionally with corrected input) or rolls it back, or until the wait runs out and it rolls back by
 // itself. Decisions come as the Update `decide` (validated, answers what will happen) or, for the UI's signal form
 // and `temporal workflow signal`, as the Signal `decision` with the same JSON.
+import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type {
-  Direction,
-  InboundSetupInput,
-  OpsDecision,
-  OutboundSetupInput,
-  SetupCorrections,
-} from '../domain/setup';
-import { applyOpsDecision } from '../domain/validation';
+import { applyOpsDecision } from '../domain/ops-decision';
+import type { Direction, OpsDecision, SetupCorrections } from '../domain/setup';
+import type { SetupInputOf } from '../domain/setup-validation';
+import { describeFailure } from './failures';
 import type { SetupProgress } from './progress';
-import { describeFailure, type Saga } from './saga';
+import type { Saga } from './saga';
 
 export const decideUpdate = defineUpdate<string, [OpsDecision]>('decide');
 export const decisionSignal = defineSignal<[OpsDecision]>('decision');
@@ -24,19 +21,21 @@ export const DEFAULT_OPS_DECISION_TIMEOUT = '24h';
 /** Which input fields each step reads, to know what a retry may still correct. */
 export type StepInputs = Record<string, (keyof SetupCorrections)[]>;
 
-export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
+export class OpsGate<D extends Direction> {
   private waitingOn: { step: string; correctable: (keyof SetupCorrections)[] } | undefined;
   private decision: OpsDecision | undefined;
+  /** What the steps run with; an operator's retry with corrections replaces it. */
+  private current: SetupInputOf<D>;
 
   constructor(
-    private readonly direction: Direction,
-    /** The input steps read from; a retry with corrections replaces it. */
-    private readonly setup: { input: Input },
+    private readonly direction: D,
+    input: SetupInputOf<D>,
     private readonly progress: SetupProgress,
     private readonly saga: Saga,
     private readonly stepOrder: string[],
     private readonly stepInputs: StepInputs,
   ) {
+    this.current = input;
     setHandler(decideUpdate, (d: OpsDecision) => this.accept(d), { validator: (d: OpsDecision) => this.check(d) });
     setHandler(decisionSignal, (d) => {
       try {
@@ -51,11 +50,16 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
     });
   }
 
-  /** Runs a step; when it fails for good, waits for a decision and runs it again on `retry`. */
-  async step<T>(name: string, body: () => Promise<T>): Promise<T> {
+  /** The input as it stands now, corrections included. */
+  get input(): SetupInputOf<D> {
+    return this.current;
+  }
+
+  /** Runs a step on the current input; when it fails for good, waits for a decision and runs it again on `retry`. */
+  async step<T>(name: string, body: (input: SetupInputOf<D>) => Promise<T>): Promise<T> {
     for (;;) {
       try {
-        return await this.progress.run(name, body);
+        return await this.progress.run(name, () => body(this.current));
       } catch (err) {
         await this.awaitDecision(name, err);
       }
@@ -64,7 +68,7 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
 
   /** Returns when an operator says retry; rethrows `err` on roll back, on time out, or when the setup was cancelled. */
   private async awaitDecision(step: string, err: unknown): Promise<void> {
-    const timeout = this.setup.input.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT;
+    const timeout = msToNumber(this.current.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT);
     // A cancelled setup rolls back; nobody is asked.
     if (timeout === 0 || isCancellation(err)) throw err;
     const now = Date.now();
@@ -74,7 +78,7 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
       step,
       error: describeFailure(err),
       since: new Date(now).toISOString(),
-      rollsBackAt: new Date(now + durationMs(timeout)).toISOString(),
+      rollsBackAt: new Date(now + timeout).toISOString(),
       choices: ['retry', 'rollback'],
       correctable: this.waitingOn.correctable,
     });
@@ -90,12 +94,12 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
       throw err;
     }
     if (decision.action === 'rollback') throw err;
-    this.setup.input = applyOpsDecision(this.direction, this.setup.input, decision, this.correctableAt(step));
+    this.current = applyOpsDecision(this.direction, this.current, decision, this.correctableAt(step));
   }
 
   /** A batch counts its setups that wait for ops; a batch that has ended has nobody to tell. */
   private async tellBatch(awaiting: boolean): Promise<void> {
-    const batch = this.setup.input.notifyWorkflowId;
+    const batch = this.current.notifyWorkflowId;
     if (!batch) return;
     await getExternalWorkflowHandle(batch)
       .signal(childAwaitingOpsSignal, { workflowId: workflowInfo().workflowId, awaiting })
@@ -106,7 +110,7 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
     if (!this.waitingOn || this.decision) {
       throw new Error(`${workflowInfo().workflowId} is not waiting for a decision`);
     }
-    applyOpsDecision(this.direction, this.setup.input, decision, this.waitingOn.correctable);
+    applyOpsDecision(this.direction, this.current, decision, this.waitingOn.correctable);
   }
 
   private accept(decision: OpsDecision): string {
@@ -127,12 +131,4 @@ export class OpsGate<Input extends OutboundSetupInput | InboundSetupInput> {
     const ahead = new Set(this.stepOrder.slice(at).flatMap((s) => this.stepInputs[s] ?? []));
     return [...ahead].filter((f) => !used.has(f));
   }
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-function durationMs(d: string | number): number {
-  if (typeof d === 'number') return d;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(d);
-  return m ? Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1) : 0;
 }

@@ -1,15 +1,13 @@
 // Voice AI → Exotel → PSTN: trunk, DID, digest credentials, and an ACL entry per static provider IP when given.
-import { setHandler } from '@temporalio/workflow';
 import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
-import type { OutboundSetupInput, OutboundSetupResult } from '../domain/setup';
-import { bareIp, validateOutboundSetup } from '../domain/validation';
+import { bareIp } from '../domain/rules';
+import type { OutboundSetupInput } from '../domain/setup';
+import type { OutboundSetupResult } from '../domain/setup-result';
 import { local } from './activity-profiles';
 import { handoffFor } from './handoff';
-import { OpsGate, type StepInputs } from './ops-gate';
-import { SetupProgress, statusQuery } from './progress';
+import type { StepInputs } from './ops-gate';
 import { ensureAclEntry, ensureCredential, ensureMapping, ensureTrunk } from './resources';
-import { Saga } from './saga';
-import { rollBackAndFail, validateOrFail } from './setup-failure';
+import { runSetup } from './setup-run';
 
 const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
@@ -17,27 +15,20 @@ const STEP_INPUTS: StepInputs = { 'map-did': ['did'], 'allowlist-ips': ['provide
 
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
   const { customerId } = input;
-  const progress = new SetupProgress('outbound', customerId, STEPS);
-  setHandler(statusQuery, () => progress.snapshot());
-  validateOrFail(progress, () => validateOutboundSetup(input));
-
   const accountSid = input.exotelAccountSid;
-  const saga = new Saga();
-  const setup = { input };
-  const ops = new OpsGate('outbound', setup, progress, saga, STEPS, STEP_INPUTS);
-  try {
+  return runSetup('outbound', input, { steps: STEPS, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops }) => {
     // The account must be configured on the worker before anything is created with it.
     const account = await ops.step('validate', () => local.describeAccount({ accountSid }));
 
-    const trunk = await ops.step('create-trunk', async () => {
-      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', did: setup.input.did });
+    const trunk = await ops.step('create-trunk', async ({ did }) => {
+      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', did });
       progress.record('create-trunk', { trunkSid: t.trunkSid, trunkName: t.trunkName });
       return t;
     });
     const { trunkSid } = trunk;
 
-    const mapping = await ops.step('map-did', async () => {
-      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: setup.input.did });
+    const mapping = await ops.step('map-did', async ({ did }) => {
+      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did });
       progress.record('map-did', { mappingId: value.id });
       return value;
     });
@@ -58,12 +49,12 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     });
 
     let aclEntryIds: string[] = [];
-    if (!setup.input.providerIps?.length) {
+    if (!ops.input.providerIps?.length) {
       progress.mark('allowlist-ips', 'skipped');
     } else {
-      aclEntryIds = await ops.step('allowlist-ips', async () => {
+      aclEntryIds = await ops.step('allowlist-ips', async ({ providerIps = [] }) => {
         const ids: string[] = [];
-        for (const ip of setup.input.providerIps ?? []) {
+        for (const ip of providerIps) {
           const { value } = await ensureAclEntry(saga, { accountSid, trunkSid, ip: bareIp(ip) });
           ids.push(value.id);
           progress.record('allowlist-ips', { aclEntryIds: [...ids] });
@@ -74,7 +65,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
 
     progress.setPhase('succeeded');
     const result: OutboundSetupResult = {
-      did: setup.input.did,
+      did: ops.input.did,
       trunkSid,
       trunkName: trunk.trunkName,
       phoneNumberMappingId: mapping.id,
@@ -85,8 +76,6 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       sipUserName: userName,
       sipPassword: password,
     };
-    return { ...result, ...handoffFor('outbound', setup.input, { outbound: result }) };
-  } catch (err) {
-    return rollBackAndFail('outbound', customerId, progress, saga, err);
-  }
+    return { ...result, ...handoffFor('outbound', ops.input, { outbound: result }) };
+  });
 }

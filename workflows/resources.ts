@@ -1,17 +1,17 @@
-// The Exotel resources a setup makes, each as a create-or-adopt step keyed by what makes it unique, with the
-// compensation that deletes it and the rules for what existed before the setup.
+// The Exotel resources a setup makes or uses, each as a step keyed by what makes it unique, with the compensation
+// that deletes it and the rules for what existed before the setup.
 import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureTypes } from '../domain/failures';
 import { trunkNameFor } from '../domain/naming';
 import type { Direction } from '../domain/setup';
 import { exotelFor, type ExotelRequests } from './activity-profiles';
 import { createOrAdopt, type Origin } from './create-or-adopt';
+import { conflict } from './failures';
 import type { Saga } from './saga';
 
 type Via = ExotelRequests;
 
-const conflict = (message: string) => ApplicationFailure.nonRetryable(message, 'Conflict');
-
-export async function findMapping(accountSid: string, trunkSid: string, did: string, via: Via) {
+async function findMapping(accountSid: string, trunkSid: string, did: string, via: Via) {
   return (await via.listPhoneNumbers({ accountSid, trunkSid })).find((n) => n.phoneNumber === did) ?? null;
 }
 
@@ -47,21 +47,30 @@ export async function ensureTrunk(
       await undoExotel.deleteTrunk({ accountSid, trunkSid });
       return `deleted trunk ${trunkSid} (${trunkName})`;
     },
-    missingAfterDuplicate: `Exotel reports trunk name ${trunkName} as taken but does not list it`,
-    preexisting: {
-      adopt: async (found) => {
-        const others = (await exotel.listPhoneNumbers({ accountSid, trunkSid: found.trunkSid })).filter((n) => n.phoneNumber !== did);
-        if (others.length > 0) {
-          throw conflict(
-            `trunk ${trunkName} (${found.trunkSid}) already exists and carries other numbers ` +
-              `(${others.map((n) => n.phoneNumber).join(', ')}): it is not this customer's; it was left untouched`,
-          );
-        }
-        return found;
+    duplicates: {
+      missingAfterDuplicate: `Exotel reports trunk name ${trunkName} as taken but does not list it`,
+      preexisting: {
+        adopt: async (found) => {
+          const others = (await exotel.listPhoneNumbers({ accountSid, trunkSid: found.trunkSid })).filter((n) => n.phoneNumber !== did);
+          if (others.length > 0) {
+            throw conflict(
+              `trunk ${trunkName} (${found.trunkSid}) already exists and carries other numbers ` +
+                `(${others.map((n) => n.phoneNumber).join(', ')}): it is not this customer's; it was left untouched`,
+            );
+          }
+          return found;
+        },
       },
     },
   });
   return { trunkSid: value.trunkSid, trunkName: value.trunkName, origin };
+}
+
+/** A trunk the setup was given: used as it is, never deleted. */
+export async function useTrunk(accountSid: string, trunkSid: string): Promise<{ trunkSid: string; trunkName: string; origin: Origin }> {
+  const trunk = await exotelFor(accountSid).exotel.findTrunk({ accountSid, trunkSid });
+  if (!trunk) throw ApplicationFailure.nonRetryable(`trunk ${trunkSid} does not exist in Exotel account ${accountSid}`, FailureTypes.trunkNotFound);
+  return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' };
 }
 
 /** The DID on the trunk. Already on this trunk: used, never unmapped. On another trunk: a conflict. */
@@ -80,9 +89,11 @@ export async function ensureMapping(saga: Saga, { accountSid, trunkSid, did }: {
       await undoExotel.deletePhoneNumber({ accountSid, trunkSid, id });
       return `unmapped ${did} (mapping ${id})`;
     },
-    // Where Exotel keeps a number on one trunk only, a duplicate not found on this trunk is on another one.
-    missingAfterDuplicate: `${did} is already mapped to another trunk of account ${accountSid}; unmap it there first`,
-    preexisting: { adopt: (found) => found },
+    duplicates: {
+      // Where Exotel keeps a number on one trunk only, a duplicate not found on this trunk is on another one.
+      missingAfterDuplicate: `${did} is already mapped to another trunk of account ${accountSid}; unmap it there first`,
+      preexisting: { adopt: (found) => found },
+    },
   });
 }
 
@@ -107,11 +118,13 @@ export async function ensureCredential(
       await undoExotel.deleteCredential({ accountSid, trunkSid, id });
       return `deleted credential ${userName} (${id})`;
     },
-    missingAfterDuplicate: `Exotel reports digest user ${userName} as taken on trunk ${trunkSid} but does not list it`,
-    preexisting: {
-      refuse:
-        `digest user ${userName} already exists on trunk ${trunkSid} and its password is not known to this setup; ` +
-        'delete that credential (or the trunk) first, or keep using the existing one',
+    duplicates: {
+      missingAfterDuplicate: `Exotel reports digest user ${userName} as taken on trunk ${trunkSid} but does not list it`,
+      preexisting: {
+        refuse:
+          `digest user ${userName} already exists on trunk ${trunkSid} and its password is not known to this setup; ` +
+          'delete that credential (or the trunk) first, or keep using the existing one',
+      },
     },
   });
 }
@@ -132,7 +145,76 @@ export async function ensureAclEntry(saga: Saga, { accountSid, trunkSid, ip }: {
       await undoExotel.deleteWhitelistedIp({ accountSid, trunkSid, id });
       return `removed ${ip} from the allowlist (${id})`;
     },
-    missingAfterDuplicate: `Exotel reports ${ip} as allowlisted on trunk ${trunkSid} but does not list it`,
-    preexisting: { adopt: (found) => found },
+    duplicates: {
+      missingAfterDuplicate: `Exotel reports ${ip} as allowlisted on trunk ${trunkSid} but does not list it`,
+      preexisting: { adopt: (found) => found },
+    },
+  });
+}
+
+/** What a run knows about a trunk's destination entries across attempts of the step (an operator may retry it). */
+export interface DestinationLedger {
+  /** Entries on the trunk before this run first touched it: never deleted. */
+  preexistingIds?: Set<string>;
+  /** Every value this run has asked for, so the rollback can find what it added even when an answer was lost. */
+  ours: Set<string>;
+}
+
+type DestinationEntry = { id: string; destination: string };
+
+/**
+ * The destinations the trunk lacks, added. Entries present before this run are kept and never deleted; entries
+ * this run may have added are found by value for the rollback, and on a retry after an operator corrected the
+ * list, those no longer wanted are removed. POST destination-uris appends, so it is never repeated blindly: every
+ * attempt after the first re-reads the trunk and sends only what is still missing.
+ */
+export async function ensureDestinations(
+  saga: Saga,
+  ledger: DestinationLedger,
+  { accountSid, trunkSid, wanted, trunkOrigin }: { accountSid: string; trunkSid: string; wanted: string[]; trunkOrigin: Origin },
+): Promise<string[]> {
+  const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
+  let present: DestinationEntry[];
+  if (ledger.preexistingIds === undefined) {
+    // A trunk made by this run starts empty, so the happy path needs no read before the POST.
+    present = trunkOrigin === 'created' ? [] : await exotel.listDestinationUris({ accountSid, trunkSid });
+    ledger.preexistingIds = new Set(present.map((d) => d.id));
+  } else {
+    present = await exotel.listDestinationUris({ accountSid, trunkSid });
+    const preexisting = ledger.preexistingIds;
+    const unwanted = present.filter((d) => !preexisting.has(d.id) && ledger.ours.has(d.destination) && !wanted.includes(d.destination));
+    for (const d of unwanted) await exotel.deleteDestinationUri({ accountSid, trunkSid, id: d.id });
+    present = present.filter((d) => !unwanted.includes(d));
+  }
+  const preexistingIds = ledger.preexistingIds;
+  wanted.forEach((w) => ledger.ours.add(w));
+  const missing = (entries: DestinationEntry[]) => wanted.filter((w) => !entries.some((p) => p.destination === w));
+
+  await createOrAdopt({
+    saga,
+    step: 'add-destinations',
+    key: `destinations:${trunkSid}`,
+    create: async () => {
+      const absent = missing(present);
+      if (absent.length > 0) present = [...present, ...(await exotelOnce.addDestinationUris({ accountSid, trunkSid, destinations: absent }))];
+      return present;
+    },
+    find: async () => {
+      present = await exotel.listDestinationUris({ accountSid, trunkSid });
+      return missing(present).length === 0 ? present : null;
+    },
+    findBeforeRetry: true,
+    undo: async () => {
+      const ours = (await undoExotel.listDestinationUris({ accountSid, trunkSid })).filter(
+        (d) => !preexistingIds.has(d.id) && ledger.ours.has(d.destination),
+      );
+      for (const d of ours) await undoExotel.deleteDestinationUri({ accountSid, trunkSid, id: d.id });
+      return ours.length ? `removed destinations ${ours.map((d) => `${d.destination} (${d.id})`).join(', ')}` : null;
+    },
+    partialWrites: true,
+  });
+  return wanted.map((w) => {
+    const matches = present.filter((p) => p.destination === w);
+    return (matches.find((p) => !preexistingIds.has(p.id)) ?? matches[0])?.id ?? '';
   });
 }

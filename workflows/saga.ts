@@ -1,7 +1,7 @@
 // Compensations: registered before each create is awaited (so a create whose answer was lost is still undone, by
 // its deterministic key), run latest-first, in a scope that a cancellation cannot interrupt.
-import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
-import type { ExotelFailureDetails } from '../activities/failures';
+import { CancellationScope } from '@temporalio/workflow';
+import { describeFailure } from './failures';
 import type { SetupProgress } from './progress';
 
 /** What an undo did, in words for people (e.g. "deleted trunk trmum1…"), or null when there was nothing to undo. */
@@ -71,30 +71,4 @@ export class Saga {
     });
     return report;
   }
-}
-
-/** The Exotel facts behind an activity failure, when it was one. */
-export function exotelFailureOf(err: unknown): ExotelFailureDetails | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure && cause.type?.startsWith('Exotel.')) {
-    return cause.details?.[0] as ExotelFailureDetails | undefined;
-  }
-  return undefined;
-}
-
-/** The innermost useful message of a failure chain, for people. */
-export function describeFailure(err: unknown): string {
-  const exotel = exotelFailureOf(err);
-  if (exotel) {
-    const code = exotel.exotelCode ?? exotel.innerCode ?? exotel.httpStatus;
-    const items = exotel.failedItems?.length
-      ? ` (${exotel.failedItems.map((f) => `${f.item}: ${f.description}`).join('; ')})`
-      : '';
-    return `Exotel ${code !== undefined ? `${code} ` : ''}${exotel.description}${items}${exotel.requestId ? ` [request_id ${exotel.requestId}]` : ''}`;
-  }
-  let current: unknown = err;
-  while (current instanceof Error && 'cause' in current && current.cause instanceof Error && !(current instanceof ApplicationFailure)) {
-    current = current.cause;
-  }
-  return current instanceof Error ? current.message : String(current);
 }

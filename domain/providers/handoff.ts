@@ -1,7 +1,9 @@
 // The handoff sheet: exactly what to enter where on the platform, the Exotel console steps no API does, and the
 // pitfalls. It never holds the SIP password; only rendering with `reveal` puts it in.
-import type { Direction, InboundSetupResult, OutboundSetupResult, SipEdge } from '../setup';
-import { IssueCollector, isIpv4, parseDestination, bareIp } from '../validation';
+import { IssueCollector } from '../issues';
+import { bareIp, isIpv4, parseDestination } from '../rules';
+import type { Direction } from '../setup';
+import type { InboundSetupResult, OutboundSetupResult, SipEdge } from '../setup-result';
 import { PROVIDERS, type ProviderId } from './catalog';
 import {
   ACL_AND_DIGEST_PITFALL,
@@ -11,34 +13,12 @@ import {
   IP_DESTINATION_PITFALL,
   NO_EDGE_PITFALL,
 } from './exotel-side';
+import type { HandoffEntry, HandoffSection, HandoffSheet } from './handoff-sheet';
 import type { ProviderProfile, SheetEntrySpec, SheetPlaceholder, Transport } from './profile';
 import { applicable, fieldValues, fill, pick, type FieldValues } from './resolve';
-import { checkFields, inboundDestinationsFor, outboundAclIpsFor } from './validate';
+import { checkFields, deriveInboundDestinations, outboundAclIpsFor } from './validate';
 
 export const SIP_PASSWORD_PLACEHOLDER = '<sip password: run with --reveal>';
-
-export interface HandoffEntry {
-  label: string;
-  value: string;
-  secret?: boolean;
-  note?: string;
-}
-
-export interface HandoffSection {
-  title: string;
-  /** The console page or API request where the entries go. */
-  where: string;
-  entries: HandoffEntry[];
-}
-
-export interface HandoffSheet {
-  provider: ProviderId;
-  providerName: string;
-  direction: Direction;
-  sections: HandoffSection[];
-  exotelConsoleSteps: string[];
-  pitfalls: string[];
-}
 
 export interface HandoffSheetArgs {
   provider: ProviderId;
@@ -66,7 +46,7 @@ export function buildHandoffSheet(args: HandoffSheetArgs): HandoffSheet {
   const side = profile[direction];
   if (!side) throw new Error(`${provider} has no ${direction} profile`); // checkFields refused it already
   const values = fieldValues(profile, args.fields);
-  const destinations = direction === 'inbound' ? inboundDestinationsFor(provider, args.fields) : [];
+  const destinations = direction === 'inbound' ? deriveInboundDestinations(provider, args.fields) : [];
   const edge = edgeForPlatform(profile, values, args.outbound);
   const aclIps = direction === 'outbound' ? outboundAclIpsFor(provider, args.fields) : [];
   const placeholders = placeholderValues(args, edge, destinations, aclIps);

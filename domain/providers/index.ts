@@ -18,14 +18,12 @@ export {
   validateProviderInput,
   type ProviderInput,
 } from './validate';
+export type { HandoffEntry, HandoffSection, HandoffSheet } from './handoff-sheet';
 export {
   SIP_PASSWORD_PLACEHOLDER,
   buildHandoffSheet,
   handoffSheetJson,
   renderHandoffSheet,
-  type HandoffEntry,
-  type HandoffSection,
-  type HandoffSheet,
   type HandoffSheetArgs,
   type RevealOptions,
 } from './handoff';

@@ -1,7 +1,8 @@
 // Per-platform input rules and what they derive: Exotel destinations for inbound, ACL IPs for outbound.
 // Issues are returned, not thrown, so the caller reports them together with its own.
 import type { Direction } from '../setup';
-import { IssueCollector, normalizeDestination, rules, type ValidationIssue } from '../validation';
+import { IssueCollector, type ValidationIssue } from '../issues';
+import { normalizeDestination, rules } from '../rules';
 import { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId } from './catalog';
 import { AUTH_CHOICE_FIELD, TRANSPORT_FIELD, type FieldSpec, type ProviderProfile, type Transport } from './profile';
 import { describeHost, fieldValues, fill, pick, type FieldValues } from './resolve';
@@ -43,6 +44,11 @@ export function inboundDestinationsFor(provider: ProviderId, fields: Record<stri
   const c = new IssueCollector();
   checkFields(c, provider, 'inbound', fields);
   c.throwIfAny();
+  return deriveInboundDestinations(provider, fields);
+}
+
+/** The same, for fields already checked. */
+export function deriveInboundDestinations(provider: ProviderId, fields: Record<string, unknown> | undefined): string[] {
   const profile = PROVIDERS[provider];
   const values = fieldValues(profile, fields);
   const target = profile.inbound && pick(profile.inbound.targets, values);

@@ -2,7 +2,7 @@
 // resources, each failed customer nothing, and nothing that belongs to no one.
 import { sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { Direction } from '../../domain/setup';
-import { bareIp, normalizeDestination } from '../../domain/validation';
+import { bareIp, normalizeDestination } from '../../domain/rules';
 import type { AccountState, TrunkState } from '../../simulator';
 
 export interface CustomerPlan {

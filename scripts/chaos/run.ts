@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { startSetup, type SetupRequest } from '../../client/setups';
+import { startSetup } from '../../client/setups';
+import { parseSetupRequest, type CheckedSetupRequest } from '../../domain/setup-request';
 import { setupWorkflowId } from '../../domain/naming';
 import type { ExotelAccountSettings } from '../../exotel/accounts';
 import { SimulatorAdmin, startSimulator, type FaultSpec, type SimulatorAccount } from '../../simulator';
@@ -92,12 +93,14 @@ export function planCustomers(count: number, seed: number): CustomerPlan[] {
   });
 }
 
-function requestFor(plan: CustomerPlan): SetupRequest {
+function requestFor(plan: CustomerPlan): CheckedSetupRequest {
   // A setup that fails for good rolls back at once: nobody is there to decide.
-  const base = { customerId: plan.customerId, exotelAccountSid: ACCOUNT.sid, did: plan.did, opsDecisionTimeout: 0 };
-  return plan.direction === 'outbound'
-    ? { direction: 'outbound', input: { ...base, ...(plan.providerIps ? { providerIps: plan.providerIps } : {}) } }
-    : { direction: 'inbound', input: { ...base, destinations: plan.destinations ?? [] } };
+  const base = { direction: plan.direction, customerId: plan.customerId, exotelAccountSid: ACCOUNT.sid, did: plan.did, opsDecisionTimeout: 0 };
+  return parseSetupRequest(
+    plan.direction === 'outbound'
+      ? { ...base, ...(plan.providerIps ? { providerIps: plan.providerIps } : {}) }
+      : { ...base, destinations: plan.destinations ?? [] },
+  );
 }
 
 function faultsFor(o: ChaosOptions): FaultSpec[] {

@@ -3,7 +3,7 @@ import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { codecPolicy, dataConverterFor } from '../../codec/data-converter';
 import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_METADATA, PayloadDecryptionError } from '../../codec/encryption-codec';
-import { InputValidationError } from '../../domain/validation';
+import { InputValidationError } from '../../domain/issues';
 import { freshKeys, keyringOf } from './support';
 
 const protoBytes = (p: Payload): Buffer => Buffer.from(temporal.api.common.v1.Payload.encode(p).finish());

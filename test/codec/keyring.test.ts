@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { describeKeyring, generateKey, loadKeyring } from '../../codec/keyring';
-import { InputValidationError } from '../../domain/validation';
+import { InputValidationError } from '../../domain/issues';
 import { freshKeys } from './support';
 
 const dir = mkdtempSync(join(tmpdir(), 'codec-keys-'));

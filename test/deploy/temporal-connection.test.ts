@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputValidationError } from '../../domain/validation';
+import { InputValidationError } from '../../domain/issues';
 import {
   connectClientConnection,
   connectNativeConnection,

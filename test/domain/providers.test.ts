@@ -18,8 +18,10 @@ import {
   type ProviderId,
 } from '../../domain/providers';
 import { INBOUND_FIELDS } from '../support/provider-fields';
-import type { Direction, InboundSetupResult, OutboundSetupResult } from '../../domain/setup';
-import { InputValidationError, isIpv4, normalizeDestination, rules } from '../../domain/validation';
+import type { Direction } from '../../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
+import { InputValidationError } from '../../domain/issues';
+import { isIpv4, normalizeDestination, rules } from '../../domain/rules';
 
 const DID = '+919876543210';
 const PASSWORD = 'Zq7_only_when_revealed_31';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InputValidationError,
-  normalizeDestination,
-  rules,
-  validateInboundSetup,
-  validateOutboundSetup,
-} from '../../domain/validation';
+import { InputValidationError } from '../../domain/issues';
+import { normalizeDestination, rules } from '../../domain/rules';
+import { validateSetupInput } from '../../domain/setup-validation';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
 
 function issuesOf(run: () => void) {
@@ -46,7 +42,7 @@ describe('rules', () => {
 describe('setup validation', () => {
   it('reports every problem of one input together, naming field, value and rule', () => {
     const issues = issuesOf(() =>
-      validateOutboundSetup({ customerId: '', exotelAccountSid: 'acme in', did: '98765', providerIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8/28'] }),
+      validateSetupInput('outbound', { customerId: '', exotelAccountSid: 'acme in', did: '98765', providerIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8/28'] }),
     );
     expect(issues.map((i) => [i.field, i.value])).toEqual([
       ['customerId', ''],
@@ -60,14 +56,14 @@ describe('setup validation', () => {
 
   it('requires at least one destination for inbound and checks a given trunk sid', () => {
     const issues = issuesOf(() =>
-      validateInboundSetup({ customerId: 'c1', exotelAccountSid: 'acme', did: '+919876543210', destinations: [], trunkSid: 'x' }),
+      validateSetupInput('inbound', { customerId: 'c1', exotelAccountSid: 'acme', did: '+919876543210', destinations: [], trunkSid: 'x' }),
     );
     expect(issues.map((i) => i.field)).toEqual(['trunkSid', 'destinations']);
   });
 
   it('treats two spellings of one destination as a duplicate', () => {
     const issues = issuesOf(() =>
-      validateInboundSetup({
+      validateSetupInput('inbound', {
         customerId: 'c1',
         exotelAccountSid: 'acme',
         did: '+919876543210',

@@ -2,7 +2,8 @@
 // `workflow signal`, rolled back with trunkctl, and rolled back by itself when nobody decides.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setupWorkflowId } from '../../domain/naming';
-import type { OutboundSetupResult, SetupStatus } from '../../domain/setup';
+import type { SetupStatus } from '../../domain/setup';
+import type { OutboundSetupResult } from '../../domain/setup-result';
 import { ExotelClient } from '../../exotel/client';
 import { statusQuery } from '../../workflows/progress';
 import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';

@@ -12,6 +12,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { ExotelAccountSettings } from '../../exotel/accounts';
 import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
 import { startSetup } from '../../client/setups';
+import { parseSetupRequest } from '../../domain/setup-request';
 import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
 import { silentLogger } from '../../scripts/build-workflow-bundle';
 import type { LoggedRequest, SimulatorOptions } from '../../simulator';
@@ -101,10 +102,10 @@ export async function startHarness(
     exotelAccount,
     customer: (label) => `${label}-${run}-${++customers}`,
     // Unless a test says otherwise, a failed step rolls back at once instead of waiting for an operator.
-    startOutbound: (input) =>
-      startSetup(client, { direction: 'outbound', input: { exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input } }, { taskQueue }),
-    startInbound: (input) =>
-      startSetup(client, { direction: 'inbound', input: { exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input } }, { taskQueue }),
+    startOutbound: async (input) =>
+      startSetup(client, parseSetupRequest({ direction: 'outbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input }), { taskQueue }),
+    startInbound: async (input) =>
+      startSetup(client, parseSetupRequest({ direction: 'inbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input }), { taskQueue }),
     mark: async () => {
       since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
     },

@@ -24,7 +24,7 @@ async function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): P
 }
 
 export function trunkctl(args: string[], { taskQueue, env = {} }: { taskQueue?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'client', 'trunkctl.ts'), ...args], {
+  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'trunkctl.ts'), ...args], {
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_NAMESPACE: temporalNamespace(),
     ...(taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),

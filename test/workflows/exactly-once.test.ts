@@ -1,7 +1,7 @@
 // Creates that land but lose their answer, and resources that are not this setup's to take.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sipUserNameFor, trunkNameFor } from '../../domain/naming';
-import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { ExotelClient } from '../../exotel/client';
 import type { FaultSpec } from '../../simulator';
 import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';

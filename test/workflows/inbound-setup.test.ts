@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trunkNameFor } from '../../domain/naming';
-import type { InboundSetupResult } from '../../domain/setup';
+import type { InboundSetupResult } from '../../domain/setup-result';
 import { ExotelClient } from '../../exotel/client';
 import { statusQuery } from '../../workflows/progress';
 import { expectCancelled, failureOf, keepHistory, startHarness, waitForStep, type Harness } from '../support/setup-harness';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
-import type { OutboundSetupResult } from '../../domain/setup';
+import type { OutboundSetupResult } from '../../domain/setup-result';
 import { statusQuery } from '../../workflows/progress';
 import { expectCancelled, failureOf, keepHistory, startHarness, waitForStep, type Harness } from '../support/setup-harness';
 

@@ -1,7 +1,7 @@
 // Every platform through an outbound and an inbound setup against the simulator, with its handoff sheet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundDestinationsFor, PROVIDER_IDS, PROVIDERS, SIP_PASSWORD_PLACEHOLDER, type HandoffSheet } from '../../domain/providers';
-import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { INBOUND_FIELDS } from '../support/provider-fields';
 import { startHarness, type Harness } from '../support/setup-harness';
 import { trunkctl } from '../support/trunkctl';

@@ -1,40 +1,45 @@
-// Reading a batch's source page by page (so 100,000 customers never sit in one payload) and writing its report.
-// The source is CSV with a header row, or JSON lines (.jsonl / .ndjson); list cells in CSV are space-separated.
+// Reading a batch's source page by page (so 100,000 customers never sit in one payload) and writing its report:
+// work on the worker's disk, registered on the main task queue. The source is CSV with a header row, or JSON lines
+// (.jsonl / .ndjson); list cells in CSV are space-separated.
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApplicationFailure } from '@temporalio/activity';
-import { jsonToRequest, parseCsvLine, recordToRequest, type BatchCursor, type RowReport, type SourceRow } from '../domain/batch';
-import { resolveSetupRequest } from '../domain/setup-request';
-import { InputValidationError } from '../domain/validation';
+import { csvRecordToObject, parseCsvLine, rowKey, type BatchCursor, type RowReport, type SourceRow } from '../domain/batch';
+import { FailureTypes } from '../domain/failures';
+import { InputValidationError } from '../domain/issues';
+import { parseSetupRequest } from '../domain/setup-request';
 
 type Format = 'csv' | 'jsonl';
 
 function formatOf(source: string): Format {
   if (/\.csv$/i.test(source)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(source)) return 'jsonl';
-  throw ApplicationFailure.nonRetryable(`batch source ${source}: name it .csv, .jsonl or .ndjson so its format is known`, 'InvalidBatchSource');
+  throw ApplicationFailure.nonRetryable(`batch source ${source}: name it .csv, .jsonl or .ndjson so its format is known`, FailureTypes.invalidBatchSource);
 }
 
-/** Turns one line into a row: a resolved setup request, or why it is not one. */
-function parseRow(format: Format, header: string[] | undefined, text: string, line: number): SourceRow {
-  let parsed: { request?: SourceRow['request']; problem?: string };
+/** One line as the value a setup request is parsed from, or why it cannot be one. */
+function readLine(format: Format, header: string[] | undefined, text: string): { value: unknown } | { invalid: string } {
   if (format === 'jsonl') {
     try {
-      parsed = jsonToRequest(JSON.parse(text));
+      return { value: JSON.parse(text) };
     } catch {
-      parsed = { problem: 'not valid JSON' };
+      return { invalid: 'not valid JSON' };
     }
-  } else {
-    const cells = parseCsvLine(text);
-    if (!header || cells.length !== header.length) parsed = { problem: `has ${cells.length} cells, the header ${header?.length ?? 0}` };
-    else parsed = recordToRequest(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
   }
-  if (!parsed.request) return { line, invalid: parsed.problem };
-  const key = `${parsed.request.direction}:${String(parsed.request.input.customerId)}`;
+  const cells = parseCsvLine(text);
+  if (!header || cells.length !== header.length) return { invalid: `has ${cells.length} cells, the header ${header?.length ?? 0}` };
+  return { value: csvRecordToObject(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']))) };
+}
+
+/** Turns one line into a row: a setup request ready to start, or why it is not one. */
+function parseRow(format: Format, header: string[] | undefined, text: string, line: number): SourceRow {
+  const read = readLine(format, header, text);
+  if ('invalid' in read) return { line, invalid: read.invalid };
+  const key = rowKey(read.value);
   try {
-    return { line, key, request: resolveSetupRequest(parsed.request) };
+    return { line, key, request: parseSetupRequest(read.value, { what: 'row' }) };
   } catch (err) {
     if (err instanceof InputValidationError) return { line, key, invalid: err.message };
     throw err;
@@ -70,13 +75,13 @@ async function headerOf(source: string): Promise<{ header: string[]; dataStart: 
   return { header: [], dataStart: 0 };
 }
 
-export function createBatchActivities() {
+export function createBatchFileActivities() {
   // Rebuilt whenever the file changes; only a cache, so a worker restart costs one more scan.
   const indexes = new Map<string, SourceIndex>();
 
   async function indexOf(source: string, format: Format): Promise<SourceIndex> {
     const info = await stat(source).catch(() => {
-      throw ApplicationFailure.nonRetryable(`batch source ${source} cannot be read by this worker`, 'InvalidBatchSource');
+      throw ApplicationFailure.nonRetryable(`batch source ${source} cannot be read by this worker`, FailureTypes.invalidBatchSource);
     });
     const signature = `${info.size}:${info.mtimeMs}`;
     const cached = indexes.get(source);
@@ -89,7 +94,8 @@ export function createBatchActivities() {
       line++;
       if (text.trim() === '') continue;
       total++;
-      const { key } = parseRow(format, header, text, line);
+      const read = readLine(format, header, text);
+      const key = 'value' in read ? rowKey(read.value) : undefined;
       if (key && !firstLine.has(key)) firstLine.set(key, line);
     }
     const index = { signature, firstLine, total };
@@ -147,3 +153,5 @@ export function createBatchActivities() {
     },
   };
 }
+
+export type BatchFileActivities = ReturnType<typeof createBatchFileActivities>;

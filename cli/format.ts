@@ -1,8 +1,9 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
 import { handoffSheetJson, listProviders, renderHandoffSheet, type RevealOptions } from '../domain/providers';
 import type { BatchProgress, BatchReport } from '../domain/batch';
-import type { Direction, InboundSetupResult, OutboundSetupResult, SetupStatus } from '../domain/setup';
-import type { SetupListing } from './ops';
+import type { Direction, SetupStatus } from '../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
+import type { SetupListing } from '../client/ops';
 
 const MASK = '******** (use --reveal to show)';
 

@@ -1,0 +1,105 @@
+// trunkctl outbound | inbound: start a customer's setup (or attach to it), optionally wait and print the result.
+import { Command } from '@commander-js/extra-typings';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { Direction } from '../../domain/setup';
+import { parseSetupRequest } from '../../domain/setup-request';
+import { startSetup } from '../../client/setups';
+import { collect, durationFlag, keyValues, required, taskQueueOf, withClient, withConnectionFlags, type ConnectionFlags, type ExitCode } from '../context';
+import { formatResult } from '../format';
+
+interface StartFlags extends ConnectionFlags {
+  customer?: string;
+  account?: string;
+  did?: string;
+  provider?: string;
+  providerField?: string[];
+  opsTimeout?: string;
+  wait?: true;
+  reveal?: true;
+  providerIp?: string[];
+  allowAclWithDigest?: true;
+  destination?: string[];
+  trunkSid?: string;
+}
+
+function common(name: Direction, description: string) {
+  return withConnectionFlags(
+    new Command(name)
+      .description(description)
+      .option('--customer <id>', "required: the platform's customer id (trunk names and the workflow id derive from it)")
+      .option('--account <sid>', 'required: the Exotel account sid (its key and token are on the worker)')
+      .option('--did <e164>', 'required: the ExoPhone in E.164, e.g. +919876543210')
+      .option('--provider <id>', 'the voice-AI platform (trunkctl providers lists them)')
+      .option('--provider-field <name=value>', "one of the platform's fields; repeatable", collect)
+      .option('--ops-timeout <duration>', 'how long a failed step waits for an operator (24h; 0 rolls back at once)')
+      .option('--wait', 'wait for the setup to end and print its result')
+      .option('--reveal', 'show the SIP password in the result (masked otherwise)'),
+  );
+}
+
+export const outboundCommand = common('outbound', 'set up calls from the voice-AI platform to the phone network')
+  .option('--provider-ip <ip>', "a static /32 egress IP of the platform to allowlist; repeatable", collect)
+  .option('--allow-acl-with-digest', 'allow an IP allowlist next to digest credentials (Exotel advises against it)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  trunkctl outbound --customer acme-42 --account acme_in --did +919800000001 --wait
+  trunkctl outbound --customer acme-42 --account acme_in --did +919800000001 --provider livekit \\
+      --provider-field subdomain=acme --provider-field region=india --wait --reveal`,
+  )
+  .action((flags) => start('outbound', flags));
+
+export const inboundCommand = common('inbound', 'set up calls from the phone network to the voice-AI platform')
+  .option('--destination <host:port;transport=tls|tcp>', 'where Exotel sends the calls (a provider fills it in); repeatable', collect)
+  .option('--trunk-sid <sid>', 'an existing trunk to put the DID on (default: create one)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  trunkctl inbound --customer acme-42 --account acme_in --did +919800000002 \\
+      --destination 'acme.sip.example.com:5061;transport=tls' --wait
+  trunkctl inbound --customer acme-42 --account acme_in --did +919800000002 --provider livekit \\
+      --provider-field subdomain=acme --wait`,
+  )
+  .action((flags) => start('inbound', flags));
+
+async function start(direction: Direction, flags: StartFlags): Promise<void> {
+  process.exitCode = await startCommand(direction, flags);
+}
+
+async function startCommand(direction: Direction, flags: StartFlags): Promise<ExitCode> {
+  const request = parseSetupRequest({
+    direction,
+    customerId: required('customer', flags.customer),
+    exotelAccountSid: required('account', flags.account),
+    did: required('did', flags.did),
+    ...(flags.provider !== undefined ? { provider: flags.provider } : {}),
+    ...(flags.providerField ? { providerFields: keyValues('provider-field', flags.providerField) } : {}),
+    ...(flags.opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(flags.opsTimeout) } : {}),
+    ...(direction === 'outbound'
+      ? { ...(flags.providerIp ? { providerIps: flags.providerIp } : {}), ...(flags.allowAclWithDigest ? { allowAclWithDigest: true } : {}) }
+      : { destinations: flags.destination ?? [], ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid } : {}) }),
+  });
+
+  return withClient(flags, async (client) => {
+    const started = await startSetup(client, request, { taskQueue: taskQueueOf(flags) });
+    const note = started.alreadySucceeded ? 'already set up (not started again)' : 'started';
+    if (!flags.wait) {
+      if (flags.json) console.log(JSON.stringify({ workflowId: started.workflowId, alreadySucceeded: started.alreadySucceeded }));
+      else console.log(`${direction} setup ${note}: workflow ${started.workflowId}`);
+      return 0;
+    }
+    if (!flags.json) console.log(`${direction} setup ${note}: workflow ${started.workflowId}; waiting…`);
+    try {
+      const result = await started.handle.result();
+      console.log(formatResult(direction, result, { json: !!flags.json, reveal: !!flags.reveal, workflowId: started.workflowId }));
+      return 0;
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const message = err.cause?.message ?? err.message;
+      console.log(flags.json ? JSON.stringify({ workflowId: started.workflowId, error: message }) : `setup failed: ${message}`);
+      return 1;
+    }
+  });
+}

@@ -1,0 +1,40 @@
+// What a succeeded setup answers with: the Exotel resources it made, the values the platform needs, and the
+// handoff sheet.
+import type { HandoffSheet } from './providers/handoff-sheet';
+
+export interface SipEdge {
+  host: string;
+  port: number;
+  transport: 'tls' | 'tcp';
+}
+
+export interface OutboundSetupResult {
+  /** The DID the platform presents as caller id, in E.164. */
+  did: string;
+  /** What to enter where on the voice-AI platform (when a provider was named); never holds the password. */
+  handoff?: HandoffSheet;
+  trunkSid: string;
+  trunkName: string;
+  phoneNumberMappingId: string;
+  credentialId: string;
+  aclEntryIds: string[];
+  /** Where the voice-AI platform sends its SIP INVITEs; null when the account has no edge configured. */
+  sipEdge: SipEdge | null;
+  /** The account's SIP domain, the digest realm the platform authenticates against. */
+  sipDomain: string;
+  sipUserName: string;
+  sipPassword: string;
+}
+
+export interface InboundSetupResult {
+  did: string;
+  /** What to enter where on the voice-AI platform and in the Exotel console (when a provider was named). */
+  handoff?: HandoffSheet;
+  trunkSid: string;
+  trunkName?: string;
+  trunkCreated: boolean;
+  phoneNumberMappingId: string;
+  destinationIds: string[];
+  /** What the Exotel Flow's Connect applet must dial (console-only step). */
+  connectAppletDialWhom: string;
+}

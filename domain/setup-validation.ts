@@ -1,0 +1,101 @@
+// What makes a setup input valid, whoever asks: the parser at every entry point (domain/setup-request.ts) and the
+// workflows before their first Exotel request. Every failure names the field, the value (secrets masked) and the
+// rule; all failures of one input come together.
+import { IssueCollector } from './issues';
+import { withProviderDefaults } from './providers/apply';
+import { validateProviderInput } from './providers/validate';
+import { bareIp, durationMs, normalizeDestination, rules } from './rules';
+import type { Direction, InboundSetupInput, OutboundSetupInput } from './setup';
+import type { Rule } from './issues';
+
+export type SetupInputOf<D extends Direction> = D extends 'outbound' ? OutboundSetupInput : InboundSetupInput;
+
+function checkBase(c: IssueCollector, input: OutboundSetupInput | InboundSetupInput): void {
+  c.check('customerId', input.customerId, rules.customerId);
+  c.check('exotelAccountSid', input.exotelAccountSid, rules.accountSid);
+  c.check('did', input.did, rules.e164);
+  if (input.opsDecisionTimeout !== undefined && durationMs(input.opsDecisionTimeout) === null) {
+    c.add('opsDecisionTimeout', input.opsDecisionTimeout, "must be a duration such as '24h', '15m', '30s' or milliseconds ≥ 0");
+  }
+}
+
+function checkList(
+  c: IssueCollector,
+  field: string,
+  value: unknown,
+  rule: Rule,
+  { required, sameAs = (v) => v }: { required: boolean; sameAs?: (v: string) => string },
+): void {
+  if (value === undefined) {
+    if (required) c.add(field, value, 'must name at least one entry');
+    return;
+  }
+  if (!Array.isArray(value)) {
+    c.add(field, value, 'must be a list');
+    return;
+  }
+  if (required && value.length === 0) c.add(field, value, 'must name at least one entry');
+  const seen = new Set<unknown>();
+  value.forEach((item: unknown, i) => {
+    c.check(`${field}[${i}]`, item, rule);
+    const key = typeof item === 'string' ? sameAs(item) : item;
+    if (seen.has(key)) c.add(`${field}[${i}]`, item, 'appears twice');
+    seen.add(key);
+  });
+}
+
+/** True when the provider input is usable (or absent), so what the provider derives can be filled in. */
+function checkProvider(c: IssueCollector, direction: Direction, input: OutboundSetupInput | InboundSetupInput): boolean {
+  if (input.provider === undefined) {
+    if (input.providerFields === undefined) return true;
+    c.add('providerFields', '(present)', 'needs provider to say whose fields they are');
+    return false;
+  }
+  const fields = input.providerFields as unknown;
+  if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
+    c.add('providerFields', fields, 'must be an object of field names to values');
+    return false;
+  }
+  const outbound = direction === 'outbound' ? (input as OutboundSetupInput) : undefined;
+  const issues = validateProviderInput({
+    direction,
+    provider: input.provider,
+    fields: input.providerFields,
+    providerIps: outbound?.providerIps,
+    allowAclWithDigest: outbound?.allowAclWithDigest,
+  });
+  c.issues.push(...issues);
+  return issues.length === 0;
+}
+
+/**
+ * Checks one input into `c`. With `derive`, what a valid provider input derives (inbound destinations, published
+ * /32s) is filled in before the lists are checked, and the completed input is returned.
+ */
+export function checkSetupInput<D extends Direction>(
+  c: IssueCollector,
+  direction: D,
+  given: SetupInputOf<D>,
+  { derive }: { derive: boolean },
+): SetupInputOf<D> {
+  checkBase(c, given);
+  if (direction === 'inbound') {
+    const { trunkSid } = given as InboundSetupInput;
+    if (trunkSid !== undefined) c.check('trunkSid', trunkSid, rules.trunkSid);
+  }
+  const providerUsable = checkProvider(c, direction, given);
+  const input = derive && providerUsable ? withProviderDefaults(direction, given) : given;
+  if (direction === 'outbound') {
+    checkList(c, 'providerIps', (input as OutboundSetupInput).providerIps, rules.aclIp, { required: false, sameAs: bareIp });
+  } else {
+    checkList(c, 'destinations', (input as InboundSetupInput).destinations, rules.destination, { required: true, sameAs: normalizeDestination });
+  }
+  return input;
+}
+
+/** The workflows' own check, before anything exists; throws InputValidationError naming every problem. */
+export function validateSetupInput<D extends Direction>(direction: D, input: SetupInputOf<D>): void {
+  const c = new IssueCollector();
+  checkSetupInput(c, direction, input, { derive: false });
+  c.throwIfAny();
+}
