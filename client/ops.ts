@@ -30,7 +30,10 @@ export function listQuery(filter: { state?: SetupState; direction?: Direction; e
   return clauses.join(' AND ');
 }
 
-export async function listSetups(client: Client, filter: Parameters<typeof listQuery>[0], limit = 200): Promise<SetupListing[]> {
+/** How many setups a listing shows unless asked for more. */
+export const DEFAULT_LIST_LIMIT = 200;
+
+export async function listSetups(client: Client, filter: Parameters<typeof listQuery>[0], limit = DEFAULT_LIST_LIMIT): Promise<SetupListing[]> {
   const listings: SetupListing[] = [];
   for await (const wf of client.workflow.list({ query: listQuery(filter), pageSize: Math.min(limit, 1000) })) {
     const attrs = wf.typedSearchAttributes;

@@ -3,6 +3,9 @@ import type { Duration } from '@temporalio/common';
 
 export type Direction = 'outbound' | 'inbound';
 
+/** How long a setup whose step failed for good waits for an operator, unless its input says. */
+export const DEFAULT_OPS_DECISION_TIMEOUT = '24h';
+
 /** `host:port;transport=tls|tcp`, as Exotel takes a destination URI (no `sip:` prefix). */
 export type DestinationUri = string;
 
@@ -20,7 +23,7 @@ export interface SetupBase {
   /**
    * How long a setup whose step failed for good waits for an operator's decision (retry or roll back) before it
    * rolls back by itself: a Temporal duration such as '24h' or '15m', or milliseconds. 0 rolls back at once.
-   * Default '24h'.
+   * Default DEFAULT_OPS_DECISION_TIMEOUT (24h).
    */
   opsDecisionTimeout?: Duration;
   /** Set by a batch migration on its setups: the batch's workflow id, told when the setup waits for ops. */

@@ -159,6 +159,21 @@ export class ExotelClient {
     return (await this.listAll(`${this.trunkPath(trunkSid)}/credentials`)).map(toCredential);
   }
 
+  /** PUT names the credential in the path (unlike its DELETE); only the fields given change. [D] */
+  async updateCredential(
+    trunkSid: string,
+    id: string,
+    change: { userName?: string; password?: string; friendlyName?: string },
+  ): Promise<ExotelCredential> {
+    const body = {
+      ...(change.userName !== undefined ? { user_name: change.userName } : {}),
+      ...(change.password !== undefined ? { password: change.password } : {}),
+      ...(change.friendlyName !== undefined ? { friendly_name: change.friendlyName } : {}),
+    };
+    const path = `${this.trunkPath(trunkSid)}/credentials/${encodeURIComponent(id)}`;
+    return toCredential(readSingle(await this.send('PUT', path, { body })));
+  }
+
   /** Credentials take the id as a query parameter; the path form is documented as wrong. */
   async deleteCredential(trunkSid: string, id: string): Promise<void> {
     await this.deleteById(`${this.trunkPath(trunkSid)}/credentials`, id, { pathFallback: false });

@@ -9,13 +9,15 @@ import { DEFAULT_RATE_LIMIT, formatWindow } from './rate-limit';
 import { startSimulator } from './server';
 import type { FaultSpec, RateLimitConfig, RunningSimulator, SimulatorAccount, SimulatorOptions } from './types';
 
+const DEFAULT_PORT = 4010;
+
 const USAGE = `Usage: trunkctl simulator [options]
 
 Runs a local simulator of Exotel's v2 SIP-trunk API (base path /v2/accounts/{account_sid}).
 
 Options:
   --host <host>                      interface to listen on (default 127.0.0.1)
-  --port <port>                      port to listen on (default 4010; 0 = any free port)
+  --port <port>                      port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --account <sid:key:token:region>   an account to serve, region "in" or "sg"; repeatable
                                      (default ${DEMO_ACCOUNT.sid}:${DEMO_ACCOUNT.apiKey}:<demo token>:${DEMO_ACCOUNT.region})
   --rate-limit <N/window | off>      per-account limit, e.g. 200/60s (default), 200/6s, 200/500ms, off
@@ -72,7 +74,7 @@ export interface CliCommand {
 export function parseSimulatorArgs(argv: string[]): CliCommand {
   const accounts: SimulatorAccount[] = [];
   const faults: FaultSpec[] = [];
-  const options: SimulatorOptions = { accounts, port: 4010 };
+  const options: SimulatorOptions = { accounts, port: DEFAULT_PORT };
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] ?? '';

@@ -5,6 +5,9 @@ import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import { IssueCollector } from '../domain/issues';
 import type { ExotelAccountSettings } from '../exotel/accounts';
 
+/** Seconds in-flight activities get on SIGTERM unless WORKER_SHUTDOWN_GRACE_SECONDS says. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+
 /** Where Temporal is comes from platform/temporal-connection.ts (envconfig), like every process. */
 export interface WorkerConfig {
   taskQueue: string;
@@ -46,7 +49,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       c.add(source, '(json)', 'is not valid JSON');
     }
   }
-  const grace = Number(env.WORKER_SHUTDOWN_GRACE_SECONDS ?? '30');
+  const grace = Number(env.WORKER_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS);
   if (!Number.isFinite(grace) || grace < 0) c.add('WORKER_SHUTDOWN_GRACE_SECONDS', env.WORKER_SHUTDOWN_GRACE_SECONDS, 'must be a number of seconds ≥ 0');
   c.throwIfAny();
   return {

@@ -10,6 +10,7 @@ import { createExotelActivities } from '../activities/exotel-requests';
 import { activityInterceptors, type ActivityObservers } from '../activities/interceptor';
 import { createLocalActivities } from '../activities/local';
 import type { ExotelClientOptions } from '../exotel/client';
+import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from './config';
 import { exotelTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
 
@@ -75,7 +76,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
     namespace: o.namespace,
     dataConverter: o.dataConverter,
     interceptors: { activity: [activityInterceptors({ onDelete: o.onDelete })] },
-    shutdownGraceTime: `${o.shutdownGraceSeconds ?? 30}s`,
+    shutdownGraceTime: `${o.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS}s`,
   };
   const setups = await Worker.create({
     ...common,

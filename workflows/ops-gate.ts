@@ -5,7 +5,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { applyOpsDecision } from '../domain/ops-decision';
-import type { Direction, OpsDecision, SetupCorrections } from '../domain/setup';
+import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction, type OpsDecision, type SetupCorrections } from '../domain/setup';
 import type { SetupInputOf } from '../domain/setup-validation';
 import { describeFailure } from './failures';
 import type { SetupProgress } from './progress';
@@ -15,8 +15,6 @@ export const decideUpdate = defineUpdate<string, [OpsDecision]>('decide');
 export const decisionSignal = defineSignal<[OpsDecision]>('decision');
 /** Sent by a setup to the batch that started it when it starts or stops waiting for ops. */
 export const childAwaitingOpsSignal = defineSignal<[{ workflowId: string; awaiting: boolean }]>('childAwaitingOps');
-
-export const DEFAULT_OPS_DECISION_TIMEOUT = '24h';
 
 /** Which input fields each step reads, to know what a retry may still correct. */
 export type StepInputs = Record<string, (keyof SetupCorrections)[]>;

@@ -6,7 +6,7 @@ import { handoffSheetJson, renderHandoffSheet } from '../../domain/providers';
 import { SETUP_STATES, type SetupState } from '../../domain/search-attributes';
 import type { Direction, OpsAction, OpsDecision, SetupCorrections } from '../../domain/setup';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
-import { decide, listSetups, setupAwaitingOps } from '../../client/ops';
+import { decide, DEFAULT_LIST_LIMIT, listSetups, setupAwaitingOps } from '../../client/ops';
 import { describeSetup } from '../../client/setups';
 import { collect, directionFlag, UsageError, wholeNumberFlag, withClient, withConnectionFlags } from '../context';
 import { formatListing, formatStatus, revealing } from '../format';
@@ -19,7 +19,7 @@ export const listCommand = withConnectionFlags(
     .option('--state <state>', `one of ${SETUP_STATES.join(', ')}`)
     .option(...directionOption)
     .option('--account <sid>', 'setups of one Exotel account')
-    .option('--limit <n>', 'at most this many rows', '200'),
+    .option('--limit <n>', `at most this many rows (default ${DEFAULT_LIST_LIMIT})`),
 )
   .addHelpText('after', '\nExamples:\n  trunkctl list --state awaiting-ops\n  trunkctl list --account acme_in --json')
   .action(async (flags) => {
@@ -27,7 +27,7 @@ export const listCommand = withConnectionFlags(
     if (state !== undefined && !(SETUP_STATES as readonly string[]).includes(state)) {
       throw new UsageError(`--state ${state}: must be one of ${SETUP_STATES.join(', ')}`);
     }
-    const limit = wholeNumberFlag('limit', flags.limit) ?? 200;
+    const limit = wholeNumberFlag('limit', flags.limit) ?? DEFAULT_LIST_LIMIT;
     const filter = { state: state as SetupState | undefined, direction: directionFlag(flags.direction), exotelAccount: flags.account };
     await withClient(flags, async (client) => {
       const rows = await listSetups(client, filter, limit);

@@ -1,7 +1,7 @@
 // trunkctl outbound | inbound: start a customer's setup (or attach to it), optionally wait and print the result.
 import { Command } from '@commander-js/extra-typings';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { Direction } from '../../domain/setup';
+import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction } from '../../domain/setup';
 import { parseSetupRequest } from '../../domain/setup-request';
 import { startSetup } from '../../client/setups';
 import { collect, durationFlag, keyValues, required, taskQueueOf, withClient, withConnectionFlags, type ConnectionFlags, type ExitCode } from '../context';
@@ -31,7 +31,7 @@ function common(name: Direction, description: string) {
       .option('--did <e164>', 'required: the ExoPhone in E.164, e.g. +919876543210')
       .option('--provider <id>', 'the voice-AI platform (trunkctl providers lists them)')
       .option('--provider-field <name=value>', "one of the platform's fields; repeatable", collect)
-      .option('--ops-timeout <duration>', 'how long a failed step waits for an operator (24h; 0 rolls back at once)')
+      .option('--ops-timeout <duration>', `how long a failed step waits for an operator (default ${DEFAULT_OPS_DECISION_TIMEOUT}; 0 rolls back at once)`)
       .option('--wait', 'wait for the setup to end and print its result')
       .option('--reveal', 'show the SIP password in the result (masked otherwise)'),
   );

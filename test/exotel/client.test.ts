@@ -95,6 +95,20 @@ describe('wire format', () => {
     ]);
   });
 
+  it('changes a credential with PUT on its id, sending only the fields given and never echoing the password', async () => {
+    const { trunk_sid: sid } = await exotel.createTrunk('put_credential');
+    const credential = await exotel.createCredential(sid, { userName: 'sipuser2', password: 'Abcdefgh12345678' });
+    const changed = await exotel.updateCredential(sid, credential.id, { password: 'Zyxwvuts87654321', friendlyName: 'rotated' });
+    expect(changed).toMatchObject({ id: credential.id, user_name: 'sipuser2', friendly_name: 'rotated' });
+    expect(JSON.stringify(changed)).not.toContain('Zyxwvuts87654321');
+    const put = (await t.admin.requests()).filter((r) => r.method === 'PUT');
+    expect(put.map((r) => [r.path, Object.keys(r.body as object).sort()])).toEqual([
+      [`/v2/accounts/${INDIA.sid}/trunks/${sid}/credentials/${credential.id}`, ['friendly_name', 'password']],
+    ]);
+    const taken = await exotel.createCredential(sid, { userName: 'sipuser3', password: 'Abcdefgh12345678' });
+    expect((await caught(exotel.updateCredential(sid, taken.id, { userName: 'sipuser2' }))).kind).toBe('duplicate');
+  });
+
   it('walks every page of a list past 50 items by following next_page_uri', async () => {
     const { trunk_sid: sid } = await exotel.createTrunk('paging');
     for (let i = 0; i < 120; i++) await exotel.mapPhoneNumber(sid, `+9198${String(i).padStart(8, '0')}`);

@@ -5,9 +5,9 @@ import { Client, Connection } from '@temporalio/client';
 import { SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allSearchAttributeKeys } from '../domain/search-attributes';
-import { parseCliArgs, startDevServer, type DevServer } from '../scripts/dev-server';
-import { closeClient, connectClient, temporalNamespace, uniqueWorkflowId } from './support/temporal';
+import { allSearchAttributeKeys } from '../../domain/search-attributes';
+import { parseCliArgs, startDevServer, type DevServer } from '../../scripts/dev-server';
+import { closeClient, connectClient, temporalNamespace, uniqueWorkflowId } from '../support/temporal';
 
 describe('shared test server (global setup)', () => {
   let client: Client | undefined;

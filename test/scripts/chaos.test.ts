@@ -1,7 +1,7 @@
 // The chaos run, small: setups under injected faults and process kills must leave exactly what they should.
 // (`npm run chaos` runs the full size: 200 customers, a kill every 5 s, one server restart.)
 import { describe, expect, it } from 'vitest';
-import { runChaos } from '../scripts/chaos/run';
+import { runChaos } from '../../scripts/chaos/run';
 
 describe('chaos', () => {
   it('30 customers with faults on every endpoint and a worker SIGKILL: no duplicate, no orphan', { timeout: 300_000 }, async () => {
