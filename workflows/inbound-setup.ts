@@ -60,7 +60,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
     };
-    return { ...result, ...handoffFor('inbound', ops.input, { inbound: result }) };
+    return { ...result, ...handoffFor({ direction: 'inbound', input: ops.input, result }) };
   });
 }
 

@@ -76,6 +76,6 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       sipUserName: userName,
       sipPassword: password,
     };
-    return { ...result, ...handoffFor('outbound', ops.input, { outbound: result }) };
+    return { ...result, ...handoffFor({ direction: 'outbound', input: ops.input, result }) };
   });
 }
