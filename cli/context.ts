@@ -80,5 +80,14 @@ export function keyValues(flag: string, pairs: string[]): Record<string, string>
   return out;
 }
 
-/** The command's exit code; an action returns it. */
-export type ExitCode = 0 | 1 | 2;
+/** trunkctl's exit codes (README, "Exit codes"). */
+export const ExitCodes = {
+  done: 0,
+  /** The operation failed (a setup rolled back, a decision was refused, Temporal unreachable). */
+  failed: 1,
+  /** Bad usage or input: nothing was started. */
+  usage: 2,
+  /** A setup waits for a person's decision (`--wait` without `--wait-for-decision`). */
+  awaitingOps: 3,
+} as const;
+export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];

@@ -1,13 +1,14 @@
 // trunkctl: start and inspect setups, steer them, migrate batches, and run the project's processes.
-// Exit codes: 0 done, 1 the operation failed, 2 bad usage or input (nothing was started).
-import { Command, CommanderError } from '@commander-js/extra-typings';
+// Exit codes (ExitCodes in cli/context.ts): 0 done, 1 the operation failed, 2 bad usage or input (nothing was
+// started), 3 a setup waits for a person's decision.
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { InputValidationError } from '../domain/issues';
 import { migrateCommand } from './commands/batches';
 import { handoffCommand, listCommand, retryCommand, rollbackCommand, showCommand } from './commands/ops';
 import { processCommands } from './commands/processes';
 import { providersCommand } from './commands/providers';
 import { inboundCommand, outboundCommand } from './commands/setups';
-import { UsageError } from './context';
+import { ExitCodes, UsageError } from './context';
 
 export function program(): Command {
   const root = new Command('trunkctl')
@@ -17,7 +18,8 @@ export function program(): Command {
       `
 Each command has its own help: trunkctl <command> --help.
 Connection: --address, --namespace, --task-queue, or TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE.
-Exit codes: 0 done, 1 the operation failed, 2 bad usage or input.`,
+Exit codes: 0 done, 1 the operation failed, 2 bad usage or input, 3 a setup waits for an operator's decision.
+With --json, errors go to stderr as JSON too: {"error", "issues": [{"field", "value", "rule"}], "exitCode"}.`,
     );
   const commands = [
     outboundCommand,
@@ -32,37 +34,63 @@ Exit codes: 0 done, 1 the operation failed, 2 bad usage or input.`,
     ...processCommands,
   ];
   for (const command of commands) root.addCommand(command);
-  // Errors are thrown (not process.exit), so the exit code is decided below, in one place.
-  for (const command of [root, ...root.commands]) {
-    command.exitOverride().configureOutput({ outputError: (text, write) => write(`trunkctl: ${text.replace(/^error: /, '')}`) });
-  }
+  root.hook('preAction', (_root, action) => refuseEmptyValues(action));
   return root;
+}
+
+/** `--provider ""` is a mistake (an unset variable in a script, say), never a way to leave an option out. */
+function refuseEmptyValues(command: CommandUnknownOpts): void {
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    if (value === '' || (Array.isArray(value) && value.includes(''))) {
+      throw new UsageError(`${option.long ?? option.flags} "": an empty value is not allowed; leave the option out instead`);
+    }
+  }
 }
 
 /** Runs trunkctl on `argv` (the words after the program name) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
   const root = program();
+  let commanderSaid = '';
+  for (const command of [root, ...root.commands]) {
+    // Errors are thrown (not process.exit), so the exit code is decided below, in one place.
+    command.exitOverride().configureOutput({
+      outputError: (text, write) => {
+        commanderSaid += text;
+        if (!json) write(`trunkctl: ${text.replace(/^error: /, '')}`);
+      },
+    });
+  }
   if (argv.length === 0) {
     root.outputHelp();
-    return 2;
+    return ExitCodes.usage;
   }
   process.exitCode = undefined;
   try {
     await root.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCodes.done;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Commander printed its message (an unknown option with the nearest known one, a missing value) or the help.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? 0 : 2;
-    }
-    if (err instanceof UsageError || err instanceof InputValidationError) {
-      console.error(`trunkctl: ${err.message}`);
+    const { code, message, issues } = classify(err, commanderSaid);
+    if (code === ExitCodes.done) return code;
+    if (json) console.error(JSON.stringify({ error: message, ...(issues ? { issues } : {}), exitCode: code }));
+    else if (!(err instanceof CommanderError)) {
+      console.error(`trunkctl: ${message}`);
       if (err instanceof UsageError) console.error(`run \`trunkctl ${argv[0] ?? ''} --help\` for usage`);
-      return 2;
     }
-    console.error(`trunkctl: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return code;
   }
+}
+
+function classify(err: unknown, commanderSaid: string): { code: number; message: string; issues?: InputValidationError['issues'] } {
+  if (err instanceof CommanderError) {
+    // Commander printed the help, or its message (an unknown option with the nearest known one, a missing value).
+    const shown = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version';
+    return { code: shown ? ExitCodes.done : ExitCodes.usage, message: (commanderSaid || err.message).replace(/^error: /, '').trim() };
+  }
+  if (err instanceof InputValidationError) return { code: ExitCodes.usage, message: err.message, issues: err.issues };
+  if (err instanceof UsageError) return { code: ExitCodes.usage, message: err.message };
+  return { code: ExitCodes.failed, message: err instanceof Error ? err.message : String(err) };
 }
 
 if (require.main === module) {

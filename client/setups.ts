@@ -1,6 +1,7 @@
 // Starting and reading setups. Workflow ids come from the customer id (domain/naming), so a second start of the
 // same setup attaches to the first instead of provisioning twice.
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { PayloadDecryptionError } from '../codec/encryption-codec';
 import { setupWorkflowId } from '../domain/naming';
 import type { Direction, SetupStatus } from '../domain/setup';
 import type { CheckedSetupRequest } from '../domain/setup-request';
@@ -54,7 +55,9 @@ export async function describeSetup(client: Client, direction: Direction, custom
   let status: SetupStatus | undefined;
   try {
     status = await client.connection.withDeadline(Date.now() + 5_000, () => handle.query(statusQuery));
-  } catch {
+  } catch (err) {
+    // No keys for an encrypted answer is this process's problem, not a missing worker: say so.
+    if (err instanceof PayloadDecryptionError) throw err;
     status = undefined;
   }
   return { workflowId, execution: description.status.name, status };

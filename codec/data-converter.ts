@@ -1,19 +1,39 @@
 // The data converter the worker and every client share, and the rule for running without keys.
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { IssueCollector } from '../domain/issues';
-import { EncryptionCodec } from './encryption-codec';
+import { EncryptionCodec, ENCRYPTED_ENCODING, isEncrypted, PayloadDecryptionError } from './encryption-codec';
 import { loadKeyring, type Keyring } from './keyring';
 
-/** For `Worker.create({ dataConverter })` and `new Client({ dataConverter })`; undefined (plain payloads) without keys. */
-export function dataConverterFor(keyring: Keyring | null): DataConverter | undefined {
-  return keyring ? { payloadCodecs: [new EncryptionCodec(keyring)] } : undefined;
+/**
+ * For `Worker.create({ dataConverter })` and `new Client({ dataConverter })`. Without keys payloads stay plain, and
+ * an encrypted one read by this process fails saying which variable is missing (Temporal's own message would be
+ * "Unknown encoding: binary/encrypted").
+ */
+export function dataConverterFor(keyring: Keyring | null): DataConverter {
+  return { payloadCodecs: [keyring ? new EncryptionCodec(keyring) : new NoKeysCodec()] };
+}
+
+class NoKeysCodec implements PayloadCodec {
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads;
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    if (payloads.some(isEncrypted)) {
+      throw new PayloadDecryptionError(
+        `these payloads are encrypted (${ENCRYPTED_ENCODING}) and this process has no codec keys: ` +
+          'set TRUNK_CODEC_KEYS (or TRUNK_CODEC_KEYS_FILE) to the keys the worker uses (docs/encryption.md)',
+      );
+    }
+    return payloads;
+  }
 }
 
 export type CodecMode = 'production' | 'demo';
 
 export interface CodecPolicy {
   keyring: Keyring | null;
-  dataConverter: DataConverter | undefined;
+  dataConverter: DataConverter;
   /** Set when payloads will be stored in clear (demo mode without keys): the caller prints it. */
   warning: string | undefined;
 }
@@ -36,7 +56,7 @@ export function codecPolicy(env: NodeJS.ProcessEnv, { mode }: { mode: CodecMode 
   }
   return {
     keyring: null,
-    dataConverter: undefined,
+    dataConverter: dataConverterFor(null),
     warning:
       '!!! PAYLOADS ARE NOT ENCRYPTED: workflow inputs and results, SIP passwords included, are stored in clear in ' +
       `Temporal's history. Fine for a demo; for anything else ${HOW_TO_CONFIGURE} !!!`,

@@ -75,7 +75,7 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-function isEncrypted(payload: Payload): boolean {
+export function isEncrypted(payload: Payload): boolean {
   const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
   return encoding !== undefined && encoding !== null && Buffer.from(encoding).toString('utf8') === ENCRYPTED_ENCODING;
 }

@@ -20,6 +20,25 @@ export const SETUP_REQUEST_FIELDS = [
   'opsDecisionTimeout',
 ] as const;
 
+/**
+ * Values people paste or export from spreadsheets arrive with spaces and line ends around them: these are trimmed
+ * here, at the edge, before any rule runs. Anything else malformed (a space inside a number, say) stays refused.
+ */
+const TRIMMED = ['did', 'exotelAccountSid', 'trunkSid'] as const;
+const TRIMMED_LISTS = ['providerIps', 'destinations'] as const;
+
+function trimmedAtTheEdge(fields: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...fields };
+  const trim = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+  for (const f of TRIMMED) if (f in out) out[f] = trim(out[f]);
+  for (const f of TRIMMED_LISTS) if (Array.isArray(out[f])) out[f] = (out[f] as unknown[]).map(trim);
+  const providerFields = out.providerFields;
+  if (typeof providerFields === 'object' && providerFields !== null && !Array.isArray(providerFields)) {
+    out.providerFields = Object.fromEntries(Object.entries(providerFields).map(([k, v]) => [k, trim(v)]));
+  }
+  return out;
+}
+
 declare const checked: unique symbol;
 /** A request that passed parseSetupRequest; only that function makes one. */
 export type CheckedSetupRequest = SetupRequest & { readonly [checked]: true };
@@ -50,7 +69,7 @@ export function parseSetupRequest(value: unknown, { what = 'request', defaults =
   const checkedAs = known ? direction : 'outbound';
   const given = {
     ...(defaults.opsDecisionTimeout !== undefined ? { opsDecisionTimeout: defaults.opsDecisionTimeout } : {}),
-    ...fields,
+    ...trimmedAtTheEdge(fields),
   } as unknown as SetupInputOf<typeof checkedAs>;
   const input = checkSetupInput(c, checkedAs, given, { derive: true });
   c.throwIfAny();

@@ -3,7 +3,7 @@
 // rule; all failures of one input come together.
 import { IssueCollector } from './issues';
 import { withProviderDefaults } from './providers/apply';
-import { validateProviderInput } from './providers/validate';
+import { ACL_WITH_DIGEST_RULE, validateProviderInput } from './providers/validate';
 import { bareIp, durationMs, normalizeDestination, rules } from './rules';
 import type { Direction, InboundSetupInput, OutboundSetupInput } from './setup';
 import type { Rule } from './issues';
@@ -68,15 +68,22 @@ function checkProvider(c: IssueCollector, direction: Direction, input: OutboundS
   return issues.length === 0;
 }
 
-/**
- * Checks one input into `c`. With `derive`, what a valid provider input derives (inbound destinations, published
- * /32s) is filled in before the lists are checked, and the completed input is returned.
- */
+export interface CheckOptions {
+  /** Fill in what a valid provider input derives (inbound destinations, published /32s) before the lists are checked. */
+  derive: boolean;
+  /**
+   * Refuse an IP allowlist next to digest credentials without allowAclWithDigest even when no provider is named
+   * (the provider profiles always did). False only for setups whose history began before the rule covered them.
+   */
+  aclWithDigestForEverySetup?: boolean;
+}
+
+/** Checks one input into `c`, and returns it completed (see CheckOptions.derive). */
 export function checkSetupInput<D extends Direction>(
   c: IssueCollector,
   direction: D,
   given: SetupInputOf<D>,
-  { derive }: { derive: boolean },
+  { derive, aclWithDigestForEverySetup = true }: CheckOptions,
 ): SetupInputOf<D> {
   checkBase(c, given);
   if (direction === 'inbound') {
@@ -86,7 +93,13 @@ export function checkSetupInput<D extends Direction>(
   const providerUsable = checkProvider(c, direction, given);
   const input = derive && providerUsable ? withProviderDefaults(direction, given) : given;
   if (direction === 'outbound') {
-    checkList(c, 'providerIps', (input as OutboundSetupInput).providerIps, rules.aclIp, { required: false, sameAs: bareIp });
+    const outbound = input as OutboundSetupInput;
+    checkList(c, 'providerIps', outbound.providerIps, rules.aclIp, { required: false, sameAs: bareIp });
+    // Every outbound setup creates digest credentials; with a provider its profile applies this rule already.
+    const unnamed = outbound.provider === undefined;
+    if (aclWithDigestForEverySetup && unnamed && outbound.providerIps?.length && outbound.allowAclWithDigest !== true) {
+      c.add('providerIps', outbound.providerIps, ACL_WITH_DIGEST_RULE);
+    }
   } else {
     checkList(c, 'destinations', (input as InboundSetupInput).destinations, rules.destination, { required: true, sameAs: normalizeDestination });
   }
@@ -94,8 +107,8 @@ export function checkSetupInput<D extends Direction>(
 }
 
 /** The workflows' own check, before anything exists; throws InputValidationError naming every problem. */
-export function validateSetupInput<D extends Direction>(direction: D, input: SetupInputOf<D>): void {
+export function validateSetupInput<D extends Direction>(direction: D, input: SetupInputOf<D>, options: Omit<CheckOptions, 'derive'> = {}): void {
   const c = new IssueCollector();
-  checkSetupInput(c, direction, input, { derive: false });
+  checkSetupInput(c, direction, input, { ...options, derive: false });
   c.throwIfAny();
 }

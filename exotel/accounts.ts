@@ -1,7 +1,7 @@
 // The Exotel accounts a worker may act for, with their secrets; setups name an account by sid only.
 import type { SipEdge } from '../domain/setup-result';
 import { IssueCollector } from '../domain/issues';
-import { ExotelClient, validateAccountConfig, type ExotelAccountConfig, type ExotelClientOptions } from './client';
+import { checkAccountConfig, ExotelClient, type ExotelAccountConfig, type ExotelClientOptions } from './client';
 
 export interface ExotelAccountSettings extends ExotelAccountConfig {
   /** Where voice-AI platforms send SIP for this account; Exotel hands it out at onboarding. */
@@ -32,18 +32,8 @@ export class ExotelAccounts {
   private readonly clients = new Map<string, ExotelClient>();
 
   constructor(accounts: ExotelAccountSettings[], private readonly clientOptions: ExotelClientOptions = {}) {
-    accounts.forEach((account, i) => {
-      validateAccountConfig(account, `accounts[${i}]`);
-      if (account.sipEdge) validateSipEdge(account.sipEdge, `accounts[${i}].sipEdge`);
-      const budget = account.requestBudget;
-      if (budget !== undefined) {
-        const c = new IssueCollector();
-        if (!(Number.isInteger(budget.requests) && budget.requests > 0)) c.add(`accounts[${i}].requestBudget.requests`, budget.requests, 'must be a whole number above 0');
-        if (!(typeof budget.perSeconds === 'number' && budget.perSeconds > 0)) c.add(`accounts[${i}].requestBudget.perSeconds`, budget.perSeconds, 'must be a number of seconds above 0');
-        c.throwIfAny();
-      }
-      this.settingsBySid.set(account.accountSid, account);
-    });
+    validateAccountSettings(accounts);
+    for (const account of accounts) this.settingsBySid.set(account.accountSid, account);
   }
 
   get sids(): string[] {
@@ -76,10 +66,38 @@ export class ExotelAccounts {
   }
 }
 
-function validateSipEdge(edge: SipEdge, where: string): void {
+/** Every problem of a worker's account list at once; tokens are never shown. */
+export function validateAccountSettings(accounts: unknown[]): asserts accounts is ExotelAccountSettings[] {
   const c = new IssueCollector();
+  checkAccountSettings(c, accounts);
+  c.throwIfAny();
+}
+
+export function checkAccountSettings(c: IssueCollector, accounts: unknown[]): void {
+  const seen = new Map<unknown, number>();
+  accounts.forEach((entry, i) => {
+    const where = `accounts[${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      c.add(where, entry === null ? 'null' : Array.isArray(entry) ? 'array' : typeof entry, 'must be an object { accountSid, apiKey, apiToken, subdomain, … }');
+      return;
+    }
+    const account = entry as ExotelAccountSettings;
+    checkAccountConfig(c, account, where);
+    if (account.sipEdge) checkSipEdge(c, account.sipEdge, `${where}.sipEdge`);
+    const budget = account.requestBudget;
+    if (budget !== undefined) {
+      if (!(Number.isInteger(budget.requests) && budget.requests > 0)) c.add(`${where}.requestBudget.requests`, budget.requests, 'must be a whole number above 0');
+      if (!(typeof budget.perSeconds === 'number' && budget.perSeconds > 0)) c.add(`${where}.requestBudget.perSeconds`, budget.perSeconds, 'must be a number of seconds above 0');
+    }
+    const first = seen.get(account.accountSid);
+    // Two entries for one account would mean two rate limits for one budget, and one of them wrong.
+    if (first !== undefined) c.add(`${where}.accountSid`, account.accountSid, `appears twice (also accounts[${first}]): configure each account once`);
+    else seen.set(account.accountSid, i);
+  });
+}
+
+function checkSipEdge(c: IssueCollector, edge: SipEdge, where: string): void {
   c.check(`${where}.host`, edge.host, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name or IPv4 address'));
   if (!Number.isInteger(edge.port) || edge.port < 1 || edge.port > 65535) c.add(`${where}.port`, edge.port, 'must be 1-65535');
   if (edge.transport !== 'tls' && edge.transport !== 'tcp') c.add(`${where}.transport`, edge.transport, 'must be tls or tcp (no UDP)');
-  c.throwIfAny();
 }

@@ -47,16 +47,28 @@ const PAGE_SIZE = 50;
 /** Guards a list walk against a server that keeps answering the same next page. */
 const MAX_LIST_ITEMS = 20_000;
 
+/** A base URL with user info would carry a secret into every message that shows it. */
+const maskUserInfo = (url: string): string => url.replace(/^([a-z]+:\/\/)[^@/]*@/i, '$1***@');
+
 export function validateAccountConfig(config: Partial<ExotelAccountConfig>, where = 'exotel account'): void {
   const c = new IssueCollector();
+  checkAccountConfig(c, config, where);
+  c.throwIfAny();
+}
+
+/** Collects the problems of one account's configuration into `c`; tokens are never shown. */
+export function checkAccountConfig(c: IssueCollector, config: Partial<ExotelAccountConfig>, where: string): void {
   c.check(`${where}.accountSid`, config.accountSid, rules.accountSid);
   c.check(`${where}.apiKey`, config.apiKey, (v) => (v.length > 0 ? null : 'must not be empty'));
   c.check(`${where}.apiToken`, config.apiToken, (v) => (v.length > 0 ? null : 'must not be empty'));
   c.check(`${where}.subdomain`, config.subdomain, rules.subdomain);
-  if (config.baseUrl !== undefined) {
-    c.check(`${where}.baseUrl`, config.baseUrl, (v) => (/^https?:\/\/[^/\s]+\/?$/.test(v) ? null : 'must be http(s)://host[:port] with no path'));
+  const baseUrl = config.baseUrl;
+  if (baseUrl !== undefined) {
+    if (typeof baseUrl !== 'string') c.add(`${where}.baseUrl`, baseUrl, 'must be a string');
+    else if (/^[a-z]+:\/\/[^@/]*@/i.test(baseUrl)) {
+      c.add(`${where}.baseUrl`, maskUserInfo(baseUrl), 'must not carry credentials: give them as apiKey and apiToken');
+    } else if (!/^https?:\/\/[^/\s]+\/?$/.test(baseUrl)) c.add(`${where}.baseUrl`, baseUrl, 'must be http(s)://host[:port] with no path');
   }
-  c.throwIfAny();
 }
 
 export class ExotelClient {

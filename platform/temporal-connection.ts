@@ -13,6 +13,8 @@ import { IssueCollector } from '../domain/issues';
 
 export interface TemporalConnectConfig {
   address: string;
+  /** Where the address came from, for messages: `--address`, `TEMPORAL_ADDRESS`, the profile file, or the default. */
+  addressSource: string;
   namespace: string;
   /** `true` for TLS with the system's roots (Temporal Cloud with an API key), an object for mTLS or a private CA. */
   tls?: TLSConfig | boolean;
@@ -77,7 +79,14 @@ export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env, 
     throw err;
   }
   const address = overrides.address ?? profile.address ?? DEFAULT_TEMPORAL_ADDRESS;
-  const addressSource = overrides.address !== undefined ? '--address' : vars.TEMPORAL_ADDRESS !== undefined ? 'TEMPORAL_ADDRESS' : inFile('address');
+  const addressSource =
+    overrides.address !== undefined
+      ? '--address'
+      : vars.TEMPORAL_ADDRESS !== undefined
+        ? 'TEMPORAL_ADDRESS'
+        : profile.address !== undefined
+          ? inFile('address')
+          : 'the default';
   const port = ADDRESS.exec(address)?.[2];
   if (port === undefined || Number(port) > 65535) c.add(addressSource, address, 'must be host:port, e.g. temporal:7233 or my-ns.a1b2c.tmprl.cloud:7233');
 
@@ -117,6 +126,7 @@ export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env, 
   const { connectionOptions } = toClientOptions(profile);
   const config: TemporalConnectConfig = {
     address,
+    addressSource,
     namespace,
     ...(connectionOptions.tls !== undefined && connectionOptions.tls !== null ? { tls: connectionOptions.tls } : {}),
     ...(profile.apiKey !== undefined ? { apiKey: profile.apiKey } : {}),
@@ -144,14 +154,43 @@ export function describeTemporalConnection(config: TemporalConnectConfig): strin
   return parts.join(', ');
 }
 
+/** Temporal did not answer at the configured address: the message says where that address came from, and what to do. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+}
+
 /** For @temporalio/client (trunkctl, the signup receiver). */
 export function connectClientConnection(config: TemporalConnectConfig): Promise<Connection> {
-  return Connection.connect(connectionOptions(config));
+  return reaching(config, () => Connection.connect({ ...connectionOptions(config), connectTimeout: CONNECT_TIMEOUT }));
 }
 
 /** For the worker. */
 export function connectNativeConnection(config: TemporalConnectConfig): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(config));
+  return reaching(config, () => NativeConnection.connect(connectionOptions(config)));
+}
+
+/** Long enough for a server across a continent, short enough that a typo in the address is not a long wait. */
+const CONNECT_TIMEOUT = '5s';
+
+async function reaching<T>(config: TemporalConnectConfig, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (err) {
+    const raw = err instanceof Error ? err.message : String(err);
+    // The native bridge reports `tonic::transport::Error(Transport, ConnectError(…))`; people need the gist.
+    const reason = /refused/i.test(raw)
+      ? 'the connection was refused (nothing listens there)'
+      : /deadline|timed? ?out/i.test(raw)
+        ? `no answer within ${CONNECT_TIMEOUT}`
+        : /dns|resolve|ENOTFOUND|lookup/i.test(raw)
+          ? 'the host name does not resolve'
+          : raw.split('\n')[0];
+    const from = config.addressSource === 'the default' ? 'the default; set TEMPORAL_ADDRESS or --address to change it' : `from ${config.addressSource}`;
+    throw new TemporalUnreachableError(
+      `cannot reach Temporal at ${config.address} (${from}): ${reason}. ` +
+        'For a local server run `npx tsx scripts/dev-server.ts` (it listens on localhost:7233), or point TEMPORAL_ADDRESS at yours.',
+    );
+  }
 }
 
 function connectionOptions(config: TemporalConnectConfig) {

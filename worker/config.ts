@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import { IssueCollector } from '../domain/issues';
-import type { ExotelAccountSettings } from '../exotel/accounts';
+import { checkAccountSettings, type ExotelAccountSettings } from '../exotel/accounts';
 
 /** Seconds in-flight activities get on SIGTERM unless WORKER_SHUTDOWN_GRACE_SECONDS says. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
@@ -26,9 +26,11 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const c = new IssueCollector();
   let accounts: ExotelAccountSettings[] = [];
-  const file = env.EXOTEL_ACCOUNTS_FILE;
-  const inline = env.EXOTEL_ACCOUNTS;
+  const file = env.EXOTEL_ACCOUNTS_FILE || undefined;
+  const inline = env.EXOTEL_ACCOUNTS || undefined;
   const source = file ? 'EXOTEL_ACCOUNTS_FILE' : 'EXOTEL_ACCOUNTS';
+  // Quietly preferring one would run the worker for accounts nobody meant.
+  if (file && inline) c.add('EXOTEL_ACCOUNTS', '(set)', 'give EXOTEL_ACCOUNTS_FILE or EXOTEL_ACCOUNTS, not both');
   let text: string | undefined = inline;
   if (file) {
     try {
@@ -40,13 +42,20 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (text === undefined) {
     if (!file) c.add('EXOTEL_ACCOUNTS_FILE', undefined, 'set it (or EXOTEL_ACCOUNTS) to the Exotel accounts this worker acts for');
   } else {
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(text) as unknown;
-      if (!Array.isArray(parsed) || parsed.length === 0) c.add(source, '(json)', 'must be a non-empty JSON list of accounts');
-      else accounts = (parsed as (ExotelAccountSettings & { apiTokenFile?: string })[]).map((a, i) => withTokenFromFile(a, i, c));
+      parsed = JSON.parse(text);
     } catch {
       // The text may hold tokens: never echo it.
       c.add(source, '(json)', 'is not valid JSON');
+    }
+    if (parsed !== undefined) {
+      if (!Array.isArray(parsed) || parsed.length === 0) c.add(source, '(json)', 'must be a non-empty JSON list of accounts');
+      else {
+        const withTokens = parsed.map((a: unknown, i) => (typeof a === 'object' && a !== null && !Array.isArray(a) ? withTokenFromFile(a as AccountEntry, i, c) : a));
+        checkAccountSettings(c, withTokens);
+        accounts = withTokens as ExotelAccountSettings[];
+      }
     }
   }
   const grace = Number(env.WORKER_SHUTDOWN_GRACE_SECONDS ?? DEFAULT_SHUTDOWN_GRACE_SECONDS);
@@ -60,7 +69,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   };
 }
 
-function withTokenFromFile(account: ExotelAccountSettings & { apiTokenFile?: string }, index: number, c: IssueCollector): ExotelAccountSettings {
+type AccountEntry = ExotelAccountSettings & { apiTokenFile?: string };
+
+function withTokenFromFile(account: AccountEntry, index: number, c: IssueCollector): ExotelAccountSettings {
   const { apiTokenFile, ...rest } = account;
   if (apiTokenFile === undefined) return rest;
   if (rest.apiToken !== undefined) c.add(`accounts[${index}].apiTokenFile`, apiTokenFile, 'give apiToken or apiTokenFile, not both');

@@ -78,28 +78,37 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
     interceptors: { activity: [activityInterceptors({ onDelete: o.onDelete })] },
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS}s`,
   };
-  const setups = await Worker.create({
-    ...common,
-    taskQueue: o.taskQueue,
-    activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities() },
-    ...(o.workflowBundle
-      ? { workflowBundle: o.workflowBundle }
-      : o.workflowBundlePath
-        ? { workflowBundle: { codePath: o.workflowBundlePath } }
-        : { workflowsPath }),
-  });
   const exotelActivities = createExotelActivities({ accounts });
-  const exotelWorkers = await Promise.all(
-    o.accounts.map((account) =>
-      Worker.create({
+  const created: Worker[] = [];
+  try {
+    created.push(
+      await Worker.create({
         ...common,
-        taskQueue: exotelTaskQueue(account.accountSid),
-        activities: exotelActivities,
-        // Enforced by the server across every worker polling this queue: all of them together stay under the
-        // budget. Every worker must set the same value (the last poller's wins).
-        maxTaskQueueActivitiesPerSecond: exotelQueueRate(account.requestBudget),
+        taskQueue: o.taskQueue,
+        activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities() },
+        ...(o.workflowBundle
+          ? { workflowBundle: o.workflowBundle }
+          : o.workflowBundlePath
+            ? { workflowBundle: { codePath: o.workflowBundlePath } }
+            : { workflowsPath }),
       }),
-    ),
-  );
-  return new SetupWorker([setups, ...exotelWorkers]);
+    );
+    for (const account of o.accounts) {
+      created.push(
+        await Worker.create({
+          ...common,
+          taskQueue: exotelTaskQueue(account.accountSid),
+          activities: exotelActivities,
+          // Enforced by the server across every worker polling this queue: all of them together stay under the
+          // budget. Every worker must set the same value (the last poller's wins).
+          maxTaskQueueActivitiesPerSecond: exotelQueueRate(account.requestBudget),
+        }),
+      );
+    }
+  } catch (err) {
+    // Workers made so far hold the connection: release them, or closing it fails and hides this error.
+    await Promise.allSettled(created.map((w) => w.runUntil(Promise.resolve())));
+    throw err;
+  }
+  return new SetupWorker(created);
 }

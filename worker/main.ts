@@ -46,13 +46,14 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       await opsServer?.close();
     }
   } finally {
-    await connection.close();
+    // A failure to close must not hide the failure that got us here.
+    await connection.close().catch((err: unknown) => logger.warn(`closing the Temporal connection: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 
 if (require.main === module) {
   runWorker().catch((err: unknown) => {
     console.error(err instanceof InputValidationError ? `worker configuration: ${err.message}` : err);
-    process.exit(1);
+    process.exit(err instanceof InputValidationError ? 2 : 1);
   });
 }

@@ -1,7 +1,7 @@
 // How every setup runs, whatever its direction: its status answered from the start, its input validated before
 // anything exists, each step run through the ops gate, and when it cannot finish: roll back, then fail (or stay
 // cancelled) saying what happened.
-import { ApplicationFailure, isCancellation, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { FailureTypes, type SetupFailureDetails } from '../domain/failures';
 import { InputValidationError } from '../domain/issues';
 import type { Direction } from '../domain/setup';
@@ -9,6 +9,7 @@ import { validateSetupInput, type SetupInputOf } from '../domain/setup-validatio
 import { describeFailure, exotelFailureOf } from './failures';
 import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
+import { PATCHES } from './patches';
 import { Saga } from './saga';
 
 export interface SetupRun<D extends Direction> {
@@ -26,7 +27,9 @@ export async function runSetup<D extends Direction, R>(
 ): Promise<R> {
   const progress = new SetupProgress(direction, input.customerId, steps);
   setHandler(statusQuery, () => progress.snapshot());
-  validateOrFail(progress, () => validateSetupInput(direction, input));
+  // Setups begun before the ACL-with-digest rule covered setups without a provider keep the rule they began with.
+  const aclWithDigestForEverySetup = patched(PATCHES.aclWithDigestForEverySetup);
+  validateOrFail(progress, () => validateSetupInput(direction, input, { aclWithDigestForEverySetup }));
   const saga = new Saga();
   const ops = new OpsGate(direction, input, progress, saga, steps, stepInputs);
   try {

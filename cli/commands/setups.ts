@@ -3,8 +3,11 @@ import { Command } from '@commander-js/extra-typings';
 import { WorkflowFailedError } from '@temporalio/client';
 import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction } from '../../domain/setup';
 import { parseSetupRequest } from '../../domain/setup-request';
-import { startSetup } from '../../client/setups';
-import { collect, durationFlag, keyValues, required, taskQueueOf, withClient, withConnectionFlags, type ConnectionFlags, type ExitCode } from '../context';
+import type { AwaitingOps } from '../../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
+import { startSetup, type StartedSetup } from '../../client/setups';
+import { statusQuery } from '../../workflows/progress';
+import { collect, durationFlag, ExitCodes, keyValues, required, taskQueueOf, withClient, withConnectionFlags, type ConnectionFlags, type ExitCode } from '../context';
 import { formatResult } from '../format';
 
 interface StartFlags extends ConnectionFlags {
@@ -15,6 +18,7 @@ interface StartFlags extends ConnectionFlags {
   providerField?: string[];
   opsTimeout?: string;
   wait?: true;
+  waitForDecision?: true;
   reveal?: true;
   providerIp?: string[];
   allowAclWithDigest?: true;
@@ -32,7 +36,8 @@ function common(name: Direction, description: string) {
       .option('--provider <id>', 'the voice-AI platform (trunkctl providers lists them)')
       .option('--provider-field <name=value>', "one of the platform's fields; repeatable", collect)
       .option('--ops-timeout <duration>', `how long a failed step waits for an operator (default ${DEFAULT_OPS_DECISION_TIMEOUT}; 0 rolls back at once)`)
-      .option('--wait', 'wait for the setup to end and print its result')
+      .option('--wait', 'wait for the setup to end and print its result; stop (exit 3) if it waits for an operator')
+      .option('--wait-for-decision', 'with --wait: keep waiting while the setup waits for an operator')
       .option('--reveal', 'show the SIP password in the result (masked otherwise)'),
   );
 }
@@ -91,15 +96,54 @@ async function startCommand(direction: Direction, flags: StartFlags): Promise<Ex
       return 0;
     }
     if (!flags.json) console.log(`${direction} setup ${note}: workflow ${started.workflowId}; waiting…`);
-    try {
-      const result = await started.handle.result();
-      console.log(formatResult(direction, result, { json: !!flags.json, reveal: !!flags.reveal, workflowId: started.workflowId }));
-      return 0;
-    } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      const message = err.cause?.message ?? err.message;
-      console.log(flags.json ? JSON.stringify({ workflowId: started.workflowId, error: message }) : `setup failed: ${message}`);
-      return 1;
+    const ended = await untilEndedOrAwaitingOps(started.handle, { throughDecisions: !!flags.waitForDecision, json: !!flags.json });
+    if ('awaiting' in ended) {
+      const a = ended.awaiting;
+      const commands = [`trunkctl retry ${request.input.customerId} --direction ${direction}`, `trunkctl rollback ${request.input.customerId} --direction ${direction}`];
+      if (flags.json) console.log(JSON.stringify({ workflowId: started.workflowId, awaitingOps: a, commands }));
+      else {
+        console.log(`setup waits for an operator: step ${a.step} failed: ${a.error}`);
+        console.log(`it rolls back by itself at ${a.rollsBackAt} unless someone decides:`);
+        for (const c of commands) console.log(`  ${c}`);
+        if (a.correctable.length) console.log(`  (a retry may correct: ${a.correctable.join(', ')}; see trunkctl retry --help)`);
+      }
+      return ExitCodes.awaitingOps;
     }
+    if ('result' in ended) {
+      console.log(formatResult(direction, ended.result, { json: !!flags.json, reveal: !!flags.reveal, workflowId: started.workflowId }));
+      return ExitCodes.done;
+    }
+    console.log(flags.json ? JSON.stringify({ workflowId: started.workflowId, error: ended.failed }) : `setup failed: ${ended.failed}`);
+    return ExitCodes.failed;
   });
 }
+
+/** How often --wait looks at the setup's status while it runs. */
+const STATUS_POLL_MS = 1_000;
+
+/** Waits for the setup's result, or until it waits for an operator (unless told to wait through that too). */
+async function untilEndedOrAwaitingOps(
+  handle: StartedSetup['handle'],
+  { throughDecisions, json }: { throughDecisions: boolean; json: boolean },
+): Promise<{ result: OutboundSetupResult | InboundSetupResult } | { failed: string } | { awaiting: AwaitingOps }> {
+  const outcome = handle.result().then(
+    (result) => ({ result }),
+    (err: unknown) => {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      return { failed: err.cause?.message ?? err.message };
+    },
+  );
+  let announced = false;
+  for (;;) {
+    const ended = await Promise.race([outcome, sleep(STATUS_POLL_MS)]);
+    if (ended) return ended;
+    const status = await handle.query(statusQuery).catch(() => undefined);
+    if (status?.awaitingOps) {
+      if (!throughDecisions) return { awaiting: status.awaitingOps };
+      if (!announced && !json) console.log(`waiting for an operator's decision on step ${status.awaitingOps.step} (${status.awaitingOps.error})…`);
+      announced = true;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));

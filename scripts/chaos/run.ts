@@ -98,7 +98,7 @@ function requestFor(plan: CustomerPlan): CheckedSetupRequest {
   const base = { direction: plan.direction, customerId: plan.customerId, exotelAccountSid: ACCOUNT.sid, did: plan.did, opsDecisionTimeout: 0 };
   return parseSetupRequest(
     plan.direction === 'outbound'
-      ? { ...base, ...(plan.providerIps ? { providerIps: plan.providerIps } : {}) }
+      ? { ...base, ...(plan.providerIps ? { providerIps: plan.providerIps, allowAclWithDigest: true } : {}) }
       : { ...base, destinations: plan.destinations ?? [] },
   );
 }

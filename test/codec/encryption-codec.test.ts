@@ -105,9 +105,17 @@ describe('EncryptionCodec', () => {
 describe('dataConverterFor and codecPolicy', () => {
   const env = { TRUNK_CODEC_KEYS: JSON.stringify(freshKeys('prod-1')) };
 
-  it('gives the worker and clients one encryption codec, or nothing without keys', () => {
-    expect(dataConverterFor(keyringOf(freshKeys('a')))?.payloadCodecs).toEqual([expect.any(EncryptionCodec)]);
-    expect(dataConverterFor(null)).toBeUndefined();
+  it('gives the worker and clients one encryption codec with keys', () => {
+    expect(dataConverterFor(keyringOf(freshKeys('a'))).payloadCodecs).toEqual([expect.any(EncryptionCodec)]);
+  });
+
+  it('without keys leaves payloads plain, and refuses an encrypted one naming the variable to set', async () => {
+    const [plainCodec] = dataConverterFor(null).payloadCodecs ?? [];
+    const plain = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"hello"') };
+    expect(await plainCodec?.encode([plain])).toEqual([plain]);
+    expect(await plainCodec?.decode([plain])).toEqual([plain]);
+    const encrypted = await new EncryptionCodec(keyringOf(freshKeys('a'))).encode([plain]);
+    await expect(plainCodec?.decode(encrypted)).rejects.toThrow(/encrypted \(binary\/encrypted\) and this process has no codec keys: set TRUNK_CODEC_KEYS/);
   });
 
   it('encrypts in both modes when keys are configured', () => {
@@ -127,7 +135,7 @@ describe('dataConverterFor and codecPolicy', () => {
   it('runs in demo mode without keys, with a loud warning for the caller to print', () => {
     const policy = codecPolicy({}, { mode: 'demo' });
     expect(policy.keyring).toBeNull();
-    expect(policy.dataConverter).toBeUndefined();
+    expect(policy.dataConverter.payloadCodecs?.some((c) => c instanceof EncryptionCodec)).toBe(false);
     expect(policy.warning).toContain('PAYLOADS ARE NOT ENCRYPTED');
     expect(policy.warning).toContain('TRUNK_CODEC_KEYS');
   });

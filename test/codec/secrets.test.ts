@@ -96,4 +96,17 @@ describe('secrets', () => {
     expect(exit).not.toBe(0);
     expect(bare.printed()).toContain('payload encryption is required');
   });
+
+  it('tells a process without the keys which variable to set, instead of "Unknown encoding"', { timeout: 120_000 }, async () => {
+    const customerId = `nokeys-${Date.now()}`;
+    const account = sim.account().accountSid;
+    const started = await run(['outbound', '--customer', customerId, '--account', account, '--did', '+919866600011', '--wait']);
+    expect(started.code, started.stderr).toBe(0);
+    for (const args of [['show', customerId, '--direction', 'outbound'], ['outbound', '--customer', customerId, '--account', account, '--did', '+919866600011', '--wait']]) {
+      const withoutKeys = await run(args, {});
+      expect(withoutKeys.code, withoutKeys.stdout).toBe(1);
+      expect(withoutKeys.stderr).toContain('this process has no codec keys: set TRUNK_CODEC_KEYS (or TRUNK_CODEC_KEYS_FILE)');
+      expect(withoutKeys.stderr).not.toContain('Unknown encoding');
+    }
+  });
 });

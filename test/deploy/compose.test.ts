@@ -159,7 +159,7 @@ describe('variables', () => {
     expect(() => new ExotelAccounts(config.accounts)).not.toThrow();
     expect(config.workflowBundlePath).toBe('/app/dist/workflow-bundle.js');
     expect(loadOpsConfig(worker)).toEqual({ opsPort: 9090, sdkMetricsAddress: '0.0.0.0:9464', logLevel: 'INFO' });
-    expect(loadTemporalConnectConfig({ ...worker, HOME: generated })).toEqual({ address: 'temporal:7233', namespace: 'default' });
+    expect(loadTemporalConnectConfig({ ...worker, HOME: generated })).toEqual({ address: 'temporal:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'default' });
     expect(loadOpsConfig(envOf('events', readGenerated)).opsPort).toBe(9091);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputValidationError } from '../../domain/issues';
 import { normalizeDestination, rules } from '../../domain/rules';
+import { parseSetupRequest } from '../../domain/setup-request';
 import { validateSetupInput } from '../../domain/setup-validation';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
 
@@ -42,7 +43,7 @@ describe('rules', () => {
 describe('setup validation', () => {
   it('reports every problem of one input together, naming field, value and rule', () => {
     const issues = issuesOf(() =>
-      validateSetupInput('outbound', { customerId: '', exotelAccountSid: 'acme in', did: '98765', providerIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8/28'] }),
+      validateSetupInput('outbound', { customerId: '', exotelAccountSid: 'acme in', did: '98765', providerIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8/28'], allowAclWithDigest: true }),
     );
     expect(issues.map((i) => [i.field, i.value])).toEqual([
       ['customerId', ''],
@@ -52,6 +53,16 @@ describe('setup validation', () => {
       ['providerIps[2]', '5.6.7.8/28'],
     ]);
     expect(issues[3]?.rule).toBe('appears twice');
+  });
+
+  it('refuses an IP allowlist next to digest credentials unless allowed, with a provider or without', () => {
+    const base = { customerId: 'c1', exotelAccountSid: 'acme', did: '+919876543210', providerIps: ['203.0.113.50'] };
+    expect(issuesOf(() => validateSetupInput('outbound', base)).map((i) => [i.field, i.rule.slice(0, 60)])).toEqual([
+      ['providerIps', 'refused: this setup always creates digest credentials, and E'],
+    ]);
+    expect(() => validateSetupInput('outbound', { ...base, allowAclWithDigest: true })).not.toThrow();
+    // Histories that began before the rule covered setups without a provider replay with the rule they began with.
+    expect(() => validateSetupInput('outbound', base, { aclWithDigestForEverySetup: false })).not.toThrow();
   });
 
   it('requires at least one destination for inbound and checks a given trunk sid', () => {
@@ -91,5 +102,36 @@ describe('naming', () => {
     expect(trunkNameFor('acme-42', 'outbound')).not.toBe(trunkNameFor('acme-42', 'inbound'));
     expect(rules.credentialUserName(sipUserNameFor('x'.repeat(100)))).toBeNull();
     expect(rules.friendlyName(credentialFriendlyNameFor('acme-corp.example.com/with spaces'))).toBeNull();
+  });
+});
+
+describe('parsing a setup request at the edge', () => {
+  it('trims spaces and line ends around pasted DIDs, IPs, destinations and provider fields, and still refuses what is malformed inside', () => {
+    const request = parseSetupRequest({
+      direction: 'outbound',
+      customerId: 'acme-1',
+      exotelAccountSid: ' acme_in ',
+      did: ' +919876543210\r\n',
+      providerIps: ['203.0.113.50 ', '\t198.51.100.7\n'],
+      allowAclWithDigest: true,
+    });
+    expect(request.input).toMatchObject({ exotelAccountSid: 'acme_in', did: '+919876543210', providerIps: ['203.0.113.50', '198.51.100.7'] });
+    const inbound = parseSetupRequest({
+      direction: 'inbound',
+      customerId: 'acme-1',
+      exotelAccountSid: 'acme_in',
+      did: '+919876543210',
+      destinations: ['  sip.example.com:5061;transport=tls\n'],
+      provider: 'livekit',
+      providerFields: { subdomain: ' acme1234 ' },
+    });
+    expect(inbound.input).toMatchObject({ destinations: ['sip.example.com:5061;transport=tls'], providerFields: { subdomain: 'acme1234' } });
+    const issues = issuesOf(() => parseSetupRequest({ direction: 'outbound', customerId: ' acme 1', exotelAccountSid: 'acme_in', did: '+91 9876543210' }));
+    expect(issues.map((i) => i.field)).toEqual(['customerId', 'did']);
+  });
+
+  it('refuses an empty provider instead of taking it for none', () => {
+    const issues = issuesOf(() => parseSetupRequest({ direction: 'outbound', customerId: 'acme-1', exotelAccountSid: 'acme_in', did: '+919876543210', provider: '' }));
+    expect(issues.map((i) => [i.field, i.value])).toEqual([['provider', '']]);
   });
 });

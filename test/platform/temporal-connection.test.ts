@@ -59,12 +59,12 @@ function failure(env: Record<string, string>): InputValidationError {
 
 describe('from the environment', () => {
   it('defaults to the local dev server', () => {
-    expect(load({})).toEqual({ address: 'localhost:7233', namespace: 'default' });
+    expect(load({})).toEqual({ address: 'localhost:7233', addressSource: 'the default', namespace: 'default' });
   });
 
   it('reads address and namespace, and plaintext stays plaintext', () => {
     const config = load({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'trunks' });
-    expect(config).toEqual({ address: 'temporal:7233', namespace: 'trunks' });
+    expect(config).toEqual({ address: 'temporal:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'trunks' });
     expect(describeTemporalConnection(config)).toBe('temporal:7233 namespace trunks, plaintext');
   });
 
@@ -72,6 +72,7 @@ describe('from the environment', () => {
     // An empty TEMPORAL_API_KEY must not switch TLS on against a plaintext server.
     expect(load({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_API_KEY: '', TEMPORAL_TLS: '', TEMPORAL_CONFIG_FILE: '' })).toEqual({
       address: 'temporal:7233',
+      addressSource: 'TEMPORAL_ADDRESS',
       namespace: 'default',
     });
   });
@@ -92,7 +93,7 @@ describe('Temporal Cloud with an API key', () => {
   const cloud = { TEMPORAL_ADDRESS: 'trunks.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'trunks.a1b2c', TEMPORAL_API_KEY: API_KEY };
 
   it('turns TLS on (system roots) and carries the key', () => {
-    expect(load(cloud)).toEqual({ address: 'trunks.a1b2c.tmprl.cloud:7233', namespace: 'trunks.a1b2c', tls: true, apiKey: API_KEY });
+    expect(load(cloud)).toEqual({ address: 'trunks.a1b2c.tmprl.cloud:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'trunks.a1b2c', tls: true, apiKey: API_KEY });
   });
 
   it('never shows the key when described, logged or serialised', () => {
@@ -154,18 +155,19 @@ x-team = "voice"
   });
 
   it('uses the default profile without TEMPORAL_PROFILE, and the default file location without TEMPORAL_CONFIG_FILE', () => {
-    expect(load({ TEMPORAL_CONFIG_FILE: profiles() })).toEqual({ address: 'file-default:7233', namespace: 'from-file' });
+    expect(load({ TEMPORAL_CONFIG_FILE: profiles() })).toMatchObject({ address: 'file-default:7233', addressSource: expect.stringMatching(/\[profile\.default\] address$/) as string, namespace: 'from-file' });
     const xdg = join(dir, 'xdg');
     mkdirSync(join(xdg, 'temporalio'), { recursive: true });
     writeFileSync(join(xdg, 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "xdg-host:7233"\n');
-    expect(load({ XDG_CONFIG_HOME: xdg })).toEqual({ address: 'xdg-host:7233', namespace: 'default' });
+    expect(load({ XDG_CONFIG_HOME: xdg })).toEqual({ address: 'xdg-host:7233', addressSource: `${join(xdg, 'temporalio', 'temporal.toml')} [profile.default] address`, namespace: 'default' });
   });
 
   it('precedence: a trunkctl flag over the environment over the file over the defaults', () => {
     const file = profiles();
-    expect(load({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env-host:7233' })).toEqual({ address: 'env-host:7233', namespace: 'from-file' });
+    expect(load({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env-host:7233' })).toEqual({ address: 'env-host:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'from-file' });
     expect(load({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env-host:7233', TEMPORAL_NAMESPACE: 'env-ns' }, { address: 'flag-host:7233' })).toEqual({
       address: 'flag-host:7233',
+      addressSource: '--address',
       namespace: 'env-ns',
     });
     // TLS settings merge: the environment overrides one field and keeps the file's others.

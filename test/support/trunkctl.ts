@@ -8,6 +8,7 @@ import { temporalAddress, temporalNamespace } from './temporal';
 const ROOT = join(__dirname, '..', '..');
 
 export interface CliRun {
+  /** The exit code; -1 when the process had to be killed (it hung past the timeout). */
   code: number;
   stdout: string;
   stderr: string;
@@ -18,8 +19,8 @@ async function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): P
     const { stdout, stderr } = await promisify(execFile)(file, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    const e = err as { code?: number; killed?: boolean; stdout?: string; stderr?: string };
+    return { code: e.killed ? -1 : typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
 

@@ -122,7 +122,7 @@ describe('awaiting ops', () => {
     const before = await h.admin.state();
     await h.admin.addFault({ method: 'POST', path: '/whitelisted-ips$', kind: 'status', status: 400 });
     const customerId = h.customer('ops-rollback');
-    const started = await h.startOutbound({ customerId, did: '+919855500005', providerIps: ['15.252.21.46'], opsDecisionTimeout: '10m' });
+    const started = await h.startOutbound({ customerId, did: '+919855500005', providerIps: ['15.252.21.46'], allowAclWithDigest: true, opsDecisionTimeout: '10m' });
     await untilAwaitingOps(customerId);
     const run = await trunkctl(['rollback', customerId, '--note', 'wrong provider']);
     expect(run.code, run.stderr).toBe(0);

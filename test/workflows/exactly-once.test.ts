@@ -40,7 +40,7 @@ describe('a create that landed but lost its answer', () => {
     it(`is adopted, not made twice, on every create endpoint of an outbound setup (answer ${then})`, async () => {
       for (const fault of lostAnswers(then)) await h.admin.addFault(fault);
       const customerId = h.customer(`lost-out-${then}`);
-      const started = await h.startOutbound({ customerId, did: `+9198333${then === 'drop' ? 1 : 2}0001`, providerIps: ['15.252.21.46'] });
+      const started = await h.startOutbound({ customerId, did: `+9198333${then === 'drop' ? 1 : 2}0001`, providerIps: ['15.252.21.46'], allowAclWithDigest: true });
       const result = (await started.handle.result()) as OutboundSetupResult;
       await keepHistory(`outbound-lost-answers-${then}`, started.handle);
 

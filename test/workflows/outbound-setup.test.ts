@@ -55,8 +55,23 @@ describe('outboundSetup', () => {
     ]);
   });
 
-  it('allowlists each static provider IP as a /32 entry when given', async () => {
-    const started = await h.startOutbound({ customerId: h.customer('acl'), did: '+919811100002', providerIps: ['15.252.21.46', '13.206.230.198/32'] });
+  it('refuses an IP allowlist next to digest credentials without allowAclWithDigest, provider or not, before any request', async () => {
+    const failure = await h.startOutbound({ customerId: h.customer('acl-refused'), did: '+919811100012', providerIps: ['15.252.21.46'] }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(failure?.name).toBe('InputValidationError');
+    expect(failure?.message).toMatch(/providerIps = .*15\.252\.21\.46.*refused: this setup always creates digest credentials/);
+    expect(await h.requestsSinceMark()).toEqual([]);
+  });
+
+  it('allowlists each static provider IP as a /32 entry when given (and allowed next to digest)', async () => {
+    const started = await h.startOutbound({
+      customerId: h.customer('acl'),
+      did: '+919811100002',
+      providerIps: ['15.252.21.46', '13.206.230.198/32'],
+      allowAclWithDigest: true,
+    });
     const result = (await started.handle.result()) as OutboundSetupResult;
     await keepHistory('outbound-succeeded-with-acl', started.handle);
     expect(await h.requestsSinceMark()).toEqual([
@@ -138,6 +153,7 @@ describe('outboundSetup', () => {
         customerId: h.customer(`fail-${point.step}`),
         did: '+919811100005',
         providerIps: ['15.252.21.46', '13.206.230.198'],
+        allowAclWithDigest: true,
       });
       const failure = await failureOf(started.handle.result());
       await keepHistory(`outbound-rolled-back-at-${point.step}`, started.handle);

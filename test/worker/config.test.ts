@@ -1,0 +1,64 @@
+// The worker's configuration is refused, whole and named, before anything connects: two entries for one account,
+// entries that are not objects, both account variables at once, credentials inside a base URL (never echoed).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputValidationError } from '../../domain/issues';
+import { loadWorkerConfig } from '../../worker/config';
+import { trunkctl } from '../support/trunkctl';
+
+const account = (sid: string, extra: Record<string, unknown> = {}) => ({ accountSid: sid, apiKey: 'key', apiToken: 'tok_secret_123', subdomain: 'api.in.exotel.com', ...extra });
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadWorkerConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputValidationError);
+    return (err as InputValidationError).issues.map((i) => `${i.field} = ${i.value}: ${i.rule}`);
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('worker configuration', () => {
+  it('refuses two entries for one account, naming both', () => {
+    expect(problems({ EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in'), account('acme_in', { apiKey: 'other' })]) })).toEqual([
+      'accounts[1].accountSid = acme_in: appears twice (also accounts[0]): configure each account once',
+    ]);
+  });
+
+  it('says an entry is not an object instead of "not valid JSON"', () => {
+    expect(problems({ EXOTEL_ACCOUNTS: '[null]' })).toEqual(['accounts[0] = null: must be an object { accountSid, apiKey, apiToken, subdomain, … }']);
+    expect(problems({ EXOTEL_ACCOUNTS: '[{"accountSid": "acme_in"' })).toEqual(['EXOTEL_ACCOUNTS = (json): is not valid JSON']);
+  });
+
+  it('refuses EXOTEL_ACCOUNTS_FILE and EXOTEL_ACCOUNTS together rather than quietly preferring one', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'accounts-')), 'accounts.json');
+    writeFileSync(file, JSON.stringify([account('acme_in')]));
+    expect(problems({ EXOTEL_ACCOUNTS_FILE: file, EXOTEL_ACCOUNTS: JSON.stringify([account('other_in')]) })).toEqual([
+      'EXOTEL_ACCOUNTS = (set): give EXOTEL_ACCOUNTS_FILE or EXOTEL_ACCOUNTS, not both',
+    ]);
+    expect(loadWorkerConfig({ EXOTEL_ACCOUNTS_FILE: file }).accounts.map((a) => a.accountSid)).toEqual(['acme_in']);
+  });
+
+  it('refuses credentials inside a base URL without echoing them', () => {
+    const found = problems({ EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in', { baseUrl: 'https://key:supersecret@api.in.exotel.com' })]) });
+    expect(found).toEqual(['accounts[0].baseUrl = https://***@api.in.exotel.com: must not carry credentials: give them as apiKey and apiToken']);
+    expect(found.join('\n')).not.toContain('supersecret');
+  });
+
+  it('stops the worker process at once with the named error (exit 2), where it used to hang', { timeout: 90_000 }, async () => {
+    const run = await trunkctl(['worker'], { env: { EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in'), account('acme_in')]), WORKER_MODE: 'demo' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('accounts[1].accountSid = "acme_in": appears twice');
+    expect(run.stderr).not.toContain('tok_secret_123');
+  });
+
+  it('any other start-up failure ends the process promptly with its real cause (exit 1)', { timeout: 90_000 }, async () => {
+    const missing = join(tmpdir(), `no-such-bundle-${process.pid}.js`);
+    const run = await trunkctl(['worker'], { env: { EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in')]), WORKER_MODE: 'demo', WORKFLOW_BUNDLE_PATH: missing } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(missing);
+    expect(run.stderr).not.toContain('Cannot close connection');
+  });
+});

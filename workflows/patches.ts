@@ -1,0 +1,7 @@
+// Every patch id in the workflow code, with the change it marks. A workflow change that running executions would
+// replay differently goes behind `patched(id)` (README, "Changing workflows"); an id is never reused, and is
+// removed (with deprecatePatch first) only once no execution that began without it can still be replayed.
+export const PATCHES = {
+  /** 2026-12: an IP allowlist next to digest credentials is refused without allowAclWithDigest whatever the provider. */
+  aclWithDigestForEverySetup: 'acl-with-digest-for-every-setup',
+} as const;
