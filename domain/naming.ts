@@ -51,6 +51,11 @@ export function setupWorkflowId(direction: Direction, customerId: string): strin
   return `trunk-setup-${direction}-${customerId}`;
 }
 
+/** One id per signup event, never reused: the durable memory that an event was processed. */
+export function signupEventWorkflowId(eventId: string): string {
+  return `trunk-signup-event-${eventId}`;
+}
+
 export const exotelSipDomain = (accountSid: string): string => `${accountSid}.pstn.exotel.com`;
 
 export const connectAppletDialWhom = (trunkSid: string): string => `sip:${trunkSid}`;

@@ -39,6 +39,30 @@ function trimmedAtTheEdge(fields: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
+/** The fields of two requests for one customer that differ, each with both values; empty when they ask the same. */
+export function requestDifferences(current: SetupRequest, asked: SetupRequest): { field: string; current: unknown; asked: unknown }[] {
+  const differences: { field: string; current: unknown; asked: unknown }[] = [];
+  if (current.direction !== asked.direction) differences.push({ field: 'direction', current: current.direction, asked: asked.direction });
+  const a = current.input as unknown as Record<string, unknown>;
+  const b = asked.input as unknown as Record<string, unknown>;
+  // How long a failure may wait for ops is the sender's preference, not what the customer gets.
+  for (const field of SETUP_REQUEST_FIELDS.filter((f) => f !== 'opsDecisionTimeout')) {
+    if (canonical(a[field]) !== canonical(b[field])) differences.push({ field, current: a[field], asked: b[field] });
+  }
+  return differences;
+}
+
+/** JSON with object keys sorted, so `{a, b}` and `{b, a}` compare equal. */
+function canonical(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 declare const checked: unique symbol;
 /** A request that passed parseSetupRequest; only that function makes one. */
 export type CheckedSetupRequest = SetupRequest & { readonly [checked]: true };

@@ -1,14 +1,15 @@
-// The signup-event endpoint: `POST /signup-events` with a signed JSON body starts the customer's setup. The same
-// event delivered twice starts one setup (the workflow id comes from the customer id and a running setup is
-// attached to); the answer carries that workflow id. Nothing is started unless the request is authentic, fresh,
-// well-formed and valid.
+// The signup-event endpoint: `POST /signup-events` with a signed JSON body `{ eventId, direction, …setup input }`
+// starts the customer's setup, once per event id, durably (client/signup-events.ts). Nothing is started unless the
+// request is authentic, fresh, well-formed and valid; every refusal is the 4xx that says why, and only trouble on
+// our side (Temporal unreachable) is a 503 the sender should retry.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { InputValidationError } from '../domain/issues';
+import { IssueCollector, InputValidationError } from '../domain/issues';
 import { parseSetupRequest } from '../domain/setup-request';
-import { startSetup } from '../client/setups';
+import { acceptSignupEvent, type SignupEventAnswer } from '../client/signup-events';
+import type { JsonLogger } from '../platform/logger';
 import { SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER, verifySignature } from './signature';
 
 export interface SignupReceiverOptions {
@@ -22,7 +23,12 @@ export interface SignupReceiverOptions {
   toleranceSeconds?: number;
   /** Applied to setups whose event does not say. */
   opsDecisionTimeout?: Duration;
-  log?: (line: string) => void;
+  logger?: Pick<JsonLogger, 'info' | 'warn'>;
+  /** Slow or idle clients are cut off after these (defaults below); and at most this many connections at once. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxConnections?: number;
 }
 
 export interface SignupReceiver {
@@ -31,7 +37,19 @@ export interface SignupReceiver {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULTS = {
+  maxBodyBytes: 64 * 1024,
+  // A signup event is small: a client that needs more than this to send its headers or its body is not sending one.
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+  /** A JSON value nested deeper than this is no signup event, and deep recursion must not reach the validators. */
+  maxDepth: 16,
+};
+
+/** `eventId`: the sender's id of the event, the same on every delivery of it (a webhook id, an outbox row id). */
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 class HttpError extends Error {
   constructor(
@@ -43,6 +61,7 @@ class HttpError extends Error {
   }
 }
 
+/** The body, or a 413 once it passes `limit`, declared or (chunked) as it arrives; the rest is not read. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
@@ -52,27 +71,39 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new HttpError(413, `body exceeds ${limit} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        req.pause();
+        reject(new HttpError(413, `body exceeds ${limit} bytes; at most ${limit} are accepted`));
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function depthOf(value: unknown, limit: number, depth = 0): number {
+  if (depth > limit || typeof value !== 'object' || value === null) return depth;
+  let deepest = depth;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, limit, depth + 1));
+  return deepest;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, { close = false } = {}): void {
+  // A refused body may still be arriving: end the connection with the answer rather than read the rest of it.
+  res.writeHead(status, { 'content-type': 'application/json', ...(close ? { connection: 'close' } : {}) });
   res.end(JSON.stringify(body));
 }
 
+const STATUS_OF: Record<SignupEventAnswer['status'], number> = { accepted: 202, 'already-succeeded': 202, duplicate: 200, conflict: 409 };
+
 export async function startSignupReceiver(o: SignupReceiverOptions): Promise<SignupReceiver> {
-  const log = o.log ?? (() => {});
+  const logger = o.logger;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && req.method === 'GET') return reply(res, 200, { status: 'ok' });
@@ -81,7 +112,7 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
     if (type !== 'application/json') throw new HttpError(415, `content-type ${type || '(none)'}: must be application/json`);
 
-    const body = await readBody(req, o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const body = await readBody(req, o.maxBodyBytes ?? DEFAULTS.maxBodyBytes);
     try {
       verifySignature({
         secret: o.secret,
@@ -101,39 +132,68 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
     } catch {
       throw new HttpError(400, 'body is not valid JSON');
     }
-    let request;
-    try {
-      // The body is `{ direction, …the setup input of that direction }`.
-      request = parseSetupRequest(event, { what: 'body', defaults: { opsDecisionTimeout: o.opsDecisionTimeout } });
-    } catch (err) {
-      if (err instanceof InputValidationError) throw new HttpError(422, err.message, err.issues);
-      throw err;
-    }
-    const started = await startSetup(o.client, request, { taskQueue: o.taskQueue });
-    log(`signup event for ${request.input.customerId} (${request.direction}): ${started.workflowId}`);
-    reply(res, 202, {
-      workflowId: started.workflowId,
-      status: started.alreadySucceeded ? 'already-succeeded' : 'accepted',
-    });
+    const { eventId, request } = parseEvent(event, o.opsDecisionTimeout);
+    const answer = await acceptSignupEvent(o.client, { eventId, request }, { taskQueue: o.taskQueue });
+    logger?.info('signup event', { eventId, customerId: request.input.customerId, direction: request.direction, status: answer.status, workflowId: answer.workflowId });
+    reply(res, STATUS_OF[answer.status], answer);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) return;
-      if (err instanceof HttpError) {
-        reply(res, err.status, { error: err.message, ...(err.details ? { issues: err.details } : {}) });
-        return;
-      }
-      // Temporal unreachable or similar: the sender should try again later.
-      log(`signup event not accepted: ${err instanceof Error ? err.message : String(err)}`);
-      reply(res, 503, { error: 'could not start the setup now; retry later' });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve));
+  const server = createServer(
+    {
+      headersTimeout: o.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+      requestTimeout: o.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      keepAliveTimeout: o.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+      // Node only enforces the two timeouts above when it checks, every 30 s by default.
+      connectionsCheckingInterval: Math.min(1_000, o.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        if (res.headersSent) return;
+        if (err instanceof HttpError) {
+          reply(res, err.status, { error: err.message, ...(err.details ? { issues: err.details } : {}) }, { close: err.status === 413 });
+          return;
+        }
+        // Temporal unreachable or similar: the sender should try again later.
+        logger?.warn('signup event not accepted', { error: err instanceof Error ? err.message : String(err) });
+        reply(res, 503, { error: 'could not start the setup now; retry later' });
+      });
+    },
+  );
+  server.maxConnections = o.maxConnections ?? DEFAULTS.maxConnections;
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${o.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    close: () => new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      }),
   };
+}
+
+/** The event's id and the setup it asks for; every problem at once, as a 422. */
+function parseEvent(event: unknown, opsDecisionTimeout: Duration | undefined): { eventId: string; request: ReturnType<typeof parseSetupRequest> } {
+  if (depthOf(event, DEFAULTS.maxDepth) > DEFAULTS.maxDepth) {
+    throw new HttpError(422, `body is nested more than ${DEFAULTS.maxDepth} levels deep; a signup event is a flat object`);
+  }
+  const c = new IssueCollector();
+  const { eventId, ...fields } = typeof event === 'object' && event !== null && !Array.isArray(event) ? (event as Record<string, unknown>) : { eventId: undefined };
+  c.check('eventId', eventId, (v) =>
+    EVENT_ID.test(v) ? null : "must be the sender's id of this event, the same on every delivery: 1-128 letters, digits and . _ : -",
+  );
+  let request: ReturnType<typeof parseSetupRequest> | undefined;
+  try {
+    request = parseSetupRequest(typeof event === 'object' && event !== null && !Array.isArray(event) ? fields : event, { what: 'body', defaults: { opsDecisionTimeout } });
+  } catch (err) {
+    if (!(err instanceof InputValidationError)) throw err;
+    c.issues.push(...err.issues);
+  }
+  if (c.issues.length > 0 || !request) {
+    const error = new InputValidationError(c.issues);
+    throw new HttpError(422, error.message, error.issues);
+  }
+  return { eventId: eventId as string, request };
 }

@@ -3,3 +3,4 @@ export { outboundSetup } from './outbound-setup';
 export { inboundSetup } from './inbound-setup';
 export { batchMigration } from './batch-migration';
 export { statusQuery } from './progress';
+export { signupEvent } from './signup-event';

@@ -1,10 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setupWorkflowId, trunkNameFor } from '../../domain/naming';
+import { setupWorkflowId, signupEventWorkflowId, trunkNameFor } from '../../domain/naming';
 import { signEvent } from '../../events/signature';
 import { startSignupReceiver, type SignupReceiver } from '../../events/receiver';
-import { startHarness, type Harness } from '../support/setup-harness';
+import { connect, type Socket } from 'node:net';
+import { receiverSettings } from '../../events/main';
+import { JsonLogger } from '../../platform/logger';
+import { statusQuery } from '../../workflows/progress';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 const SECRET = 'whsec_test_0123456789abcdef';
+
+interface ReceiverAnswer {
+  eventId?: string;
+  workflowId?: string;
+  status?: string;
+  error?: string;
+  issues?: { field: string }[];
+  setupState?: string;
+  differences?: { field: string; current: unknown; asked: unknown }[];
+}
 let h: Harness;
 let receiver: SignupReceiver;
 beforeAll(async () => {
@@ -21,7 +35,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 async function post(body: string, headers: Record<string, string>) {
   const res = await fetch(`${receiver.url}/signup-events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  return { status: res.status, json: (await res.json()) as { workflowId?: string; status?: string; error?: string; issues?: { field: string }[] } };
+  return { status: res.status, json: (await res.json()) as ReceiverAnswer };
 }
 
 function signed(event: unknown, timestamp = now(), secret = SECRET) {
@@ -39,7 +53,9 @@ async function workflowExists(workflowId: string): Promise<boolean> {
 }
 
 let dids = 0;
+let events = 0;
 const event = (customerId: string) => ({
+  eventId: `evt-${customerId}-${++events}`,
   direction: 'outbound',
   customerId,
   exotelAccountSid: h.exotelAccount.accountSid,
@@ -50,10 +66,12 @@ const event = (customerId: string) => ({
 describe('signup events', () => {
   it('starts the setup of a signed event and answers with its workflow id', async () => {
     const customerId = h.customer('signup');
-    const { body, headers } = signed(event(customerId));
+    const sent = event(customerId);
+    const { body, headers } = signed(sent);
     const res = await post(body, headers);
     expect(res.status).toBe(202);
-    expect(res.json).toEqual({ workflowId: setupWorkflowId('outbound', customerId), status: 'accepted' });
+    expect(res.json).toEqual({ eventId: sent.eventId, workflowId: setupWorkflowId('outbound', customerId), status: 'accepted' });
+    await keepHistory('signup-event-started', h.client.workflow.getHandle(signupEventWorkflowId(sent.eventId)));
     await h.client.workflow.getHandle(res.json.workflowId!).result();
     const described = await h.client.workflow.getHandle(res.json.workflowId!).describe();
     expect(described.typedSearchAttributes.get({ name: 'TrunkProvider', type: 'KEYWORD' } as never)).toBe('livekit');
@@ -65,9 +83,10 @@ describe('signup events', () => {
     const [a, b] = await Promise.all([post(first.body, first.headers), post(first.body, first.headers)]);
     expect(a.json.workflowId).toBe(b.json.workflowId);
     await h.client.workflow.getHandle(a.json.workflowId!).result();
-    const again = signed({ ...event(customerId), did: (JSON.parse(first.body) as { did: string }).did });
+    const later = { ...event(customerId), did: (JSON.parse(first.body) as { did: string }).did };
+    const again = signed(later);
     const c = await post(again.body, again.headers);
-    expect(c.json).toEqual({ workflowId: a.json.workflowId, status: 'already-succeeded' });
+    expect(c.json).toEqual({ eventId: later.eventId, workflowId: a.json.workflowId, status: 'already-succeeded' });
     const trunks = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.filter((t) => t.trunk_name === trunkNameFor(customerId, 'outbound'));
     expect(trunks).toHaveLength(1);
     expect((await h.requestsSinceMark()).filter((r) => r === 'POST /trunks')).toHaveLength(1);
@@ -109,4 +128,164 @@ describe('signup events', () => {
     const res = await fetch(`${receiver.url}/signup-events`, { method: 'POST', body, headers: { ...headers, 'content-type': 'text/plain' } });
     expect(res.status).toBe(415);
   });
+
+  it('requires the event id, naming it', async () => {
+    const { eventId: _, ...withoutId } = event(h.customer('noid'));
+    const res = await post(...Object.values(signed(withoutId)) as [string, Record<string, string>]);
+    expect(res.status).toBe(422);
+    expect(res.json.issues?.map((i) => i.field)).toEqual(['eventId']);
+  });
+
+  it('never starts anything again for an event id it processed: a replay after ops rolled the setup back is a duplicate', async () => {
+    await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 400, count: 1 });
+    const customerId = h.customer('replayed');
+    const first = signed(event(customerId));
+    const accepted = await post(first.body, first.headers);
+    expect(accepted.status).toBe(202);
+    await h.client.workflow.getHandle(accepted.json.workflowId!).result().catch(() => undefined);
+    expect((await h.client.workflow.getHandle(accepted.json.workflowId!).describe()).status.name).toBe('FAILED');
+    await h.mark();
+
+    // The same signed request again, within its signature's window: answered, nothing started.
+    const replay = await post(first.body, first.headers);
+    expect(replay.status).toBe(200);
+    expect(replay.json).toMatchObject({ status: 'duplicate', eventId: (JSON.parse(first.body) as { eventId: string }).eventId, workflowId: accepted.json.workflowId, setupState: 'failed' });
+    // Durably: another receiver (after a restart, say) knows it too.
+    const other = await startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secret: SECRET, opsDecisionTimeout: 0 });
+    try {
+      const res = await fetch(`${other.url}/signup-events`, { method: 'POST', body: first.body, headers: { 'content-type': 'application/json', ...first.headers } });
+      expect(((await res.json()) as ReceiverAnswer).status).toBe('duplicate');
+    } finally {
+      await other.close();
+    }
+    expect(await h.requestsSinceMark()).toEqual([]);
+
+    // A deliberate re-setup is a new event.
+    const fresh = signed({ ...event(customerId), did: (JSON.parse(first.body) as { did: string }).did });
+    const again = await post(fresh.body, fresh.headers);
+    expect(again.status).toBe(202);
+    await h.client.workflow.getHandle(again.json.workflowId!).result();
+  });
+
+  it('refuses with 409 a different event for a customer whose setup is running, saying how it differs', async () => {
+    await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 400 });
+    const customerId = h.customer('running');
+    const first = { ...event(customerId), opsDecisionTimeout: '10m' };
+    const accepted = await post(...(Object.values(signed(first)) as [string, Record<string, string>]));
+    expect(accepted.status).toBe(202);
+    const handle = h.client.workflow.getHandle(accepted.json.workflowId!);
+    for (;;) {
+      if ((await handle.query(statusQuery)).phase === 'awaiting-ops') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = { ...event(customerId), opsDecisionTimeout: '10m' };
+    const res = await post(...(Object.values(signed(second)) as [string, Record<string, string>]));
+    expect(res.status).toBe(409);
+    expect(res.json).toMatchObject({ status: 'conflict', workflowId: accepted.json.workflowId, setupState: 'running' });
+    expect(res.json.differences).toEqual([{ field: 'did', current: first.did, asked: second.did }]);
+    // The same request under a new id attaches to it.
+    const same = await post(...(Object.values(signed({ ...first, eventId: `${first.eventId}-resent` })) as [string, Record<string, string>]));
+    expect(same.json).toMatchObject({ status: 'accepted', workflowId: accepted.json.workflowId });
+    await h.admin.clearFaults();
+    await handle.executeUpdate('decide', { args: [{ action: 'rollback' }] });
+  });
 });
+
+describe('a hostile or broken sender', () => {
+  let small: SignupReceiver;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    small = await startSignupReceiver({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      secret: SECRET,
+      opsDecisionTimeout: 0,
+      maxBodyBytes: 4096,
+      headersTimeoutMs: 1_000,
+      requestTimeoutMs: 1_000,
+      maxConnections: 3,
+      logger: new JsonLogger({ write: (line) => logged.push(line) }),
+    });
+  });
+  afterAll(() => small.close());
+
+  /** A raw exchange: what the server answered (status, or null) and whether it closed the connection. */
+  function exchange(send: (socket: Socket) => void): Promise<{ status: number | null; closed: boolean }> {
+    return new Promise((resolve) => {
+      const socket = connect(small.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      socket.on('close', () => resolve({ status: /^HTTP\/1\.1 (\d{3})/.exec(answer) ? Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]) : null, closed: true }));
+      socket.on('error', () => undefined);
+      socket.on('connect', () => send(socket));
+    });
+  }
+
+  it('answers a chunked body past the limit with 413, not a reset', async () => {
+    const result = await exchange((socket) => {
+      socket.write('POST /signup-events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const chunk = 'x'.repeat(1000);
+      for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    });
+    expect(result.status).toBe(413);
+  });
+
+  it('answers a deeply nested value inside a known field with 422, not 503', async () => {
+    let nested: unknown = 'x';
+    for (let i = 0; i < 500; i++) nested = { a: nested };
+    const body = { ...event(h.customer('nested')), providerFields: nested };
+    const raw = JSON.stringify(body);
+    const res = await fetch(`${small.url}/signup-events`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...signed(body).headers } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ReceiverAnswer).error).toMatch(/nested more than 16 levels/);
+  });
+
+  it('cuts off a body that drips in, and headers that never end', async () => {
+    const dripped = await exchange((socket) => {
+      socket.write('POST /signup-events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{');
+      const drip = setInterval(() => socket.write(' '), 200);
+      socket.on('close', () => clearInterval(drip));
+    });
+    expect(dripped.closed).toBe(true);
+    expect(dripped.status).toBe(408);
+    const endless = await exchange((socket) => {
+      socket.write('POST /signup-events HTTP/1.1\r\nHost: x\r\n');
+      const drip = setInterval(() => socket.write('X-Drip: 1\r\n'), 200);
+      socket.on('close', () => clearInterval(drip));
+    });
+    expect(endless.closed).toBe(true);
+  });
+
+  it('holds at most its connection cap open', async () => {
+    const idle = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = connect(small.port, '127.0.0.1', () => resolve(s));
+          }),
+      ),
+    );
+    try {
+      const extra = await exchange(() => undefined);
+      expect(extra).toEqual({ status: null, closed: true });
+    } finally {
+      for (const s of idle) s.destroy();
+    }
+  });
+
+  it('logs one JSON line per event, with its id and outcome and without the secret', async () => {
+    const sent = event(h.customer('logged'));
+    const res = await fetch(`${small.url}/signup-events`, { method: 'POST', ...signed(sent), headers: { 'content-type': 'application/json', ...signed(sent).headers } });
+    expect(res.status).toBe(202);
+    const line = logged.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.eventId === sent.eventId);
+    expect(line).toMatchObject({ level: 'INFO', message: 'signup event', status: 'accepted', customerId: sent.customerId });
+    expect(logged.join('')).not.toContain(SECRET);
+    await h.client.workflow.getHandle(setupWorkflowId('outbound', sent.customerId)).result();
+  });
+
+  it('listens on loopback unless told otherwise', () => {
+    expect(new URL(small.url).hostname).toBe('127.0.0.1');
+    expect(receiverSettings({}, { SIGNUP_EVENTS_SECRET: SECRET }).host).toBe('127.0.0.1');
+  });
+});
+
