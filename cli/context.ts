@@ -1,13 +1,13 @@
 // What every trunkctl command shares: the connection flags, a client that reads encrypted payloads, the flag
 // parsers, and the error that means "bad usage" (exit code 2).
+//
+// Start-up time: Temporal's SDK takes most of a second to load, so commands import it (and whatever pulls it in)
+// only when they run, with `await import(…)`; `trunkctl providers` and every --help never load it.
 import type { Command } from '@commander-js/extra-typings';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { dataConverterFor } from '../codec/data-converter';
-import { loadKeyring } from '../codec/keyring';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import type { Direction } from '../domain/setup';
-import { connectClientConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 
 /** Bad usage: a missing or malformed flag. trunkctl exits 2 and points at the command's --help. */
 export class UsageError extends Error {
@@ -33,6 +33,12 @@ export function withConnectionFlags<Args extends unknown[], Opts extends Record<
 export const taskQueueOf = (flags: ConnectionFlags): string => flags.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
 
 export async function withClient<T>(flags: ConnectionFlags, body: (client: Client) => Promise<T>): Promise<T> {
+  const [{ Client }, { dataConverterFor }, { loadKeyring }, { connectClientConnection, loadTemporalConnectConfig }] = await Promise.all([
+    import('@temporalio/client'),
+    import('../codec/data-converter.js'),
+    import('../codec/keyring.js'),
+    import('../platform/temporal-connection.js'),
+  ]);
   // Address, namespace, TLS or API key: flags, then TEMPORAL_* variables, then the envconfig profile.
   const temporal = loadTemporalConnectConfig(process.env, { address: flags.address, namespace: flags.namespace });
   const connection = await connectClientConnection(temporal);

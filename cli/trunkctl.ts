@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // trunkctl: start and inspect setups, steer them, migrate batches, and run the project's processes.
 // Exit codes (ExitCodes in cli/context.ts): 0 done, 1 the operation failed, 2 bad usage or input (nothing was
 // started), 3 a setup waits for a person's decision.

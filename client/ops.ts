@@ -1,5 +1,6 @@
 // What ops do with setups: find them by state, and decide about one that waits for them.
 import type { Client } from '@temporalio/client';
+import { DEFAULT_LIST_LIMIT } from './list-limit';
 import { setupWorkflowId } from '../domain/naming';
 import { SearchAttributes, type SetupState } from '../domain/search-attributes';
 import type { Direction, OpsDecision } from '../domain/setup';
@@ -29,9 +30,6 @@ export function listQuery(filter: { state?: SetupState; direction?: Direction; e
   }
   return clauses.join(' AND ');
 }
-
-/** How many setups a listing shows unless asked for more. */
-export const DEFAULT_LIST_LIMIT = 200;
 
 export async function listSetups(client: Client, filter: Parameters<typeof listQuery>[0], limit = DEFAULT_LIST_LIMIT): Promise<SetupListing[]> {
   const listings: SetupListing[] = [];

@@ -1,6 +1,7 @@
 // The worker's configuration, from the environment. Exotel tokens live here (or in a file named here), never in
 // workflow input.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../domain/task-queue';
 import { IssueCollector } from '../domain/issues';
 import { checkAccountSettings, type ExotelAccountSettings } from '../exotel/accounts';
@@ -16,6 +17,15 @@ export interface WorkerConfig {
   shutdownGraceSeconds: number;
   /** A workflow bundle built by scripts/build-workflow-bundle.ts; without it the worker bundles at start. */
   workflowBundlePath?: string;
+}
+
+/**
+ * The bundle `npm run build` puts beside the compiled worker (dist/workflow-bundle.js), so an installed package
+ * starts without webpack; from the TypeScript sources there is none, and the worker bundles at start.
+ */
+function prebuiltBundle(): string | undefined {
+  const bundle = join(__dirname, '..', 'workflow-bundle.js');
+  return __filename.endsWith('.js') && existsSync(bundle) ? bundle : undefined;
 }
 
 /**
@@ -65,7 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     accounts,
     shutdownGraceSeconds: grace,
-    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || prebuiltBundle(),
   };
 }
 

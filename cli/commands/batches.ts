@@ -2,7 +2,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { WorkflowHandle } from '@temporalio/client';
 import { BATCH_DEFAULTS, type BatchReport } from '../../domain/batch';
-import { batchHandle, batchProgress, pauseBatch, resumeBatch, startBatch } from '../../client/batches';
 import type { batchMigration } from '../../workflows/batch-migration';
 import { durationFlag, UsageError, wholeNumberFlag, taskQueueOf, withClient, withConnectionFlags } from '../context';
 import { formatBatchReport, progressLine } from '../format';
@@ -30,6 +29,7 @@ Examples:
   .action(async (file, flags) => {
     if (flags.pause && flags.resume) throw new UsageError('--pause and --resume: give one');
     process.exitCode = await withClient(flags, async (client) => {
+      const { batchHandle, pauseBatch, resumeBatch, startBatch } = await import('../../client/batches.js');
       if (flags.pause || flags.resume) {
         const handle = batchHandle(client, file);
         await (flags.pause ? pauseBatch(handle) : resumeBatch(handle));
@@ -53,6 +53,7 @@ Examples:
 
 /** Shows the batch's progress until it ends (riding out continue-as-new), then returns its report. */
 async function watchBatch(handle: WorkflowHandle<typeof batchMigration>, { live }: { live: boolean }): Promise<BatchReport> {
+  const { batchProgress } = await import('../../client/batches.js');
   const result = handle.result();
   let ended = false;
   void result.then(

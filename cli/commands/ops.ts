@@ -1,13 +1,11 @@
 // trunkctl list | show | retry | rollback | handoff: what ops do with setups that exist.
 import { Command } from '@commander-js/extra-typings';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { setupWorkflowId } from '../../domain/naming';
 import { handoffSheetJson, renderHandoffSheet } from '../../domain/providers';
 import { SETUP_STATES, type SetupState } from '../../domain/search-attributes';
 import type { Direction, OpsAction, OpsDecision, SetupCorrections } from '../../domain/setup';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
-import { decide, DEFAULT_LIST_LIMIT, listSetups, setupAwaitingOps } from '../../client/ops';
-import { describeSetup } from '../../client/setups';
+import { DEFAULT_LIST_LIMIT } from '../../client/list-limit';
 import { collect, directionFlag, UsageError, wholeNumberFlag, withClient, withConnectionFlags } from '../context';
 import { formatListing, formatStatus, revealing } from '../format';
 
@@ -30,6 +28,7 @@ export const listCommand = withConnectionFlags(
     const limit = wholeNumberFlag('limit', flags.limit) ?? DEFAULT_LIST_LIMIT;
     const filter = { state: state as SetupState | undefined, direction: directionFlag(flags.direction), exotelAccount: flags.account };
     await withClient(flags, async (client) => {
+      const { listSetups } = await import('../../client/ops.js');
       const rows = await listSetups(client, filter, limit);
       console.log(flags.json ? JSON.stringify(rows) : formatListing(rows));
     });
@@ -47,6 +46,7 @@ export const showCommand = withConnectionFlags(
     const direction = directionFlag(flags.direction);
     const directions: Direction[] = direction ? [direction] : ['outbound', 'inbound'];
     process.exitCode = await withClient(flags, async (client) => {
+      const { describeSetup } = await import('../../client/setups.js');
       const found = [];
       for (const d of directions) {
         try {
@@ -114,6 +114,7 @@ async function decideCommand(
   };
   const asked = directionFlag(flags.direction);
   return withClient(flags, async (client) => {
+    const [{ WorkflowUpdateFailedError }, { decide, setupAwaitingOps }] = await Promise.all([import('@temporalio/client'), import('../../client/ops.js')]);
     const direction = await setupAwaitingOps(client, customerId, asked);
     const workflowId = setupWorkflowId(direction, customerId);
     let outcome: string;

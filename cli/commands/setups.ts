@@ -1,12 +1,10 @@
 // trunkctl outbound | inbound: start a customer's setup (or attach to it), optionally wait and print the result.
 import { Command } from '@commander-js/extra-typings';
-import { WorkflowFailedError } from '@temporalio/client';
 import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction } from '../../domain/setup';
 import { parseSetupRequest } from '../../domain/setup-request';
 import type { AwaitingOps } from '../../domain/setup';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
-import { startSetup, type StartedSetup } from '../../client/setups';
-import { statusQuery } from '../../workflows/progress';
+import type { StartedSetup } from '../../client/setups';
 import { collect, durationFlag, ExitCodes, keyValues, required, taskQueueOf, withClient, withConnectionFlags, type ConnectionFlags, type ExitCode } from '../context';
 import { formatResult } from '../format';
 
@@ -88,6 +86,7 @@ async function startCommand(direction: Direction, flags: StartFlags): Promise<Ex
   });
 
   return withClient(flags, async (client) => {
+    const { startSetup } = await import('../../client/setups.js');
     const started = await startSetup(client, request, { taskQueue: taskQueueOf(flags) });
     const note = started.alreadySucceeded ? 'already set up (not started again)' : 'started';
     if (!flags.wait) {
@@ -126,6 +125,7 @@ async function untilEndedOrAwaitingOps(
   handle: StartedSetup['handle'],
   { throughDecisions, json }: { throughDecisions: boolean; json: boolean },
 ): Promise<{ result: OutboundSetupResult | InboundSetupResult } | { failed: string } | { awaiting: AwaitingOps }> {
+  const [{ WorkflowFailedError }, { statusQuery }] = await Promise.all([import('@temporalio/client'), import('../../workflows/progress.js')]);
   const outcome = handle.result().then(
     (result) => ({ result }),
     (err: unknown) => {
