@@ -1,12 +1,14 @@
 // Reading a batch's source page by page (so 100,000 customers never sit in one payload) and writing its report:
-// work on the worker's disk, registered on the main task queue. The source is CSV with a header row, or JSON lines
-// (.jsonl / .ndjson); list cells in CSV are space-separated.
+// work on the worker's disk, registered on the main task queue. The source is CSV with a header row (any line
+// endings, a UTF-8 BOM allowed, quoted cells may hold separators and line breaks), or JSON lines (.jsonl / .ndjson);
+// list cells in CSV are space-separated.
 import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ApplicationFailure } from '@temporalio/activity';
-import { csvRecordToObject, parseCsvLine, rowKey, type BatchCursor, type RowReport, type SourceRow } from '../domain/batch';
+import { CsvError, parse } from 'csv-parse';
+import { csvRecordToObject, rowKey, type BatchCursor, type RowReport, type SourceRow } from '../domain/batch';
 import { FailureTypes } from '../domain/failures';
 import { InputValidationError } from '../domain/issues';
 import { parseSetupRequest } from '../domain/setup-request';
@@ -19,23 +21,125 @@ function formatOf(source: string): Format {
   throw ApplicationFailure.nonRetryable(`batch source ${source}: name it .csv, .jsonl or .ndjson so its format is known`, FailureTypes.invalidBatchSource);
 }
 
-/** One line as the value a setup request is parsed from, or why it cannot be one. */
-function readLine(format: Format, header: string[] | undefined, text: string): { value: unknown } | { invalid: string } {
+/** One record of the source: the line it starts on, its cells (a JSON line is one cell), and where the next begins. */
+interface SourceRecord {
+  line: number;
+  cells: string[];
+  next: BatchCursor;
+}
+
+const isBlank = (cells: string[]): boolean => cells.length === 1 && cells[0]?.trim() === '';
+
+const LINE_BREAK = /\r\n|\n|\r/g;
+
+/** The lines a record spans past its first: only a quoted cell holds line breaks, and it keeps them as they were. */
+const breaksIn = (cells: string[]): number => cells.reduce((n, cell) => n + (cell.match(LINE_BREAK)?.length ?? 0), 0);
+
+/**
+ * CSV records from a cursor on. Each cursor is the parser's own count of the bytes it consumed (through the record's
+ * line break), so it is the next record's first byte whatever the line endings; line numbers count the line breaks
+ * in between, blank lines included (they come through as records and are skipped by the callers).
+ */
+async function* csvRecords(source: string, from: BatchCursor): AsyncGenerator<SourceRecord> {
+  const parsed: { cells: string[]; bytes: number }[] = [];
+  const parser = parse({
+    bom: from.offset === 0,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    // A row with the wrong number of cells is reported as invalid, not a parse error.
+    relax_column_count: true,
+    skip_empty_lines: false,
+    // Taken as the parser completes them, so every record before a syntax error is counted and the error's line known.
+    on_record: (cells: string[], { bytes }) => {
+      parsed.push({ cells, bytes });
+      return null;
+    },
+  });
+  // Its errors arrive through write's callback and `once` below.
+  parser.on('error', () => undefined);
+  const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => parser.write(chunk, (err) => (err ? reject(err) : resolve())));
+  const end = async () => {
+    parser.end();
+    await once(parser, 'finish');
+  };
+  const input = createReadStream(source, { start: from.offset });
+  let line = from.line;
+  function* taken(): Generator<SourceRecord> {
+    for (const { cells, bytes } of parsed.splice(0)) {
+      const first = line + 1;
+      line = first + breaksIn(cells);
+      yield { line: first, cells, next: { offset: from.offset + bytes, line } };
+    }
+  }
+  let failure: Error | undefined;
+  const failed = (err: Error) => void (failure = err);
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      await write(chunk).catch(failed);
+      yield* taken();
+      if (failure !== undefined) break;
+    }
+    if (failure === undefined) await end().catch(failed);
+    yield* taken();
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  if (failure instanceof CsvError) {
+    const what = failure.message.split(':')[0] ?? failure.code;
+    throw ApplicationFailure.nonRetryable(`batch source ${source}: the row starting at line ${line + 1} is not valid CSV (${what})`, FailureTypes.invalidBatchSource);
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/** JSON lines from a cursor on, split on the bytes read (`\n`; a `\r` before it is JSON whitespace), so offsets are exact. */
+async function* jsonLines(source: string, from: BatchCursor): AsyncGenerator<SourceRecord> {
+  const input = createReadStream(source, { start: from.offset });
+  let { offset, line } = from;
+  let partial: Buffer[] = [];
+  const record = (bytes: Buffer, consumed: number): SourceRecord => {
+    const text = offset === 0 ? bytes.toString('utf8').replace(/^\uFEFF/, '') : bytes.toString('utf8');
+    offset += consumed;
+    line++;
+    return { line, cells: [text], next: { offset, line } };
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let at = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, at)) {
+        const bytes = Buffer.concat([...partial, chunk.subarray(at, nl)]);
+        partial = [];
+        at = nl + 1;
+        yield record(bytes, bytes.length + 1);
+      }
+      if (at < chunk.length) partial.push(chunk.subarray(at));
+    }
+    if (partial.length > 0) {
+      const bytes = Buffer.concat(partial);
+      yield record(bytes, bytes.length);
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+const recordsFrom = (format: Format, source: string, from: BatchCursor) => (format === 'csv' ? csvRecords(source, from) : jsonLines(source, from));
+
+/** One record as the value a setup request is parsed from, or why it cannot be one. */
+function readRecord(format: Format, header: string[] | undefined, cells: string[]): { value: unknown } | { invalid: string } {
   if (format === 'jsonl') {
     try {
-      return { value: JSON.parse(text) };
+      return { value: JSON.parse(cells[0] ?? '') };
     } catch {
       return { invalid: 'not valid JSON' };
     }
   }
-  const cells = parseCsvLine(text);
   if (!header || cells.length !== header.length) return { invalid: `has ${cells.length} cells, the header ${header?.length ?? 0}` };
   return { value: csvRecordToObject(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']))) };
 }
 
-/** Turns one line into a row: a setup request ready to start, or why it is not one. */
-function parseRow(format: Format, header: string[] | undefined, text: string, line: number): SourceRow {
-  const read = readLine(format, header, text);
+/** Turns one record into a row: a setup request ready to start, or why it is not one. */
+function parseRow(format: Format, header: string[] | undefined, cells: string[], line: number): SourceRow {
+  const read = readRecord(format, header, cells);
   if ('invalid' in read) return { line, invalid: read.invalid };
   const key = rowKey(read.value);
   try {
@@ -48,31 +152,13 @@ function parseRow(format: Format, header: string[] | undefined, text: string, li
 
 interface SourceIndex {
   signature: string;
+  /** CSV's column names (its first non-blank record). */
+  header?: string[];
+  /** Where the first data row is read from. */
+  dataStart: BatchCursor;
   /** The first line of each setup key, to report later rows with the same key as duplicates. */
   firstLine: Map<string, number>;
   total: number;
-}
-
-/** Lines of a file with their byte offsets, from an offset on. */
-async function* linesFrom(path: string, start: number): AsyncGenerator<{ text: string; offset: number; next: number }> {
-  const stream = createReadStream(path, { start });
-  const reader = createInterface({ input: stream, crlfDelay: Infinity });
-  let offset = start;
-  try {
-    for await (const text of reader) {
-      const next = offset + Buffer.byteLength(text) + 1;
-      yield { text, offset, next };
-      offset = next;
-    }
-  } finally {
-    reader.close();
-    stream.destroy();
-  }
-}
-
-async function headerOf(source: string): Promise<{ header: string[]; dataStart: number }> {
-  for await (const { text, next } of linesFrom(source, 0)) return { header: parseCsvLine(text).map((h) => h.trim()), dataStart: next };
-  return { header: [], dataStart: 0 };
 }
 
 export function createBatchFileActivities() {
@@ -86,19 +172,23 @@ export function createBatchFileActivities() {
     const signature = `${info.size}:${info.mtimeMs}`;
     const cached = indexes.get(source);
     if (cached?.signature === signature) return cached;
-    const { header, dataStart } = format === 'csv' ? await headerOf(source) : { header: undefined, dataStart: 0 };
+    let header: string[] | undefined;
+    let dataStart: BatchCursor = { offset: 0, line: 0 };
     const firstLine = new Map<string, number>();
     let total = 0;
-    let line = format === 'csv' ? 1 : 0;
-    for await (const { text } of linesFrom(source, dataStart)) {
-      line++;
-      if (text.trim() === '') continue;
+    for await (const { line, cells, next } of recordsFrom(format, source, dataStart)) {
+      if (isBlank(cells)) continue;
+      if (format === 'csv' && header === undefined) {
+        header = cells.map((h) => h.trim());
+        dataStart = next;
+        continue;
+      }
       total++;
-      const read = readLine(format, header, text);
+      const read = readRecord(format, header, cells);
       const key = 'value' in read ? rowKey(read.value) : undefined;
       if (key && !firstLine.has(key)) firstLine.set(key, line);
     }
-    const index = { signature, firstLine, total };
+    const index = { signature, header, dataStart, firstLine, total };
     indexes.set(source, index);
     return index;
   }
@@ -108,23 +198,22 @@ export function createBatchFileActivities() {
     async readBatchPage({ source, cursor, limit }: { source: string; cursor: BatchCursor | null; limit: number }) {
       const format = formatOf(source);
       const index = await indexOf(source, format);
-      const { header, dataStart } = format === 'csv' ? await headerOf(source) : { header: undefined, dataStart: 0 };
-      const start = cursor?.offset ?? dataStart;
-      let line = cursor?.line ?? (format === 'csv' ? 1 : 0);
       const rows: SourceRow[] = [];
-      let next: BatchCursor | null = null;
-      for await (const read of linesFrom(source, start)) {
-        const text = read.text;
-        line++;
-        next = { offset: read.next, line };
-        if (text.trim() === '') continue;
-        const row = parseRow(format, header, text, line);
+      let next = cursor ?? index.dataStart;
+      let more = false;
+      for await (const { line, cells, next: after } of recordsFrom(format, source, next)) {
+        if (isBlank(cells)) continue;
+        // A row past the page only says there is a next page; that page reads it again from the cursor.
+        if (rows.length >= Math.max(limit, 1)) {
+          more = true;
+          break;
+        }
+        const row = parseRow(format, index.header, cells, line);
         const first = row.key ? index.firstLine.get(row.key) : undefined;
         rows.push(first !== undefined && first !== line ? { line, key: row.key, duplicateOfLine: first } : row);
-        if (rows.length >= limit) break;
+        next = after;
       }
-      const size = (await stat(source)).size;
-      return { rows, nextCursor: next !== null && next.offset < size ? next : null, total: index.total };
+      return { rows, nextCursor: more ? next : null, total: index.total };
     },
 
     /** One run's outcomes, as its own file, so a retried write replaces rather than repeats. */

@@ -142,26 +142,3 @@ export function rowKey(value: unknown): string | undefined {
   if (direction !== 'outbound' && direction !== 'inbound') return undefined;
   return `${direction}:${String(customerId)}`;
 }
-
-/** RFC 4180 fields of one CSV line (quotes, doubled quotes inside quotes). Multi-line fields are not supported. */
-export function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}

@@ -1,5 +1,6 @@
 // Batch migrations on a real dev server: outcomes per row, duplicates and invalid rows reported, a re-run skipping
-// what is done, pause and resume, continue-as-new, and the Exotel rate budget never exceeded.
+// what is done, a CRLF file with a BOM and multi-line cells, pause and resume, continue-as-new, and the Exotel rate
+// budget never exceeded.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,45 @@ describe('batch migration', () => {
 
     const again = await (await startBatch(h.client, file, { taskQueue: h.taskQueue, window: 3 })).result();
     expect(again.counts).toEqual({ succeeded: 0, failed: 1, skipped: 3, duplicates: 1, invalid: 1 });
+  });
+
+  it('runs a CRLF file with a BOM and a quoted two-line cell over several pages, reporting the line each row starts on', { timeout: 180_000 }, async () => {
+    const account = h.exotelAccount.accountSid;
+    const ids = Array.from({ length: 6 }, (_, i) => h.customer(`crlf${i}`));
+    const livekit = 'acme1234.india.sip.livekit.cloud:5061;transport=tls';
+    const backup = 'sip.rtc.elevenlabs.io:5060;transport=tcp';
+    const file = join(dir, 'crlf-bom.csv');
+    writeFileSync(
+      file,
+      '\uFEFF' +
+        [
+          'direction,customerId,exotelAccountSid,did,destinations',
+          `outbound,${ids[0]},${account},+919877030001,`,
+          `inbound,${ids[1]},${account},+919877030002,"${livekit}\r\n${backup}"`,
+          '',
+          `outbound,"${ids[2]}",${account},+919877030003,`,
+          `outbound,${ids[3]},${account},+919877030004,`,
+          `inbound,${ids[4]},${account},+919877030005,${livekit}`,
+          // The last line has no line break.
+          `outbound,${ids[5]},${account},+919877030006,`,
+        ].join('\r\n'),
+    );
+    const handle = await startBatch(h.client, file, { taskQueue: h.taskQueue, window: 3, pageSize: 2, rowsPerRun: 3 });
+    const report = await handle.result();
+    expect(report.counts).toEqual({ succeeded: 6, failed: 0, skipped: 0, duplicates: 0, invalid: 0 });
+    expect(report.total).toBe(6);
+    const rows = reportRows(report.reportFile).sort((a, b) => a.line - b.line);
+    expect(rows.map((r) => [r.line, r.customerId, r.outcome])).toEqual([
+      [2, ids[0], 'succeeded'],
+      [3, ids[1], 'succeeded'],
+      [6, ids[2], 'succeeded'],
+      [7, ids[3], 'succeeded'],
+      [8, ids[4], 'succeeded'],
+      [9, ids[5], 'succeeded'],
+    ]);
+    const trunks = (await h.admin.state()).accounts[account]?.trunks ?? [];
+    const twoLines = trunks.filter((t) => t.trunk_name === trunkNameFor(ids[1]!, 'inbound'));
+    expect(twoLines.map((t) => t.destination_uris.map((d) => d.destination))).toEqual([[`sip:${livekit}`, `sip:${backup}`]]);
   });
 
   it('pauses and resumes, and answers its progress', { timeout: 180_000 }, async () => {
