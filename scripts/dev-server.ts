@@ -4,7 +4,7 @@
 //   npx tsx scripts/dev-server.ts [--port 7233] [--ui-port 8233 | --headless] [--db-file .dev/temporal.db]
 //                                 [--namespace NAME] [--log-level warn] [--codec-endpoint URL]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -296,6 +296,9 @@ function parsePort(flag: string, value: string): number {
   return n;
 }
 
+/** Where `--detach` keeps the background server's process id and log, relative to the working directory. */
+const DETACHED = { pidFile: path.join('.dev', 'temporal-dev-server.pid'), logFile: path.join('.dev', 'temporal-dev-server.log') };
+
 /** Exported for tests; throws with a message naming the flag, the value and the rule. */
 export function parseCliArgs(argv: string[]): DevServerOptions {
   const { values } = parseArgs({
@@ -303,6 +306,8 @@ export function parseCliArgs(argv: string[]): DevServerOptions {
     strict: true,
     allowPositionals: false,
     options: {
+      detach: { type: 'boolean' },
+      stop: { type: 'boolean' },
       port: { type: 'string' },
       'ui-port': { type: 'string' },
       headless: { type: 'boolean' },
@@ -341,19 +346,85 @@ export function parseCliArgs(argv: string[]): DevServerOptions {
   };
 }
 
+/**
+ * `--detach`: starts this script again in the background (its log in .dev/), returns once the server answers with
+ * the project's search attributes, and leaves its pid in .dev/ for `--stop`. For a README that is pasted into one
+ * terminal, and for scripts.
+ */
+async function detach(argv: string[], options: DevServerOptions): Promise<void> {
+  mkdirSync('.dev', { recursive: true });
+  if (existsSync(DETACHED.pidFile)) throw new Error(`a detached dev server may be running already (pid file ${DETACHED.pidFile}): stop it with --stop`);
+  const log = openSync(DETACHED.logFile, 'w');
+  const child = spawn(process.execPath, [...process.execArgv, __filename, ...argv.filter((a) => a !== '--detach')], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+  writeFileSync(DETACHED.pidFile, String(child.pid));
+  const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the dev server exited (code ${code}); see ${DETACHED.logFile}`))));
+  const address = `127.0.0.1:${options.port ?? 7233}`;
+  try {
+    await waitForTemporal({ address, namespace: options.namespace ?? 'default', timeoutMs: 120_000, abort: died });
+  } catch (err) {
+    rmSync(DETACHED.pidFile, { force: true });
+    throw err;
+  }
+  console.log(`Temporal dev server ready in the background (pid ${child.pid}, log ${DETACHED.logFile})`);
+  console.log(`  address:   ${address}`);
+  console.log(`  UI:        ${options.uiPort === false ? '(headless)' : `http://127.0.0.1:${options.uiPort}`}`);
+  console.log('Stop it with: npx tsx scripts/dev-server.ts --stop');
+  process.exit(0);
+}
+
+async function stopDetached(): Promise<void> {
+  if (!existsSync(DETACHED.pidFile)) {
+    console.log(`no detached dev server (no ${DETACHED.pidFile})`);
+    return;
+  }
+  const pid = Number(readFileSync(DETACHED.pidFile, 'utf8'));
+  try {
+    process.kill(pid, 'SIGTERM');
+    while (isAlive(pid)) await sleep(100);
+    console.log(`dev server ${pid} stopped`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    console.log(`dev server ${pid} was not running`);
+  }
+  rmSync(DETACHED.pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   let options: DevServerOptions;
+  const argv = process.argv.slice(2);
+  if (argv.includes('--stop')) {
+    if (argv.length > 1) {
+      console.error('dev-server: --stop takes no other flags');
+      process.exitCode = 2;
+      return;
+    }
+    return stopDetached();
+  }
   try {
-    options = parseCliArgs(process.argv.slice(2));
+    options = parseCliArgs(argv);
   } catch (err) {
     console.error(`dev-server: ${err instanceof Error ? err.message : String(err)}`);
     console.error(
       'usage: npx tsx scripts/dev-server.ts [--port 7233] [--ui-port 8233 | --headless] [--db-file .dev/temporal.db]' +
-        ' [--namespace NAME] [--log-level debug|info|warn|error|never] [--codec-endpoint URL]',
+        ' [--namespace NAME] [--log-level debug|info|warn|error|never] [--codec-endpoint URL] [--detach | --stop]',
     );
     process.exitCode = 2;
     return;
   }
+  if (argv.includes('--detach')) return detach(argv, options);
   const server = await startDevServer(options);
   console.log(`Temporal dev server ready (pid ${server.pid})`);
   console.log(`  address:   ${server.address}`);
