@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every process: trunkctl worker | events | codec-server | simulator | outbound … (docker-compose.yml).
 # glibc (Debian), not Alpine: Temporal's native core-bridge ships for glibc only.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

@@ -3,6 +3,7 @@
 # e.g. --keep-running to explore the Temporal UI afterwards).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node.sh
 source scripts/ensure-node-deps.sh
 scripts/temporal-cli.sh >/dev/null
 exec node_modules/.bin/tsx scripts/demo.ts "$@"

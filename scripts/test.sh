@@ -3,6 +3,7 @@
 # (which starts its own Temporal dev server and simulators).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node.sh
 source scripts/ensure-node-deps.sh
 scripts/temporal-cli.sh >/dev/null
 
