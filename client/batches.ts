@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { IssueCollector } from '../domain/issues';
+import { durationMs } from '../domain/rules';
 import { batchWorkflowId, type BatchMigrationInput, type BatchProgress } from '../domain/batch';
 import { batchProgressQuery, pauseSignal, resumeSignal } from '../workflows/batch-messages';
 import type { batchMigration } from '../workflows/batch-migration';
@@ -24,11 +26,25 @@ export interface BatchOptions {
   reportDir?: string;
 }
 
+/** Throws InputValidationError naming each option that breaks its rule, before anything starts. */
+function checkBatchOptions(o: BatchOptions): void {
+  const c = new IssueCollector();
+  for (const field of ['window', 'pageSize', 'rowsPerRun'] as const) {
+    const value = o[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) c.add(field, value, 'must be a whole number ≥ 1');
+  }
+  if (o.opsDecisionTimeout !== undefined && durationMs(o.opsDecisionTimeout) === null) {
+    c.add('opsDecisionTimeout', o.opsDecisionTimeout, "must be a duration such as '24h' or '15m', or milliseconds ≥ 0");
+  }
+  c.throwIfAny();
+}
+
 /**
  * Starts the batch, or attaches to it while it runs. A batch that finished runs again when started again, and
  * skips every customer already set up.
  */
 export async function startBatch(client: Client, file: string, o: BatchOptions): Promise<WorkflowHandleWithFirstExecutionRunId<typeof batchMigration>> {
+  checkBatchOptions(o);
   const source = resolve(file);
   const batchId = batchIdFor(source);
   const input: BatchMigrationInput = {

@@ -80,11 +80,12 @@ export const retryCommand = withConnectionFlags(
 )
   .addHelpText('after', '\nExamples:\n  trunkctl retry acme-42\n  trunkctl retry acme-42 --direction inbound --did +919800000003 --note "number was wrong"')
   .action(async (customerId, flags) => {
+    // Pasted values arrive with spaces and line ends around them, as at every other edge (domain/setup-request.ts).
     const corrections: SetupCorrections = {
-      ...(flags.did !== undefined ? { did: flags.did } : {}),
-      ...(flags.destination ? { destinations: flags.destination } : {}),
-      ...(flags.providerIp ? { providerIps: flags.providerIp } : {}),
-      ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid } : {}),
+      ...(flags.did !== undefined ? { did: flags.did.trim() } : {}),
+      ...(flags.destination ? { destinations: flags.destination.map((d) => d.trim()) } : {}),
+      ...(flags.providerIp ? { providerIps: flags.providerIp.map((ip) => ip.trim()) } : {}),
+      ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid.trim() } : {}),
     };
     process.exitCode = await decideCommand('retry', customerId, flags, corrections);
   });
