@@ -111,6 +111,13 @@ describe('batch migration', () => {
     expect(twoLines.map((t) => t.destination_uris.map((d) => d.destination))).toEqual([[`sip:${livekit}`, `sip:${backup}`]]);
   });
 
+  it('refuses a window, page size or run size below 1 before starting anything, naming each', async () => {
+    const file = csv('options.csv', ['direction,customerId,exotelAccountSid,did', `outbound,${h.customer('opt')},${h.exotelAccount.accountSid},+919812300001`]);
+    await expect(startBatch(h.client, file, { taskQueue: h.taskQueue, window: 0, pageSize: 1.5, rowsPerRun: -1 })).rejects.toThrow(
+      /window = "0": must be a whole number ≥ 1[\s\S]*pageSize = "1.5"[\s\S]*rowsPerRun = "-1"/,
+    );
+  });
+
   it('pauses and resumes, and answers its progress', { timeout: 180_000 }, async () => {
     const account = h.exotelAccount.accountSid;
     const rows = Array.from({ length: 6 }, (_, i) => `outbound,${h.customer(`pause${i}`)},${account},+91987701000${i},`);
