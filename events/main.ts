@@ -70,7 +70,7 @@ Example:
   const connection = await connectClientConnection(temporal);
   const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(loadKeyring(env)) });
   const health = new ProcessHealth();
-  const opsServer = ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, registry: projectMetrics.registry, health });
+  const opsServer = ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, registry: projectMetrics.registry, health });
   // Setups by state and provider come from visibility; this one process keeps the gauge.
   const gauge = opsServer ? startSetupStateGauge({ metrics: projectMetrics, count: (q) => client.workflow.count(q).then((r) => r.count) }) : undefined;
   const receiver = await startSignupReceiver({

@@ -7,6 +7,8 @@ import { LOG_LEVELS } from './logger';
 export interface OpsConfig {
   /** OPS_PORT: GET /metrics (project metrics) and GET /healthz. */
   opsPort?: number;
+  /** OPS_HOST: the interface they listen on; loopback unless set (0.0.0.0 for a scraper in another container). */
+  opsHost?: string;
   /** SDK_METRICS_ADDRESS: host:port of the SDK's Prometheus exporter (worker only). */
   sdkMetricsAddress?: string;
   /** LOG_LEVEL: TRACE, DEBUG, INFO (default), WARN or ERROR. */
@@ -17,6 +19,8 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
   const c = new IssueCollector();
   const port = env.OPS_PORT || undefined;
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) c.add('OPS_PORT', port, 'must be a port number 0-65535');
+  const opsHost = env.OPS_HOST || undefined;
+  if (opsHost !== undefined && !/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)$/.test(opsHost)) c.add('OPS_HOST', opsHost, 'must be a host name or address, e.g. 0.0.0.0');
   const sdkMetricsAddress = env.SDK_METRICS_ADDRESS || undefined;
   if (sdkMetricsAddress !== undefined) {
     const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(sdkMetricsAddress);
@@ -27,6 +31,7 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
   c.throwIfAny();
   return {
     ...(port !== undefined ? { opsPort: Number(port) } : {}),
+    ...(opsHost !== undefined ? { opsHost } : {}),
     ...(sdkMetricsAddress !== undefined ? { sdkMetricsAddress } : {}),
     logLevel: level as LogLevel,
   };

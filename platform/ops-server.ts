@@ -43,7 +43,7 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host ?? '0.0.0.0', () => {
+    server.listen(o.port, o.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -35,7 +35,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       onDelete: (resource, outcome) => recordCompensation({ resource, outcome }),
     });
     const opsServer =
-      ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, registry: projectMetrics.registry, health: workerHealth(worker) });
+      ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, registry: projectMetrics.registry, health: workerHealth(worker) });
     logger.info(
       `worker polling ${config.taskQueue} on ${describeTemporalConnection(temporal)} for Exotel accounts ` +
         `${config.accounts.map((a) => a.accountSid).join(', ')}${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`,

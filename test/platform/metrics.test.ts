@@ -3,7 +3,9 @@ import { freePorts } from '../../scripts/dev-server';
 import { join } from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOpsConfig } from '../../platform/ops-config';
 import { exotelEndpoint } from '../../platform/exotel-endpoint';
 import { ProcessHealth, workerHealth } from '../../platform/health';
 import { JsonLogger } from '../../platform/logger';
@@ -90,6 +92,20 @@ describe('/metrics and /healthz over HTTP', () => {
     server = await startOpsServer({ port: 0, host: '127.0.0.1', registry: metrics.registry, health });
   });
   afterAll(() => server.close());
+
+  it('listens on loopback unless OPS_HOST says otherwise', async () => {
+    const quiet = await startOpsServer({ port: 0, registry: metrics.registry, health });
+    try {
+      expect(new URL(quiet.url).hostname).toBe('127.0.0.1');
+      const open = createConnection({ port: quiet.port, host: '127.0.0.1' });
+      await new Promise((resolve, reject) => open.once('connect', resolve).once('error', reject));
+      open.destroy();
+    } finally {
+      await quiet.close();
+    }
+    expect(loadOpsConfig({ OPS_PORT: '9090', OPS_HOST: '0.0.0.0' })).toMatchObject({ opsPort: 9090, opsHost: '0.0.0.0' });
+    expect(() => loadOpsConfig({ OPS_HOST: 'not a host' })).toThrow(/OPS_HOST = "not a host": must be a host name or address/);
+  });
 
   it('shows Exotel requests by endpoint and status, 429s per account, compensations and setup starts', async () => {
     metrics.recordExotelRequest({ method: 'POST', path: '/trunks', status: 200, durationMs: 120, accountSid: 'acme_in' });
