@@ -1,11 +1,17 @@
 // /_admin against a web page in the developer's browser: a cross-site request (Origin) and a rebound name (Host) are
 // refused, the project's admin client and curl are not; and binding beyond loopback needs an admin token.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatorOptionError, startSimulator } from '../../simulator';
 import { ACME, httpCall, startTestSimulator, type TestSimulator } from './support';
 
+const ROOT = resolve(__dirname, '../..');
+// A process that starts serving where it should refuse to would otherwise run, and hang the test, forever.
+const KILL_AFTER_MS = 30_000;
 const curlInstalled = spawnSync('curl', ['--version']).status === 0;
 const errorOf = (reply: { body: unknown }): string => (reply.body as { error: string }).error;
 
@@ -83,9 +89,63 @@ describe('/_admin refuses browsers of other sites', () => {
 });
 
 describe('binding beyond loopback', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sim-admin-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('startSimulator refuses 0.0.0.0 without an admin token', async () => {
     const started = startSimulator({ accounts: [ACME], host: '0.0.0.0', port: 0 });
     await expect(started).rejects.toThrow(SimulatorOptionError);
     await expect(started).rejects.toThrow('host "0.0.0.0" is invalid: beyond loopback (127.0.0.1, ::1, localhost) an adminToken is required');
+  });
+
+  it('the CLI exits 2 saying why and how', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--host', '0.0.0.0', '--port', '0'], { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--host "0.0.0.0" is invalid: beyond loopback (127.0.0.1, ::1, localhost) /_admin needs a token');
+    expect(result.stderr).toContain('give --admin-token-file <path> (or SIMULATOR_ADMIN_TOKEN_FILE, or --admin-token <token>)');
+  });
+
+  type TokenSource = [string, (file: string) => string[], (file: string) => Record<string, string>];
+  it.each<TokenSource>([
+    ['--admin-token-file', (file) => [`--admin-token-file=${file}`], () => ({})],
+    ['SIMULATOR_ADMIN_TOKEN_FILE', () => [], (file) => ({ SIMULATOR_ADMIN_TOKEN_FILE: file })],
+  ])('the CLI binds 0.0.0.0 with the token from %s, which /_admin then requires', async (_, flags, env) => {
+    const file = join(dir, `token-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, 'file_admin_token_value\n', { mode: 0o600 });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--host', '0.0.0.0', '--port', '0', '--fault', '{"kind":"drop","path":"/phone-numbers$"}', ...flags(file)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env(file) },
+    });
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8');
+      await new Promise<void>((done, fail) => {
+        child.stdout.on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('Stop with Ctrl-C.')) done();
+        });
+        child.once('exit', (code) => fail(new Error(`exited early with ${code}: ${stdout}`)));
+      });
+      // Installed through its own admin API, addressed as http://0.0.0.0:<port>, with the token.
+      expect(stdout).toContain('faults:       1 installed');
+      expect(stdout).toContain('(Bearer token required)');
+      expect(stdout).not.toContain('file_admin_token_value');
+      const port = /url:\s+http:\/\/0\.0\.0\.0:(\d+)/.exec(stdout)?.[1] ?? '';
+      const url = `http://127.0.0.1:${port}`;
+      expect((await httpCall(`${url}/_admin/health`, 'GET', {})).status).toBe(401);
+      expect((await httpCall(`${url}/_admin/health`, 'GET', { Authorization: 'Bearer file_admin_token_value' })).status).toBe(200);
+      // The Exotel API needs no admin token.
+      const basic = `Basic ${Buffer.from('demo_key:demo_token_not_secret').toString('base64')}`;
+      expect((await httpCall(`${url}/v2/accounts/demo_account/trunks`, 'GET', { Authorization: basic })).status).toBe(200);
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('close', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
   });
 });
