@@ -25,6 +25,35 @@ export interface AdminReply {
 const reply = (status: number, body: unknown): AdminReply => ({ status, body });
 const problem = (status: number, error: string): AdminReply => reply(status, { error });
 
+/**
+ * The Host values /_admin answers to: the address it is bound to and the loopback names, each with the port (alone on
+ * port 80, as clients send it).
+ */
+export function adminHosts(boundHost: string, port: number): string[] {
+  const bound = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
+  const names = [...new Set([bound, '127.0.0.1', 'localhost', '[::1]'].map((n) => n.toLowerCase()))];
+  return [...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])];
+}
+
+/**
+ * A browser lets any web page send a request to the simulator; two checks keep such a request off /_admin. Host must
+ * be one the simulator knows, so a page whose name was rebound to this address (DNS rebinding) is refused; an Origin
+ * (which browsers add, and the admin client and curl do not) must be the simulator's own, so a cross-site form or
+ * fetch is refused (CSRF). Null if the request may go on.
+ */
+export function refuseForeignCaller(allowedHosts: readonly string[], host: string | undefined, origin: string | undefined): AdminReply | null {
+  const normalizedHost = host?.toLowerCase();
+  if (normalizedHost === undefined || !allowedHosts.includes(normalizedHost)) {
+    const shown = host === undefined ? '(missing)' : JSON.stringify(host);
+    return problem(403, `header Host ${shown} is refused: /_admin answers only to ${allowedHosts.join(', ')} (against DNS rebinding)`);
+  }
+  const own = `http://${normalizedHost}`;
+  if (origin !== undefined && origin.toLowerCase() !== own) {
+    return problem(403, `header Origin ${JSON.stringify(origin)} is refused: /_admin takes requests from no web page but its own origin, ${own} (against cross-site requests)`);
+  }
+  return null;
+}
+
 function tokenMatches(authorization: string | undefined, token: string): boolean {
   const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(authorization ?? ''), digest(`Bearer ${token}`));

@@ -27,6 +27,8 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   } catch {
     fail('path', 'must be a valid regular expression');
   }
+  const costly = faultPathRule(f.path as string);
+  if (costly) fail('path', costly);
   if (f.method !== undefined && (typeof f.method !== 'string' || !/^[A-Za-z]+$/.test(f.method))) fail('method', 'must be an HTTP method');
   if (f.account !== undefined && typeof f.account !== 'string') fail('account', 'must be an account sid');
   if (kind === 'status' ? !isInt(f.status, 400, 599) : f.status !== undefined) {
@@ -46,6 +48,102 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     fail('probability', 'must be a number 0–1');
   }
   return f as unknown as FaultSpec;
+}
+
+export const MAX_FAULT_PATH_LENGTH = 200;
+const MAX_ALTERNATIVE_WAYS = 64;
+
+/**
+ * Why a (valid) fault path pattern is refused, or null. Every request's path is tested against every fault by V8's
+ * backtracking engine, so a pattern such as `(a+)+$` would let one request hang the server (ReDoS). The rule admits
+ * only patterns whose cost is at most quadratic in the path's length (Node caps a request line near 16 KB):
+ * - at most 200 characters;
+ * - no backreference (`\1`, `\k<name>`) or lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`): not regular, so only
+ *   backtracking can match them;
+ * - a quantifier only on one character, escape, `.` or `[class]`, never on a group: no nested quantifiers and no
+ *   repeated alternatives (`(a|a)*`), the exponential cases;
+ * - at most one variable quantifier (`*` `+` `?` `{m,}` `{m,n}`; an exact `{n}` adds no choice): each one more
+ *   multiplies the worst case by the path's length (`.*.*x` takes seconds on a 3 KB path);
+ * - at most 64 ways through the alternatives (`|`; groups of them in a row multiply), and none beside a variable
+ *   quantifier, whose backtracking they multiply too.
+ * Every pattern the project uses is literal text with anchors, one group of alternatives or one `[^/]+`.
+ */
+export function faultPathRule(source: string): string | null {
+  if (source.length > MAX_FAULT_PATH_LENGTH) return `must be at most ${MAX_FAULT_PATH_LENGTH} characters (it has ${source.length})`;
+  // One frame per open group: ways through its finished alternatives, and through the alternative being read.
+  const frames = [{ done: 0, current: 1 }];
+  let variableQuantifiers = 0;
+  let alternatives = false;
+  /** What a quantifier here would repeat. */
+  let previous: 'nothing' | 'atom' | 'group' | 'quantifier' = 'nothing';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    const quantifier = c === '*' || c === '+' || c === '?' ? c : c === '{' ? /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i)) : null;
+    if (quantifier !== null && previous !== 'nothing') {
+      if (previous === 'quantifier') {
+        // `+?` and the like: the same quantifier, lazy (anything else did not compile).
+        previous = 'nothing';
+        continue;
+      }
+      if (previous === 'group') {
+        return 'must not quantify a group: a quantifier (*, +, ?, {m,n}) may follow only one character, escape, "." or [class] (nested quantifiers backtrack exponentially)';
+      }
+      const exact = typeof quantifier !== 'string' && (quantifier[2] === undefined || quantifier[3] === quantifier[1]);
+      if (!exact) variableQuantifiers++;
+      if (variableQuantifiers > 1) return 'may have at most one variable quantifier (*, +, ?, {m,}, {m,n}): each one more multiplies the worst-case backtracking by the path length';
+      if (typeof quantifier !== 'string') i += quantifier[0].length - 1;
+      previous = 'quantifier';
+      continue;
+    }
+    const frame = frames[frames.length - 1] as { done: number; current: number };
+    switch (c) {
+      case '\\': {
+        const next = source[i + 1] ?? '';
+        if (/[1-9k]/.test(next)) return `must not use a backreference (\\${next}…): only backtracking can match one`;
+        i++;
+        previous = 'atom';
+        break;
+      }
+      case '[':
+        // To the closing bracket; nothing inside a class is special but an escape.
+        for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+        previous = 'atom';
+        break;
+      case '(':
+        if (/^\(\?(=|!|<=|<!)/.test(source.slice(i))) return 'must not use lookaround ((?=, (?!, (?<=, (?<!): only backtracking can match it';
+        if (source[i + 1] === '?') i = source[i + 2] === '<' ? source.indexOf('>', i) : i + 2;
+        frames.push({ done: 0, current: 1 });
+        previous = 'nothing';
+        break;
+      case ')': {
+        frames.pop();
+        const parent = frames[frames.length - 1] as { done: number; current: number };
+        parent.current *= frame.done + frame.current;
+        previous = 'group';
+        break;
+      }
+      case '|':
+        alternatives = true;
+        frame.done += frame.current;
+        frame.current = 1;
+        previous = 'nothing';
+        break;
+      case '^':
+      case '$':
+        previous = 'nothing';
+        break;
+      default:
+        previous = 'atom';
+    }
+    const top = frames[0] as { done: number; current: number };
+    if (top.done + top.current > MAX_ALTERNATIVE_WAYS) {
+      return `may have at most ${MAX_ALTERNATIVE_WAYS} ways through its alternatives (|); groups of alternatives in a row multiply`;
+    }
+  }
+  if (alternatives && variableQuantifiers > 0) {
+    return 'must not have both alternatives (|) and a variable quantifier (*, +, ?, {m,}, {m,n}): together their backtracking multiplies; install one fault per alternative';
+  }
+  return null;
 }
 
 export interface FaultTarget {

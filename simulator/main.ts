@@ -1,35 +1,32 @@
 // `trunkctl simulator`: run the simulator from the command line until SIGINT/SIGTERM.
 
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { SimulatorAdmin } from './admin-client';
 import { REGION_HOSTS } from './auth';
 import { DEMO_ACCOUNT } from './demo-account';
-import { parseFaultSpec } from './faults';
-import { SimulatorOptionError } from './options';
+import { MAX_FAULT_PATH_LENGTH, parseFaultSpec } from './faults';
+import { LOOPBACK_HOSTS, SimulatorOptionError } from './options';
 import { DEFAULT_RATE_LIMIT, formatWindow } from './rate-limit';
 import { startSimulator } from './server';
 import type { FaultSpec, RateLimitConfig, RunningSimulator, SimulatorAccount, SimulatorOptions } from './types';
 
 const DEFAULT_PORT = 4010;
 
-const USAGE = `Usage: trunkctl simulator [options]
+const EXAMPLES = `
+Examples:
+  trunkctl simulator                                   the demo account on http://127.0.0.1:${DEFAULT_PORT}
+  trunkctl simulator --port 0 --seed 42                any free port; the same ids every run
+  trunkctl simulator --account acme:acme_key:acme_token:in --rate-limit 200/6s
+  trunkctl simulator --fault '{"kind":"commit-then-fail","method":"POST","path":"/phone-numbers$"}'
+  trunkctl simulator --host 0.0.0.0 --admin-token-file /run/secrets/simulator-admin-token
 
-Runs a local simulator of Exotel's v2 SIP-trunk API (base path /v2/accounts/{account_sid}).
-
-Options:
-  --host <host>                      interface to listen on (default 127.0.0.1)
-  --port <port>                      port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
-  --account <sid:key:token:region>   an account to serve, region "in" or "sg"; repeatable
-                                     (default ${DEMO_ACCOUNT.sid}:${DEMO_ACCOUNT.apiKey}:<demo token>:${DEMO_ACCOUNT.region})
-  --rate-limit <N/window | off>      per-account limit, e.g. 200/60s (default), 200/6s, 200/500ms, off
-  --state-file <path>                keep trunks in this JSON file across restarts
-  --delete-style <query | path>      how DELETE names the id of phone-numbers, whitelisted-ips and
-                                     destination-uris: ?id= (default) or /{id}
-  --number-scope <account | trunk>   refuse (account, default) or allow (trunk) a number on two trunks
-  --admin-token <token>              require "Authorization: Bearer <token>" on /_admin
-  --fault <json FaultSpec>           inject a fault, e.g. '{"kind":"status","status":503,"path":"/trunks$"}';
-                                     repeatable
-  --seed <integer>                   seed ids and probabilistic faults for reproducible runs
-  --help                             show this help
+Fault paths are regular expressions of bounded cost: at most ${MAX_FAULT_PATH_LENGTH} characters; no backreference
+or lookaround; quantifiers only on one character or [class], at most one, and then no "|" (simulator/README.md).
+/_admin answers only to its own address and loopback names, never to another web origin. Beyond loopback
+(--host other than ${LOOPBACK_HOSTS.join(', ')}) it needs a token: --admin-token-file <path>,
+SIMULATOR_ADMIN_TOKEN_FILE, or --admin-token <token> (which shows in ps).
+Exit codes: 0 stopped (Ctrl-C, SIGTERM) or help shown, 1 could not run (the port is taken, say), 2 bad usage.
 `;
 
 class UsageError extends Error {}
@@ -37,7 +34,43 @@ class UsageError extends Error {}
 const invalid = (flag: string, value: string, rule: string): UsageError =>
   new UsageError(`${flag} ${JSON.stringify(value)} is invalid: ${rule}`);
 
-const VALUE_FLAGS = ['--host', '--port', '--account', '--rate-limit', '--state-file', '--delete-style', '--number-scope', '--admin-token', '--fault', '--seed'];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function simulatorCommand() {
+  return new Command('trunkctl simulator')
+    .description("Runs a local simulator of Exotel's v2 SIP-trunk API (base path /v2/accounts/{account_sid}).")
+    .helpOption('-h, --help', 'show this help')
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1; any other needs an admin token)')
+    .option('--port <port>', `port to listen on (default ${DEFAULT_PORT}; 0 = any free port)`)
+    .option(
+      '--account <sid:key:token:region>',
+      `an account to serve, region "in" or "sg"; repeatable (default ${DEMO_ACCOUNT.sid}:${DEMO_ACCOUNT.apiKey}:<demo token>:${DEMO_ACCOUNT.region})`,
+      collect,
+    )
+    .option('--rate-limit <N/window>', 'per-account limit, e.g. 200/60s (default), 200/6s, 200/500ms, or off')
+    .option('--state-file <path>', 'keep trunks in this JSON file across restarts')
+    .option(
+      '--delete-style <style>',
+      'how DELETE names the id of phone-numbers, whitelisted-ips and destination-uris: query ?id= (default) or path /{id}',
+    )
+    .option('--number-scope <scope>', 'refuse (account, default) or allow (trunk) a number on two trunks')
+    .option('--admin-token <token>', 'require "Authorization: Bearer <token>" on /_admin (shows in ps: prefer the file)')
+    .option('--admin-token-file <path>', 'the same, with the token read from this file (or SIMULATOR_ADMIN_TOKEN_FILE)')
+    .option('--fault <json>', `inject a fault (a FaultSpec), e.g. '{"kind":"status","status":503,"path":"/trunks$"}'; repeatable`, collect)
+    .option('--seed <integer>', 'seed ids and probabilistic faults for reproducible runs')
+    .addHelpText('after', EXAMPLES);
+}
+
+/** Commander's option errors in this CLI's words: the flag, and the nearest known one for a typo. */
+function usageError(error: CommanderError, words: string[]): UsageError {
+  if (error.code === 'commander.excessArguments') return new UsageError(`unexpected argument ${JSON.stringify(words[0])}: give options only`);
+  const text = error.message.replace(/^error: /, '').replace(/\n/g, ' ');
+  if (error.code === 'commander.unknownOption') {
+    return new UsageError(text.replace(/^unknown option '(.*?)'/, (_, flag: string) => `unknown option ${JSON.stringify(flag)}`));
+  }
+  if (error.code === 'commander.optionMissingArgument') return new UsageError(`${/'(--[\w-]+)/.exec(text)?.[1] ?? 'an option'} needs a value`);
+  return new UsageError(text);
+}
 
 function parseAccount(value: string): SimulatorAccount {
   const parts = value.split(':');
@@ -63,6 +96,20 @@ function parseRateLimit(value: string): RateLimitConfig | false {
   return { limit, windowMs };
 }
 
+/** The token in a file (a secret mounted by Compose, say); surrounding whitespace, such as the last newline, is not part of it. */
+function readTokenFile(source: string, path: string): string {
+  if (!path) throw invalid(source, path, 'give a file path');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw invalid(source, path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const token = text.trim();
+  if (!token) throw invalid(source, path, 'the file is empty: put the admin token in it');
+  return token;
+}
+
 export interface CliCommand {
   help: boolean;
   options: SimulatorOptions;
@@ -70,69 +117,76 @@ export interface CliCommand {
   faults: FaultSpec[];
 }
 
-/** Turns argv (the words after `simulator`) into options; throws a UsageError naming the flag, value and rule. */
-export function parseSimulatorArgs(argv: string[]): CliCommand {
-  const accounts: SimulatorAccount[] = [];
-  const faults: FaultSpec[] = [];
-  const options: SimulatorOptions = { accounts, port: DEFAULT_PORT };
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i] ?? '';
-    if (word === '--help' || word === '-h') {
-      help = true;
-      continue;
-    }
-    const eq = word.indexOf('=');
-    const flag = word.startsWith('--') && eq > 0 ? word.slice(0, eq) : word;
-    if (!VALUE_FLAGS.includes(flag)) throw new UsageError(`unknown option ${JSON.stringify(word)}`);
-    const value = eq > 0 && word.startsWith('--') ? word.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    switch (flag) {
-      case '--host':
-        if (!value) throw invalid(flag, value, 'give a host name or address');
-        options.host = value;
-        break;
-      case '--port':
-        if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw invalid(flag, value, 'must be an integer 0–65535');
-        options.port = Number(value);
-        break;
-      case '--account':
-        accounts.push(parseAccount(value));
-        break;
-      case '--rate-limit':
-        options.rateLimit = parseRateLimit(value);
-        break;
-      case '--state-file':
-        if (!value) throw invalid(flag, value, 'give a file path');
-        options.stateFile = value;
-        break;
-      case '--delete-style':
-        if (value !== 'query' && value !== 'path') throw invalid(flag, value, 'must be "query" or "path"');
-        options.deleteStyle = value;
-        break;
-      case '--number-scope':
-        if (value !== 'account' && value !== 'trunk') throw invalid(flag, value, 'must be "account" or "trunk"');
-        options.numberScope = value;
-        break;
-      case '--admin-token':
-        if (!value) throw invalid(flag, value, 'must be non-empty');
-        options.adminToken = value;
-        break;
-      case '--fault':
-        try {
-          faults.push(parseFaultSpec(JSON.parse(value)));
-        } catch (error) {
-          throw invalid(flag, value, error instanceof Error ? error.message : String(error));
-        }
-        break;
-      case '--seed':
-        if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw invalid(flag, value, 'must be an integer');
-        options.seed = Number(value);
-        break;
-    }
+/**
+ * Turns argv (the words after `simulator`) and SIMULATOR_ADMIN_TOKEN_FILE into options; throws a UsageError naming
+ * the flag, value and rule.
+ */
+export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+  const command = simulatorCommand()
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  try {
+    command.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed') return { help: true, options: { accounts: [DEMO_ACCOUNT], port: DEFAULT_PORT }, faults: [] };
+    throw usageError(error, command.args);
   }
-  if (accounts.length === 0) accounts.push(DEMO_ACCOUNT);
-  return { help, options, faults };
+  const flags = command.opts();
+  const options: SimulatorOptions = { accounts: (flags.account ?? []).map(parseAccount), port: DEFAULT_PORT };
+  if (flags.host !== undefined) {
+    if (!flags.host) throw invalid('--host', flags.host, 'give a host name or address');
+    options.host = flags.host;
+  }
+  if (flags.port !== undefined) {
+    if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) > 65535) throw invalid('--port', flags.port, 'must be an integer 0–65535');
+    options.port = Number(flags.port);
+  }
+  if (flags.rateLimit !== undefined) options.rateLimit = parseRateLimit(flags.rateLimit);
+  if (flags.stateFile !== undefined) {
+    if (!flags.stateFile) throw invalid('--state-file', flags.stateFile, 'give a file path');
+    options.stateFile = flags.stateFile;
+  }
+  if (flags.deleteStyle !== undefined) {
+    if (flags.deleteStyle !== 'query' && flags.deleteStyle !== 'path') throw invalid('--delete-style', flags.deleteStyle, 'must be "query" or "path"');
+    options.deleteStyle = flags.deleteStyle;
+  }
+  if (flags.numberScope !== undefined) {
+    if (flags.numberScope !== 'account' && flags.numberScope !== 'trunk') throw invalid('--number-scope', flags.numberScope, 'must be "account" or "trunk"');
+    options.numberScope = flags.numberScope;
+  }
+  if (flags.adminToken !== undefined && flags.adminTokenFile !== undefined) {
+    throw new UsageError('--admin-token and --admin-token-file are both given: give one');
+  }
+  if (flags.adminToken !== undefined) {
+    if (!flags.adminToken) throw invalid('--admin-token', flags.adminToken, 'must be non-empty');
+    options.adminToken = flags.adminToken;
+  } else if (flags.adminTokenFile !== undefined) {
+    options.adminToken = readTokenFile('--admin-token-file', flags.adminTokenFile);
+  } else if (env.SIMULATOR_ADMIN_TOKEN_FILE) {
+    options.adminToken = readTokenFile('SIMULATOR_ADMIN_TOKEN_FILE', env.SIMULATOR_ADMIN_TOKEN_FILE);
+  }
+  if (options.host !== undefined && !LOOPBACK_HOSTS.includes(options.host) && options.adminToken === undefined) {
+    throw invalid(
+      '--host',
+      options.host,
+      `beyond loopback (${LOOPBACK_HOSTS.join(', ')}) /_admin needs a token, or anyone who reaches the port could reset ` +
+        'the simulator or inject faults: give --admin-token-file <path> (or SIMULATOR_ADMIN_TOKEN_FILE, or --admin-token <token>)',
+    );
+  }
+  const faults = (flags.fault ?? []).map((value) => {
+    try {
+      return parseFaultSpec(JSON.parse(value));
+    } catch (error) {
+      throw invalid('--fault', value, error instanceof Error ? error.message : String(error));
+    }
+  });
+  if (flags.seed !== undefined) {
+    if (!/^-?\d+$/.test(flags.seed) || !Number.isSafeInteger(Number(flags.seed))) throw invalid('--seed', flags.seed, 'must be an integer');
+    options.seed = Number(flags.seed);
+  }
+  if (options.accounts.length === 0) options.accounts.push(DEMO_ACCOUNT);
+  return { help: false, options, faults };
 }
 
 function banner(url: string, options: SimulatorOptions, faultCount: number): string {
@@ -154,11 +208,11 @@ function banner(url: string, options: SimulatorOptions, faultCount: number): str
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs until SIGINT or SIGTERM. Bad flags print the rule they broke and set exit code 2. */
-export async function runSimulatorCli(argv: string[]): Promise<void> {
+/** Runs until SIGINT or SIGTERM. Bad flags print the rule they broke and set exit code 2; a failed start, 1. */
+export async function runSimulatorCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let command: CliCommand;
   try {
-    command = parseSimulatorArgs(argv);
+    command = parseSimulatorArgs(argv, env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`trunkctl simulator: ${error.message}\nRun "trunkctl simulator --help" for usage.\n`);
@@ -166,7 +220,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     return;
   }
   if (command.help) {
-    process.stdout.write(USAGE);
+    simulatorCommand().outputHelp();
     return;
   }
   const { options, faults } = command;
@@ -200,4 +254,9 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
   process.stdout.write('simulator stopped\n');
 }
 
-if (require.main === module) void runSimulatorCli(process.argv.slice(2));
+if (require.main === module) {
+  runSimulatorCli(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`trunkctl simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

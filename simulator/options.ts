@@ -20,6 +20,9 @@ export class SimulatorOptionError extends Error {}
 
 const SID = /^[A-Za-z0-9_.-]+$/;
 
+/** The hosts only this machine reaches; binding any other needs an admin token. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
+
 export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
   const fail = (what: string, value: unknown, rule: string): never => {
     throw new SimulatorOptionError(`${what} ${JSON.stringify(value)} is invalid: ${rule}`);
@@ -49,8 +52,12 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
   if (numberScope !== 'account' && numberScope !== 'trunk') fail('number scope', numberScope, "must be 'account' or 'trunk'");
   if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) fail('seed', opts.seed, 'must be an integer');
   if (opts.adminToken === '') fail('admin token', '', 'must be non-empty when given');
+  const host = opts.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.includes(host) && opts.adminToken === undefined) {
+    fail('host', host, `beyond loopback (${LOOPBACK_HOSTS.join(', ')}) an adminToken is required: anyone who reaches the port could reset the simulator or inject faults`);
+  }
   return {
-    host: opts.host ?? '127.0.0.1',
+    host,
     port,
     accounts: opts.accounts.map((a) => ({ ...a })),
     rateLimit: rateLimit === false ? false : { ...rateLimit },

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { handleAdmin, type AdminDeps } from './admin-api';
+import { adminHosts, handleAdmin, refuseForeignCaller, type AdminDeps } from './admin-api';
 import { authenticate } from './auth';
 import {
   ExotelError,
@@ -84,6 +84,8 @@ class Simulator {
   private savedRevision: number;
   /** Aborts latency waits when the server closes. */
   readonly closing = new AbortController();
+  /** The Host values /_admin answers to; known once the server listens (the port may be chosen then). */
+  adminHosts: string[] = [];
 
   constructor(readonly options: ResolvedOptions) {
     this.random = new SeededRandom(options.seed);
@@ -113,6 +115,11 @@ class Simulator {
     const body = await readBody(req);
 
     if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
+      const refused = refuseForeignCaller(this.adminHosts, req.headers.host, req.headers.origin);
+      if (refused) {
+        send(res, refused.status, refused.body);
+        return;
+      }
       const reply = handleAdmin(this.adminDeps, {
         method,
         path: url.pathname,
@@ -254,6 +261,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     });
   });
   const { port } = server.address() as AddressInfo;
+  simulator.adminHosts = adminHosts(options.host, port);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,

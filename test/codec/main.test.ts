@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCodecServerArgs } from '../../codec/main';
+import { trunkctl } from '../support/trunkctl';
 import { call, freshKeys } from './support';
 
 const ROOT = resolve(__dirname, '../..');
+// A process that starts serving where it should refuse to would otherwise run, and hang the test, forever.
+const KILL_AFTER_MS = 30_000;
 const TOKEN = randomBytes(32).toString('base64url');
 const KEYS = freshKeys('cli-1');
 const ENV = { TRUNK_CODEC_SERVER_TOKEN: TOKEN, TRUNK_CODEC_KEYS: JSON.stringify(KEYS) };
@@ -78,5 +81,30 @@ describe('codec-server (a real process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('codec server stopped');
+  });
+});
+
+describe('codec/main.ts and trunkctl codec-server: help, typos and exit codes (real processes)', () => {
+  it('--help shows the flags, the environment and examples, and exits 0', async () => {
+    const direct = spawnSync(process.execPath, cliArgs(['--help']), { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS, env: { PATH: process.env.PATH } });
+    const viaTrunkctl = await trunkctl(['codec-server', '--help']);
+    for (const [code, stdout] of [[direct.status, direct.stdout], [viaTrunkctl.code, viaTrunkctl.stdout]] as const) {
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: trunkctl codec-server [options]');
+      for (const flag of ['--port <port>', '--host <host>', '--ui-origin <origin>', 'TRUNK_CODEC_SERVER_TOKEN', 'Examples:']) expect(stdout).toContain(flag);
+    }
+  });
+
+  it('names the nearest option for a typo, and exits 2', () => {
+    const result = spawnSync(process.execPath, cliArgs(['--ui-orgin', 'http://localhost:8233']), { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS, env: { PATH: process.env.PATH, ...ENV } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--ui-orgin' (Did you mean --ui-origin?)");
+  });
+
+  it('trunkctl codec-server without TRUNK_CODEC_SERVER_TOKEN exits 2 naming the variable', async () => {
+    const result = await trunkctl(['codec-server', '--port', '0'], { env: { TRUNK_CODEC_SERVER_TOKEN: '', TRUNK_CODEC_KEYS: ENV.TRUNK_CODEC_KEYS } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('TRUNK_CODEC_SERVER_TOKEN = "***": is not set; it is required');
+    expect(result.stderr).not.toContain(KEYS['cli-1']);
   });
 });

@@ -1,11 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT } from '../../simulator';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT, startSimulator } from '../../simulator';
 import { parseSimulatorArgs } from '../../simulator/main';
+import { trunkctl } from '../support/trunkctl';
 import { httpCall } from './support';
 
 const ROOT = resolve(__dirname, '../..');
+// A process that starts serving where it should refuse to would otherwise run, and hang the test, forever.
+const KILL_AFTER_MS = 30_000;
 const cliArgs = (args: string[]): string[] => ['--import', 'tsx', 'simulator/main.ts', ...args];
 
 describe('parseSimulatorArgs', () => {
@@ -100,5 +105,85 @@ describe('trunkctl simulator (a real process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('simulator stopped');
+  });
+});
+
+describe('parseSimulatorArgs: the admin token', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tokenFile = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('reads --admin-token-file, or SIMULATOR_ADMIN_TOKEN_FILE, without the surrounding whitespace', () => {
+    const file = tokenFile('token', '  s3cret_admin\n');
+    expect(parseSimulatorArgs(['--admin-token-file', file], {}).options.adminToken).toBe('s3cret_admin');
+    expect(parseSimulatorArgs([], { SIMULATOR_ADMIN_TOKEN_FILE: file }).options.adminToken).toBe('s3cret_admin');
+    // A flag outweighs the environment.
+    expect(parseSimulatorArgs(['--admin-token', 'flag'], { SIMULATOR_ADMIN_TOKEN_FILE: file }).options.adminToken).toBe('flag');
+    expect(parseSimulatorArgs(['--host', '0.0.0.0'], { SIMULATOR_ADMIN_TOKEN_FILE: file }).options).toMatchObject({ host: '0.0.0.0', adminToken: 's3cret_admin' });
+  });
+
+  it.each([
+    [['--host', '0.0.0.0'], {}, '--host "0.0.0.0" is invalid: beyond loopback (127.0.0.1, ::1, localhost) /_admin needs a token'],
+    [['--host', '192.168.1.20'], {}, 'give --admin-token-file <path> (or SIMULATOR_ADMIN_TOKEN_FILE, or --admin-token <token>)'],
+    [['--admin-token-file', '/nonexistent/token'], {}, '--admin-token-file "/nonexistent/token" is invalid: cannot be read (ENOENT)'],
+    [[], { SIMULATOR_ADMIN_TOKEN_FILE: '/nonexistent/token' }, 'SIMULATOR_ADMIN_TOKEN_FILE "/nonexistent/token" is invalid: cannot be read (ENOENT)'],
+    [['--admin-token', 'a', '--admin-token-file', '/x'], {}, '--admin-token and --admin-token-file are both given: give one'],
+  ])('refuses %j %j', (argv, env, message) => {
+    expect(() => parseSimulatorArgs(argv, env)).toThrow(message);
+  });
+
+  it('refuses an empty token file', () => {
+    const file = tokenFile('empty', '\n');
+    expect(() => parseSimulatorArgs(['--admin-token-file', file], {})).toThrow(`--admin-token-file ${JSON.stringify(file)} is invalid: the file is empty`);
+  });
+
+  it.each([['127.0.0.1'], ['::1'], ['localhost']])('binds %s without a token', (host) => {
+    expect(parseSimulatorArgs(['--host', host], {}).options.host).toBe(host);
+  });
+});
+
+describe('simulator/main.ts and trunkctl simulator: help, typos and exit codes (real processes)', () => {
+  const FLAGS = ['--host', '--port', '--account', '--rate-limit', '--state-file', '--delete-style', '--number-scope', '--admin-token', '--admin-token-file', '--fault', '--seed'];
+  const expectHelp = (stdout: string): void => {
+    expect(stdout).toContain('Usage: trunkctl simulator [options]');
+    for (const flag of FLAGS) expect(stdout).toContain(`${flag} <`);
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('trunkctl simulator --host 0.0.0.0 --admin-token-file');
+  };
+
+  it('--help shows every flag and examples, and exits 0', async () => {
+    const direct = spawnSync(process.execPath, cliArgs(['--help']), { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS });
+    expect(direct.status).toBe(0);
+    expectHelp(direct.stdout);
+    const viaTrunkctl = await trunkctl(['simulator', '--help']);
+    expect(viaTrunkctl.code).toBe(0);
+    expectHelp(viaTrunkctl.stdout);
+  });
+
+  it('names the nearest option for a typo, and exits 2', () => {
+    const result = spawnSync(process.execPath, cliArgs(['--prot', '4010']), { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown option "--prot" (Did you mean --port?)');
+  });
+
+  it('trunkctl simulator --port bogus exits 2 with the flag, value and rule', async () => {
+    const result = await trunkctl(['simulator', '--port', 'bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port "bogus" is invalid: must be an integer 0–65535');
+  });
+
+  it('exits 1 when it cannot listen', async () => {
+    const taken = await startSimulator({ accounts: [DEMO_ACCOUNT] });
+    try {
+      const result = spawnSync(process.execPath, cliArgs(['--port', String(taken.port)]), { cwd: ROOT, encoding: 'utf8', timeout: KILL_AFTER_MS });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('EADDRINUSE');
+    } finally {
+      await taken.close();
+    }
   });
 });
