@@ -1,5 +1,6 @@
 // `codec-server`: run the codec server from the command line until SIGINT/SIGTERM.
 // Secrets come from the environment only (flags show up in `ps`), and are never printed.
+import { secretFromEnv } from '../platform/env-secret';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { InputValidationError, IssueCollector } from '../domain/issues';
 import { describeKeyring, loadKeyring } from './keyring';
@@ -14,7 +15,8 @@ import {
 
 const EXAMPLES = `
 Environment:
-  TRUNK_CODEC_SERVER_TOKEN   required: callers send "Authorization: Bearer <token>" or use the endpoint .../<token>
+  TRUNK_CODEC_SERVER_TOKEN   required (or TRUNK_CODEC_SERVER_TOKEN_FILE, a file holding it): callers send
+                             "Authorization: Bearer <token>" or use the endpoint .../<token>
   TRUNK_CODEC_KEYS or TRUNK_CODEC_KEYS_FILE, TRUNK_CODEC_KEY_ID   the keys, as for the worker (docs/encryption.md)
 
 Examples:
@@ -72,9 +74,10 @@ export function parseCodecServerArgs(argv: string[], env: NodeJS.ProcessEnv): Co
   if (originProblem) throw invalid('--ui-origin', allowedOrigin, originProblem);
 
   const c = new IssueCollector();
-  const authToken = env.TRUNK_CODEC_SERVER_TOKEN ?? '';
-  if (authToken === '') c.add('TRUNK_CODEC_SERVER_TOKEN', undefined, 'is not set; it is required: the token callers must present');
-  else {
+  const authToken = secretFromEnv(env, 'TRUNK_CODEC_SERVER_TOKEN', c) ?? '';
+  if (authToken === '') {
+    if (c.issues.length === 0) c.add('TRUNK_CODEC_SERVER_TOKEN', undefined, 'is not set; it is required (or TRUNK_CODEC_SERVER_TOKEN_FILE): the token callers must present');
+  } else {
     const tokenProblem = authTokenRule(authToken);
     if (tokenProblem) c.add('TRUNK_CODEC_SERVER_TOKEN', authToken, tokenProblem);
   }

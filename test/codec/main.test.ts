@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCodecServerArgs } from '../../codec/main';
 import { trunkctl } from '../support/trunkctl';
@@ -40,6 +42,16 @@ describe('parseCodecServerArgs', () => {
     [['--port'], "Option '--port <value>' argument missing"],
   ])('refuses %j naming the flag, value and rule', (argv, message) => {
     expect(() => parseCodecServerArgs(argv, ENV)).toThrow(message);
+  });
+
+  it('reads the token from TRUNK_CODEC_SERVER_TOKEN_FILE (a mounted secret), and refuses both variables at once', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'codec-token-')), 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    const { TRUNK_CODEC_SERVER_TOKEN: _, ...keysOnly } = ENV;
+    expect(parseCodecServerArgs([], { ...keysOnly, TRUNK_CODEC_SERVER_TOKEN_FILE: file })).toMatchObject({ authToken: TOKEN });
+    expect(() => parseCodecServerArgs([], { ...ENV, TRUNK_CODEC_SERVER_TOKEN_FILE: file })).toThrow(
+      'TRUNK_CODEC_SERVER_TOKEN = "***": set TRUNK_CODEC_SERVER_TOKEN or TRUNK_CODEC_SERVER_TOKEN_FILE, not both',
+    );
   });
 
   it('refuses to start without a token, with a weak one, or without keys, never echoing them', () => {
