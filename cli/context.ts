@@ -75,6 +75,13 @@ export function wholeNumberFlag(flag: string, value: string | undefined): number
   return n;
 }
 
+export function numberFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} ${value}: must be a number`);
+  return n;
+}
+
 /** `--provider-field subdomain=abcd --provider-field region=india` → `{ subdomain: 'abcd', region: 'india' }`. */
 export function keyValues(flag: string, pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};

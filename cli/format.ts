@@ -39,7 +39,7 @@ export function formatStatus(status: SetupStatus): string {
   return lines.join('\n');
 }
 
-const FLAGS: Record<string, string> = { did: 'did', providerIps: 'provider-ip', destinations: 'destination', trunkSid: 'trunk-sid' };
+const FLAGS: Record<string, string> = { did: 'did', dids: 'did', providerIps: 'provider-ip', destinations: 'destination', trunkSid: 'trunk-sid' };
 const flagFor = (field: string): string => FLAGS[field] ?? field;
 
 export function formatListing(rows: SetupListing[]): string {

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { IssueCollector } from '../domain/issues';
+import { priorityFor } from '../domain/priority';
 import { durationMs } from '../domain/rules';
 import { batchWorkflowId, type BatchMigrationInput, type BatchProgress } from '../domain/batch';
 import { batchProgressQuery, pauseSignal, resumeSignal } from '../workflows/batch-messages';
@@ -24,7 +25,16 @@ export interface BatchOptions {
   rowsPerRun?: number;
   opsDecisionTimeout?: Duration;
   reportDir?: string;
+  /**
+   * This batch's share of an account's budget against other batches on it (they split it by weight; default 1).
+   * Setups from signups and operators go first whatever the weight.
+   */
+  weight?: number;
 }
+
+/** Temporal clamps fairness weights to this range; outside it a weight would silently mean something else. */
+const MIN_WEIGHT = 0.001;
+const MAX_WEIGHT = 1000;
 
 /** Throws InputValidationError naming each option that breaks its rule, before anything starts. */
 function checkBatchOptions(o: BatchOptions): void {
@@ -32,6 +42,9 @@ function checkBatchOptions(o: BatchOptions): void {
   for (const field of ['window', 'pageSize', 'rowsPerRun'] as const) {
     const value = o[field];
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) c.add(field, value, 'must be a whole number ≥ 1');
+  }
+  if (o.weight !== undefined && !(typeof o.weight === 'number' && o.weight >= MIN_WEIGHT && o.weight <= MAX_WEIGHT)) {
+    c.add('weight', o.weight, `must be a number from ${MIN_WEIGHT} to ${MAX_WEIGHT} (1 is an equal share)`);
   }
   if (o.opsDecisionTimeout !== undefined && durationMs(o.opsDecisionTimeout) === null) {
     c.add('opsDecisionTimeout', o.opsDecisionTimeout, "must be a duration such as '24h' or '15m', or milliseconds ≥ 0");
@@ -59,6 +72,8 @@ export async function startBatch(client: Client, file: string, o: BatchOptions):
   return client.workflow.start<typeof batchMigration>('batchMigration', {
     taskQueue: o.taskQueue,
     workflowId: batchWorkflowId(batchId),
+    // Its setups and their requests inherit this: behind interactive work, and sharing with other batches by weight.
+    priority: priorityFor('batch', { key: batchId, weight: o.weight }),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     args: [input],
   });

@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { PayloadDecryptionError } from '../codec/encryption-codec';
 import { setupWorkflowId } from '../domain/naming';
 import type { Direction, SetupStatus } from '../domain/setup';
+import { priorityFor } from '../domain/priority';
 import type { CheckedSetupRequest } from '../domain/setup-request';
 import { recordSetupStart } from '../platform/metrics';
 import type { inboundSetup, outboundSetup } from '../workflows';
@@ -30,6 +31,8 @@ export async function startSetup(client: Client, request: CheckedSetupRequest, {
       taskQueue,
       // A running setup is attached to.
       workflowIdConflictPolicy: 'USE_EXISTING',
+      // Someone is waiting for it: ahead of batches and scans on the account's budget.
+      priority: priorityFor('interactive'),
     });
     recordSetupStart({ direction, provider: input.provider, outcome: 'started' });
     return { workflowId: start.workflowId, handle, alreadySucceeded: false };

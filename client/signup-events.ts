@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { setupWorkflowId, signupEventWorkflowId } from '../domain/naming';
+import { priorityFor } from '../domain/priority';
 import type { InboundSetupInput, OutboundSetupInput, SetupRequest } from '../domain/setup';
 import { requestDifferences, type CheckedSetupRequest } from '../domain/setup-request';
 import { recordSetupStart } from '../platform/metrics';
@@ -50,6 +51,8 @@ export async function acceptSignupEvent(
       workflowId: recordId,
       // Never reused: the memory that this event was processed (for as long as the namespace retains it).
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // A signup waits for it; the setup this record starts inherits it.
+      priority: priorityFor('interactive'),
       args: [{ eventId, receivedAt: new Date().toISOString(), request }],
     });
   } catch (err) {

@@ -113,7 +113,7 @@ export const countDone = (c: BatchCounts): number => c.succeeded + c.failed + c.
 
 export const batchWorkflowId = (batchId: string): string => `trunk-batch-${batchId}`;
 
-const LIST_FIELDS = new Set(['providerIps', 'destinations']);
+const LIST_FIELDS = new Set(['dids', 'providerIps', 'destinations']);
 
 /**
  * One CSV record (header → value) as the object a setup request is parsed from: list fields hold space-separated
@@ -128,6 +128,8 @@ export function csvRecordToObject(record: Record<string, string>): Record<string
     if (cell === '') continue;
     if (column.startsWith('field.')) providerFields[column.slice('field.'.length)] = cell;
     else if (LIST_FIELDS.has(column)) value[column] = cell.split(/\s+/);
+    // A customer's numbers may share one cell: they become one setup on one trunk.
+    else if (column === 'did' && /\s/.test(cell)) value.dids = cell.split(/\s+/);
     else if (column === 'allowAclWithDigest') value[column] = cell === 'true';
     else value[column] = cell;
   }

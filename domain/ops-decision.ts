@@ -3,7 +3,7 @@ import { IssueCollector } from './issues';
 import type { Direction, OpsDecision, SetupCorrections } from './setup';
 import { validateSetupInput, type SetupInputOf } from './setup-validation';
 
-const CORRECTABLE: (keyof SetupCorrections)[] = ['did', 'providerIps', 'destinations', 'trunkSid'];
+const CORRECTABLE: (keyof SetupCorrections)[] = ['did', 'dids', 'providerIps', 'destinations', 'trunkSid'];
 
 /**
  * Checks an operator's decision against what may still change, and returns the setup input a retry runs with.
@@ -34,6 +34,11 @@ export function applyOpsDecision<D extends Direction>(
   }
   c.throwIfAny();
   const next = { ...current, ...corrections };
+  // A corrected list of numbers brings its first as `did`, as at the edge (domain/setup-request.ts).
+  if (Array.isArray(corrections.dids) && corrections.dids.length > 0) {
+    next.did = corrections.dids[0] as string;
+    if (corrections.dids.length === 1) delete next.dids;
+  }
   validateSetupInput(direction, next);
   return next;
 }

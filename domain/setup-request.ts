@@ -11,6 +11,7 @@ export const SETUP_REQUEST_FIELDS = [
   'customerId',
   'exotelAccountSid',
   'did',
+  'dids',
   'provider',
   'providerFields',
   'providerIps',
@@ -25,7 +26,7 @@ export const SETUP_REQUEST_FIELDS = [
  * here, at the edge, before any rule runs. Anything else malformed (a space inside a number, say) stays refused.
  */
 const TRIMMED = ['did', 'exotelAccountSid', 'trunkSid'] as const;
-const TRIMMED_LISTS = ['providerIps', 'destinations'] as const;
+const TRIMMED_LISTS = ['dids', 'providerIps', 'destinations'] as const;
 
 function trimmedAtTheEdge(fields: Record<string, unknown>): Record<string, unknown> {
   const out = { ...fields };
@@ -63,6 +64,25 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * `did` alone, `dids` alone, or both with `did` first of `dids`: the canonical form has `did` (the first) and, only
+ * for more than one number, `dids`, so a single-number request is what it always was.
+ */
+function withDidList<I extends { did?: unknown; dids?: unknown }>(c: IssueCollector, given: I): I {
+  const { did, dids } = given;
+  if (dids === undefined) return given;
+  if (!Array.isArray(dids) || dids.length === 0) {
+    c.add('dids', dids, 'must be a list of one or more DIDs in E.164');
+    return given;
+  }
+  if (did !== undefined && did !== dids[0]) {
+    c.add('did', did, `must be the first of dids (${String(dids[0])}), or be left out`);
+    return given;
+  }
+  const { dids: _, ...single } = given;
+  return (dids.length === 1 ? { ...single, did: dids[0] } : { ...given, did: dids[0] }) as I;
+}
+
 declare const checked: unique symbol;
 /** A request that passed parseSetupRequest; only that function makes one. */
 export type CheckedSetupRequest = SetupRequest & { readonly [checked]: true };
@@ -95,7 +115,7 @@ export function parseSetupRequest(value: unknown, { what = 'request', defaults =
     ...(defaults.opsDecisionTimeout !== undefined ? { opsDecisionTimeout: defaults.opsDecisionTimeout } : {}),
     ...trimmedAtTheEdge(fields),
   } as unknown as SetupInputOf<typeof checkedAs>;
-  const input = checkSetupInput(c, checkedAs, given, { derive: true });
+  const input = checkSetupInput(c, checkedAs, withDidList(c, given), { derive: true });
   c.throwIfAny();
   return { direction: checkedAs, input } as CheckedSetupRequest;
 }

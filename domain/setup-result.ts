@@ -11,11 +11,15 @@ export interface SipEdge {
 export interface OutboundSetupResult {
   /** The DID the platform presents as caller id, in E.164. */
   did: string;
+  /** All the DIDs on the trunk, when there are several. */
+  dids?: string[];
   /** What to enter where on the voice-AI platform (when a provider was named); never holds the password. */
   handoff?: HandoffSheet;
   trunkSid: string;
   trunkName: string;
   phoneNumberMappingId: string;
+  /** With several DIDs: each one's mapping id. */
+  phoneNumberMappingIds?: Record<string, string>;
   credentialId: string;
   aclEntryIds: string[];
   /** Where the voice-AI platform sends its SIP INVITEs; null when the account has no edge configured. */
@@ -28,12 +32,15 @@ export interface OutboundSetupResult {
 
 export interface InboundSetupResult {
   did: string;
+  dids?: string[];
   /** What to enter where on the voice-AI platform and in the Exotel console (when a provider was named). */
   handoff?: HandoffSheet;
   trunkSid: string;
   trunkName?: string;
   trunkCreated: boolean;
   phoneNumberMappingId: string;
+  /** With several DIDs: each one's mapping id. */
+  phoneNumberMappingIds?: Record<string, string>;
   destinationIds: string[];
   /** What the Exotel Flow's Connect applet must dial (console-only step). */
   connectAppletDialWhom: string;

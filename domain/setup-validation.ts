@@ -8,12 +8,20 @@ import { bareIp, durationMs, normalizeDestination, rules } from './rules';
 import type { Direction, InboundSetupInput, OutboundSetupInput } from './setup';
 import type { Rule } from './issues';
 
+/** A trunk carries a customer's numbers; this many in one setup keeps its history and its activity small. */
+const MAX_DIDS = 100;
+
 export type SetupInputOf<D extends Direction> = D extends 'outbound' ? OutboundSetupInput : InboundSetupInput;
 
 function checkBase(c: IssueCollector, input: OutboundSetupInput | InboundSetupInput): void {
   c.check('customerId', input.customerId, rules.customerId);
   c.check('exotelAccountSid', input.exotelAccountSid, rules.accountSid);
   c.check('did', input.did, rules.e164);
+  if (input.dids !== undefined) {
+    checkList(c, 'dids', input.dids, rules.e164, { required: true });
+    if (Array.isArray(input.dids) && input.dids.length > MAX_DIDS) c.add('dids', `${input.dids.length} numbers`, `at most ${MAX_DIDS} per setup`);
+    if (Array.isArray(input.dids) && input.dids[0] !== input.did) c.add('did', input.did, 'must be the first of dids');
+  }
   if (input.opsDecisionTimeout !== undefined && durationMs(input.opsDecisionTimeout) === null) {
     c.add('opsDecisionTimeout', input.opsDecisionTimeout, "must be a duration such as '24h', '15m', '30s' or milliseconds ≥ 0");
   }

@@ -14,8 +14,13 @@ export interface SetupBase {
   customerId: string;
   /** Exotel account sid; its API key, token and region come from the worker's configuration, never from here. */
   exotelAccountSid: string;
-  /** The DID (ExoPhone) in E.164, e.g. +919876543210. */
+  /** The DID (ExoPhone) in E.164, e.g. +919876543210; with several, the first of `dids` (the outbound caller id). */
   did: string;
+  /**
+   * All the customer's DIDs, when there are more than one: they share the trunk and, outbound, its digest
+   * credential, so k numbers cost 2 + k requests, not 3k. Absent for a single DID.
+   */
+  dids?: string[];
   /** Voice-AI platform the trunk is for: one of domain/providers' ids, e.g. `livekit` (`trunkctl providers`). */
   provider?: string;
   /** The platform's own fields, e.g. LiveKit's `{ subdomain, region }`; checked against its profile. */
@@ -29,6 +34,9 @@ export interface SetupBase {
   /** Set by a batch migration on its setups: the batch's workflow id, told when the setup waits for ops. */
   notifyWorkflowId?: string;
 }
+
+/** Every DID of a setup, the first (`did`) first. */
+export const didsOf = (input: Pick<SetupBase, 'did' | 'dids'>): string[] => input.dids ?? [input.did];
 
 export interface OutboundSetupInput extends SetupBase {
   /** Static /32 egress IPs of the voice-AI platform to allowlist; omit for digest-only (the default). */
@@ -64,6 +72,7 @@ export type SetupPhase = 'running' | 'awaiting-ops' | 'succeeded' | 'rolling-bac
 /** What an operator may change when retrying a failed step. */
 export interface SetupCorrections {
   did?: string;
+  dids?: string[];
   providerIps?: string[];
   destinations?: DestinationUri[];
   trunkSid?: string;

@@ -67,6 +67,8 @@ const DYNAMIC_CONFIG = [
   // each get a quarter of the budget (and burst separately).
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
+  // Fairness keys (one per batch) share a priority level by weight; task priority itself is on by default.
+  'matching.enableFairness=true',
 ];
 
 /** `--search-attribute Name=Type` for every search attribute the project defines. */

@@ -12,6 +12,7 @@ import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
 import { connectNativeConnection, describeTemporalConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { loadWorkerConfig } from './config';
 import { createSetupWorker } from './create-worker';
+import { priorityWarning } from './server-check';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
@@ -25,6 +26,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   if (codec.keyring) logger.info(describeKeyring(codec.keyring));
 
   const connection = await connectNativeConnection(temporal);
+  const noPriorities = await priorityWarning(connection);
+  if (noPriorities) logger.warn(noPriorities);
   try {
     const worker = await createSetupWorker({
       connection,

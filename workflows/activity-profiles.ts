@@ -14,6 +14,7 @@ import {
   temporalRetryPolicy,
 } from '../domain/retry-policy';
 import { exotelTaskQueue } from '../domain/task-queue';
+import { priorityOverride } from './priority';
 
 /** The HTTP client gives up at 15 s, so one attempt ends well within this. */
 const EXOTEL_ATTEMPT_TIMEOUT = '20s';
@@ -44,13 +45,17 @@ const COMPENSATION: ActivityOptions = {
   retry: temporalRetryPolicy(COMPENSATION_BACKOFF),
 };
 
-/** The Exotel requests of one account, on that account's queue. */
+/**
+ * The Exotel requests of one account, on that account's queue, at the workflow's priority (inherited) or, after a
+ * person's decision, at theirs (workflows/priority.ts).
+ */
 export function exotelFor(accountSid: string) {
-  const taskQueue = exotelTaskQueue(accountSid);
+  const priority = priorityOverride();
+  const where = { taskQueue: exotelTaskQueue(accountSid), ...(priority ? { priority } : {}) };
   return {
-    exotel: proxyActivities<ExotelActivities>({ ...FORWARD, taskQueue }),
-    exotelOnce: proxyActivities<ExotelActivities>({ ...ONCE, taskQueue }),
-    undoExotel: proxyActivities<ExotelActivities>({ ...COMPENSATION, taskQueue }),
+    exotel: proxyActivities<ExotelActivities>({ ...FORWARD, ...where }),
+    exotelOnce: proxyActivities<ExotelActivities>({ ...ONCE, ...where }),
+    undoExotel: proxyActivities<ExotelActivities>({ ...COMPENSATION, ...where }),
   };
 }
 

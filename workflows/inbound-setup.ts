@@ -4,20 +4,21 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
 import { connectAppletDialWhom } from '../domain/naming';
 import { normalizeDestination } from '../domain/rules';
-import type { InboundSetupInput } from '../domain/setup';
+import { didsOf, type InboundSetupInput } from '../domain/setup';
 import type { InboundSetupResult } from '../domain/setup-result';
 import { exotelFor, local } from './activity-profiles';
 import { handoffFor } from './handoff';
 import type { StepInputs } from './ops-gate';
-import { ensureDestinations, ensureMapping, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
+import { mappingResource, mappingResult } from './mappings';
+import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
 import { runSetup } from './setup-run';
 
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
 const STEP_INPUTS: StepInputs = {
   'use-trunk': ['trunkSid'],
-  'map-did': ['did'],
+  'map-did': ['did', 'dids'],
   'add-destinations': ['destinations'],
-  verify: ['did', 'destinations'],
+  verify: ['did', 'dids', 'destinations'],
 };
 
 export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
@@ -28,17 +29,18 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     const ledger: DestinationLedger = { ours: new Set() };
     await ops.step('validate', () => local.describeAccount({ accountSid }));
 
-    const trunk = await ops.step(trunkStep, async ({ trunkSid: given, customerId, did }) => {
-      const found = given ? await useTrunk(accountSid, given) : await ensureTrunk(saga, { accountSid, customerId, direction: 'inbound', did });
+    const trunk = await ops.step(trunkStep, async (asked) => {
+      const { trunkSid: given, customerId } = asked;
+      const found = given ? await useTrunk(accountSid, given) : await ensureTrunk(saga, { accountSid, customerId, direction: 'inbound', dids: didsOf(asked) });
       progress.record(trunkStep, { trunkSid: found.trunkSid });
       return found;
     });
     const { trunkSid } = trunk;
 
-    const mapping = await ops.step('map-did', async ({ did }) => {
-      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did });
-      progress.record('map-did', { mappingId: value.id });
-      return value;
+    const mappingIds = await ops.step('map-did', async (asked) => {
+      const ids = await ensureMappings(saga, { accountSid, trunkSid, dids: didsOf(asked) });
+      progress.record('map-did', mappingResource(ids));
+      return ids;
     });
 
     const destinationIds = await ops.step('add-destinations', async ({ destinations }) => {
@@ -48,15 +50,16 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       return ids;
     });
 
-    await ops.step('verify', ({ did, destinations }) => verify(accountSid, trunkSid, did, destinations.map(normalizeDestination)));
+    await ops.step('verify', (asked) => verify(accountSid, trunkSid, didsOf(asked), asked.destinations.map(normalizeDestination)));
 
     progress.setPhase('succeeded');
     const result: InboundSetupResult = {
       did: ops.input.did,
+      ...(ops.input.dids ? { dids: ops.input.dids } : {}),
       trunkSid,
       trunkName: trunk.trunkName,
       trunkCreated: trunk.origin !== 'pre-existing',
-      phoneNumberMappingId: mapping.id,
+      ...mappingResult(mappingIds),
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
     };
@@ -65,7 +68,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
 }
 
 /** Reads everything back and compares normalized values with the request; any difference fails the step with a diff. */
-async function verify(accountSid: string, trunkSid: string, did: string, wanted: string[]): Promise<void> {
+async function verify(accountSid: string, trunkSid: string, dids: string[], wanted: string[]): Promise<void> {
   const { exotel } = exotelFor(accountSid);
   // One after another: three reads are cheap, and a fixed order keeps the request log readable.
   const trunk = await exotel.findTrunk({ accountSid, trunkSid });
@@ -74,9 +77,11 @@ async function verify(accountSid: string, trunkSid: string, did: string, wanted:
   const diff: string[] = [];
   if (!trunk) diff.push(`trunk ${trunkSid}: expected to exist, not found`);
   else if (trunk.status && trunk.status !== 'active') diff.push(`trunk ${trunkSid}: expected status active, found ${trunk.status}`);
-  const number = numbers.find((n) => n.phoneNumber === did);
-  if (!number) diff.push(`phone number ${did}: expected mapped to ${trunkSid}, not found`);
-  else if (number.mode !== null && number.mode !== 'pstn') diff.push(`phone number ${did}: expected mode pstn, found ${number.mode}`);
+  for (const did of dids) {
+    const number = numbers.find((n) => n.phoneNumber === did);
+    if (!number) diff.push(`phone number ${did}: expected mapped to ${trunkSid}, not found`);
+    else if (number.mode !== null && number.mode !== 'pstn') diff.push(`phone number ${did}: expected mode pstn, found ${number.mode}`);
+  }
   for (const w of wanted) {
     if (!destinations.some((d) => d.destination === w)) diff.push(`destination ${w}: expected on ${trunkSid}, not found`);
   }

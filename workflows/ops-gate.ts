@@ -9,6 +9,7 @@ import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction, type OpsDecision, type Se
 import type { SetupInputOf } from '../domain/setup-validation';
 import { describeFailure } from './failures';
 import type { SetupProgress } from './progress';
+import { asInteractive } from './priority';
 import type { Saga } from './saga';
 
 export const decideUpdate = defineUpdate<string, [OpsDecision]>('decide');
@@ -22,6 +23,7 @@ export type StepInputs = Record<string, (keyof SetupCorrections)[]>;
 export class OpsGate<D extends Direction> {
   private waitingOn: { step: string; correctable: (keyof SetupCorrections)[] } | undefined;
   private decision: OpsDecision | undefined;
+  private decisionsTaken = 0;
   /** What the steps run with; an operator's retry with corrections replaces it. */
   private current: SetupInputOf<D>;
 
@@ -53,11 +55,17 @@ export class OpsGate<D extends Direction> {
     return this.current;
   }
 
+  /** True once a person has decided about this setup: what follows is their work, at interactive priority. */
+  get decidedByPerson(): boolean {
+    return this.decisionsTaken > 0;
+  }
+
   /** Runs a step on the current input; when it fails for good, waits for a decision and runs it again on `retry`. */
   async step<T>(name: string, body: (input: SetupInputOf<D>) => Promise<T>): Promise<T> {
     for (;;) {
       try {
-        return await this.progress.run(name, () => body(this.current));
+        const run = () => this.progress.run(name, () => body(this.current));
+        return await (this.decidedByPerson ? asInteractive(run) : run());
       } catch (err) {
         await this.awaitDecision(name, err);
       }
@@ -118,6 +126,7 @@ export class OpsGate<D extends Direction> {
         ? `will retry step ${step}${decision.corrections ? ` with ${JSON.stringify(decision.corrections)}` : ''}`
         : `will roll back ${this.saga.pendingSteps().join(', ') || 'nothing (nothing was created)'}`;
     this.decision = decision;
+    this.decisionsTaken++;
     this.progress.recordDecision(decision, outcome);
     return outcome;
   }

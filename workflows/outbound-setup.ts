@@ -1,17 +1,18 @@
 // Voice AI → Exotel → PSTN: trunk, DID, digest credentials, and an ACL entry per static provider IP when given.
 import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import { bareIp } from '../domain/rules';
-import type { OutboundSetupInput } from '../domain/setup';
+import { didsOf, type OutboundSetupInput } from '../domain/setup';
 import type { OutboundSetupResult } from '../domain/setup-result';
 import { local } from './activity-profiles';
 import { handoffFor } from './handoff';
 import type { StepInputs } from './ops-gate';
-import { ensureAclEntry, ensureCredential, ensureMapping, ensureTrunk } from './resources';
+import { ensureAclEntry, ensureCredential, ensureMappings, ensureTrunk } from './resources';
+import { mappingResource, mappingResult } from './mappings';
 import { runSetup } from './setup-run';
 
 const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
-const STEP_INPUTS: StepInputs = { 'map-did': ['did'], 'allowlist-ips': ['providerIps'] };
+const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'] };
 
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
   const { customerId } = input;
@@ -20,17 +21,17 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     // The account must be configured on the worker before anything is created with it.
     const account = await ops.step('validate', () => local.describeAccount({ accountSid }));
 
-    const trunk = await ops.step('create-trunk', async ({ did }) => {
-      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', did });
+    const trunk = await ops.step('create-trunk', async (asked) => {
+      const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', dids: didsOf(asked) });
       progress.record('create-trunk', { trunkSid: t.trunkSid, trunkName: t.trunkName });
       return t;
     });
     const { trunkSid } = trunk;
 
-    const mapping = await ops.step('map-did', async ({ did }) => {
-      const { value } = await ensureMapping(saga, { accountSid, trunkSid, did });
-      progress.record('map-did', { mappingId: value.id });
-      return value;
+    const mappingIds = await ops.step('map-did', async (asked) => {
+      const ids = await ensureMappings(saga, { accountSid, trunkSid, dids: didsOf(asked) });
+      progress.record('map-did', mappingResource(ids));
+      return ids;
     });
 
     const userName = sipUserNameFor(customerId);
@@ -66,9 +67,10 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     progress.setPhase('succeeded');
     const result: OutboundSetupResult = {
       did: ops.input.did,
+      ...(ops.input.dids ? { dids: ops.input.dids } : {}),
       trunkSid,
       trunkName: trunk.trunkName,
-      phoneNumberMappingId: mapping.id,
+      ...mappingResult(mappingIds),
       credentialId,
       aclEntryIds,
       sipEdge: account.sipEdge,

@@ -29,7 +29,7 @@ async function findAclEntry(accountSid: string, trunkSid: string, ip: string, vi
  */
 export async function ensureTrunk(
   saga: Saga,
-  { accountSid, customerId, direction, did }: { accountSid: string; customerId: string; direction: Direction; did: string },
+  { accountSid, customerId, direction, dids }: { accountSid: string; customerId: string; direction: Direction; dids: string[] },
 ): Promise<{ trunkSid: string; trunkName: string; origin: Origin }> {
   const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   const trunkName = trunkNameFor(customerId, direction);
@@ -51,7 +51,7 @@ export async function ensureTrunk(
       missingAfterDuplicate: `Exotel reports trunk name ${trunkName} as taken but does not list it`,
       preexisting: {
         adopt: async (found) => {
-          const others = (await exotel.listPhoneNumbers({ accountSid, trunkSid: found.trunkSid })).filter((n) => n.phoneNumber !== did);
+          const others = (await exotel.listPhoneNumbers({ accountSid, trunkSid: found.trunkSid })).filter((n) => !dids.includes(n.phoneNumber));
           if (others.length > 0) {
             throw conflict(
               `trunk ${trunkName} (${found.trunkSid}) already exists and carries other numbers ` +
@@ -71,6 +71,13 @@ export async function useTrunk(accountSid: string, trunkSid: string): Promise<{ 
   const trunk = await exotelFor(accountSid).exotel.findTrunk({ accountSid, trunkSid });
   if (!trunk) throw ApplicationFailure.nonRetryable(`trunk ${trunkSid} does not exist in Exotel account ${accountSid}`, FailureTypes.trunkNotFound);
   return { trunkSid: trunk.trunkSid, trunkName: trunk.trunkName, origin: 'pre-existing' };
+}
+
+/** Each DID on the trunk, in order: one request per number. */
+export async function ensureMappings(saga: Saga, { accountSid, trunkSid, dids }: { accountSid: string; trunkSid: string; dids: string[] }) {
+  const ids: Record<string, string> = {};
+  for (const did of dids) ids[did] = (await ensureMapping(saga, { accountSid, trunkSid, did })).value.id;
+  return ids;
 }
 
 /** The DID on the trunk. Already on this trunk: used, never unmapped. On another trunk: a conflict. */

@@ -10,6 +10,7 @@ import { describeFailure, exotelFailureOf } from './failures';
 import { OpsGate, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { PATCHES } from './patches';
+import { asInteractive } from './priority';
 import { Saga } from './saga';
 
 export interface SetupRun<D extends Direction> {
@@ -35,7 +36,9 @@ export async function runSetup<D extends Direction, R>(
   try {
     return await body({ progress, saga, ops });
   } catch (err) {
-    return rollBackAndFail(direction, input.customerId, progress, saga, err);
+    const rollBack = () => rollBackAndFail(direction, input.customerId, progress, saga, err);
+    // A rollback an operator asked for is theirs: it does not wait behind the batch the setup came from.
+    return ops.decidedByPerson ? asInteractive(rollBack) : rollBack();
   }
 }
 

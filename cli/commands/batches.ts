@@ -3,7 +3,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { WorkflowHandle } from '@temporalio/client';
 import { BATCH_DEFAULTS, type BatchReport } from '../../domain/batch';
 import type { batchMigration } from '../../workflows/batch-migration';
-import { durationFlag, UsageError, wholeNumberFlag, taskQueueOf, withClient, withConnectionFlags } from '../context';
+import { durationFlag, numberFlag, UsageError, wholeNumberFlag, taskQueueOf, withClient, withConnectionFlags } from '../context';
 import { formatBatchReport, progressLine } from '../format';
 
 export const migrateCommand = withConnectionFlags(
@@ -14,6 +14,7 @@ export const migrateCommand = withConnectionFlags(
     .option('--page-size <n>', `rows read at a time (default ${BATCH_DEFAULTS.pageSize})`)
     .option('--ops-timeout <duration>', `how long a failed setup waits for an operator (default ${BATCH_DEFAULTS.opsDecisionTimeout}: roll back at once)`)
     .option('--report-dir <dir>', 'where the report goes (default <file>.report)')
+    .option('--weight <w>', "this batch's share of an account's budget against other batches on it (default 1; 2 = twice as much)")
     .option('--pause', 'pause the running batch (setups in flight finish)')
     .option('--resume', 'resume a paused batch')
     .option('--detach', 'start it and return without watching'),
@@ -24,6 +25,7 @@ export const migrateCommand = withConnectionFlags(
 Examples:
   trunkctl migrate customers.csv
   trunkctl migrate customers.csv --window 50 --detach
+  trunkctl migrate urgent.csv --weight 3              beside another batch on the same account: 3 of every 4 requests
   trunkctl migrate customers.csv --pause`,
   )
   .action(async (file, flags) => {
@@ -42,6 +44,7 @@ Examples:
         pageSize: wholeNumberFlag('page-size', flags.pageSize),
         ...(flags.opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(flags.opsTimeout) } : {}),
         reportDir: flags.reportDir,
+        ...(flags.weight !== undefined ? { weight: numberFlag('weight', flags.weight) } : {}),
       });
       if (!flags.json) console.log(`batch ${handle.workflowId} (pause: trunkctl migrate ${file} --pause)`);
       if (flags.detach) return 0;

@@ -72,7 +72,7 @@ export const retryCommand = withConnectionFlags(
     .description('a setup awaiting ops: run the failed step again, optionally with corrected input')
     .argument('<customer>', 'the customer id')
     .option(...directionOption)
-    .option('--did <e164>', 'a corrected DID')
+    .option('--did <e164>', 'a corrected DID; repeat it for all of a customer\'s numbers', collect)
     .option('--destination <uri>', 'corrected destinations (all of them); repeatable', collect)
     .option('--provider-ip <ip>', 'corrected provider IPs (all of them); repeatable', collect)
     .option('--trunk-sid <sid>', 'a corrected trunk')
@@ -82,7 +82,7 @@ export const retryCommand = withConnectionFlags(
   .action(async (customerId, flags) => {
     // Pasted values arrive with spaces and line ends around them, as at every other edge (domain/setup-request.ts).
     const corrections: SetupCorrections = {
-      ...(flags.did !== undefined ? { did: flags.did.trim() } : {}),
+      ...(flags.did?.length === 1 ? { did: (flags.did[0] as string).trim() } : flags.did ? { dids: flags.did.map((d) => d.trim()) } : {}),
       ...(flags.destination ? { destinations: flags.destination.map((d) => d.trim()) } : {}),
       ...(flags.providerIp ? { providerIps: flags.providerIp.map((ip) => ip.trim()) } : {}),
       ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid.trim() } : {}),

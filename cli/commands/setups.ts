@@ -11,7 +11,7 @@ import { formatResult } from '../format';
 interface StartFlags extends ConnectionFlags {
   customer?: string;
   account?: string;
-  did?: string;
+  did?: string[];
   provider?: string;
   providerField?: string[];
   opsTimeout?: string;
@@ -30,7 +30,7 @@ function common(name: Direction, description: string) {
       .description(description)
       .option('--customer <id>', "required: the platform's customer id (trunk names and the workflow id derive from it)")
       .option('--account <sid>', 'required: the Exotel account sid (its key and token are on the worker)')
-      .option('--did <e164>', 'required: the ExoPhone in E.164, e.g. +919876543210')
+      .option('--did <e164>', 'required: the ExoPhone in E.164, e.g. +919876543210; repeat it for a customer with several numbers (one trunk)', collect)
       .option('--provider <id>', 'the voice-AI platform (trunkctl providers lists them)')
       .option('--provider-field <name=value>', "one of the platform's fields; repeatable", collect)
       .option('--ops-timeout <duration>', `how long a failed step waits for an operator (default ${DEFAULT_OPS_DECISION_TIMEOUT}; 0 rolls back at once)`)
@@ -67,6 +67,13 @@ Examples:
   )
   .action((flags) => start('inbound', flags));
 
+/** One `--did` is `did`; several are `dids`, the first of them the caller id. */
+function didsFlag(dids: string[] | undefined): { did: string } | { dids: string[] } {
+  const [first, ...more] = dids ?? [];
+  if (first === undefined) return { did: required('did', undefined) };
+  return more.length === 0 ? { did: first } : { dids: [first, ...more] };
+}
+
 async function start(direction: Direction, flags: StartFlags): Promise<void> {
   process.exitCode = await startCommand(direction, flags);
 }
@@ -76,7 +83,7 @@ async function startCommand(direction: Direction, flags: StartFlags): Promise<Ex
     direction,
     customerId: required('customer', flags.customer),
     exotelAccountSid: required('account', flags.account),
-    did: required('did', flags.did),
+    ...didsFlag(flags.did),
     ...(flags.provider !== undefined ? { provider: flags.provider } : {}),
     ...(flags.providerField ? { providerFields: keyValues('provider-field', flags.providerField) } : {}),
     ...(flags.opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(flags.opsTimeout) } : {}),

@@ -2,7 +2,7 @@
 // the simulator, accounts and codec keys, the worker, an outbound and an inbound setup, show, list, and stop. If
 // the README drifts from what the code does, this fails.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,8 +26,10 @@ async function freshCopy(): Promise<string> {
   const { stdout } = await promisify(execFile)('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   const copy = mkdtempSync(join(tmpdir(), 'readme-clone-'));
   for (const file of stdout.split('\0').filter(Boolean)) {
+    // Never a link (a worktree's node_modules linked to another checkout's: the copy's npm ci would empty it).
+    if (lstatSync(join(ROOT, file)).isSymbolicLink() || file.split('/')[0] === 'node_modules') continue;
     mkdirSync(dirname(join(copy, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(copy, file), { dereference: false });
+    cpSync(join(ROOT, file), join(copy, file));
   }
   return copy;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputValidationError } from '../../domain/issues';
 import { loadWorkerConfig } from '../../worker/config';
+import { priorityWarningFor } from '../../worker/server-check';
 import { trunkctl } from '../support/trunkctl';
 
 const account = (sid: string, extra: Record<string, unknown> = {}) => ({ accountSid: sid, apiKey: 'key', apiToken: 'tok_secret_123', subdomain: 'api.in.exotel.com', ...extra });
@@ -60,5 +61,16 @@ describe('worker configuration', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(missing);
     expect(run.stderr).not.toContain('Cannot close connection');
+  });
+});
+
+describe('the server check at start-up', () => {
+  it('warns when the server predates task-queue priorities, and keeps quiet when it has them', () => {
+    expect(priorityWarningFor('1.27.2')).toMatch(/predates task-queue priorities: .* first come, first served/);
+    expect(priorityWarningFor('1.28.9')).toBeDefined();
+    expect(priorityWarningFor('1.29.0')).toBeUndefined();
+    expect(priorityWarningFor('1.32.0')).toBeUndefined();
+    expect(priorityWarningFor('v2.0.0')).toBeUndefined();
+    expect(priorityWarningFor('')).toBeUndefined();
   });
 });

@@ -83,7 +83,7 @@ describe('awaiting ops', () => {
     const customerId = h.customer('ops-signal');
     const started = await h.startOutbound({ customerId, did: '+919855500002', opsDecisionTimeout: '10m' });
     const status = await untilAwaitingOps(customerId);
-    expect(status.awaitingOps).toMatchObject({ step: 'map-did', correctable: ['did', 'providerIps'] });
+    expect(status.awaitingOps).toMatchObject({ step: 'map-did', correctable: ['did', 'dids', 'providerIps'] });
     expect(status.awaitingOps?.error).toContain('already mapped to another trunk');
 
     const signal = await temporalCli([
