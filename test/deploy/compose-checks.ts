@@ -249,6 +249,33 @@ export function unpinnedImages(compose: Compose): string[] {
   });
 }
 
+/** What `temporal --version` prints: "temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)". */
+export function parseTemporalVersion(text: string): { cli: string; server: string; ui: string } {
+  const m = /temporal version (\S+) \(Server (\S+), UI (\S+)\)/.exec(text);
+  if (!m) throw new Error(`not the output of temporal --version: ${JSON.stringify(text.trim())}`);
+  return { cli: m[1] as string, server: m[2] as string, ui: m[3] as string };
+}
+
+const TEMPORAL_IMAGES = { 'temporalio/server': 'server', 'temporalio/admin-tools': 'server', 'temporalio/ui': 'ui' } as const;
+
+/**
+ * Temporal's images tagged with the versions given, as temporalio/samples-server's compose tags them: server and
+ * admin-tools by the server version, the UI by its own. Each of the three must be used.
+ */
+export function temporalImageProblems(compose: Compose, versions: { server: string; ui: string }): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  for (const [name, s] of Object.entries(compose.services ?? {})) {
+    const [repo = '', tag = ''] = (s.image ?? '').split('@')[0]?.split(':') ?? [];
+    if (!(repo in TEMPORAL_IMAGES)) continue;
+    used.add(repo);
+    const want = versions[TEMPORAL_IMAGES[repo as keyof typeof TEMPORAL_IMAGES]];
+    if (tag !== want) problems.push(`${name}: ${s.image ?? ''} is not ${repo}:${want}`);
+  }
+  for (const repo of Object.keys(TEMPORAL_IMAGES)) if (!used.has(repo)) problems.push(`no service runs ${repo}`);
+  return problems;
+}
+
 export function healthcheckProblems(compose: Compose, o: { exempt: string[] }): string[] {
   return Object.entries(compose.services ?? {}).flatMap(([name, s]) => {
     if (o.exempt.includes(name)) return [];

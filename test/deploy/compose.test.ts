@@ -14,6 +14,7 @@ import { allSearchAttributeKeys } from '../../domain/search-attributes';
 import { ExotelAccounts } from '../../exotel/accounts';
 import { loadOpsConfig } from '../../platform/ops-config';
 import { loadTemporalConnectConfig } from '../../platform/temporal-connection';
+import { resolveTemporalCli } from '../../scripts/dev-server';
 import { loadWorkerConfig } from '../../worker/config';
 import {
   commandOf,
@@ -28,9 +29,11 @@ import {
   parseCompose,
   parseDockerfile,
   parseEnvFile,
+  parseTemporalVersion,
   schemaProblems,
   serviceEnvironment,
   stageEnv,
+  temporalImageProblems,
   unpinnedImages,
   unsetInterpolations,
   type Compose,
@@ -204,6 +207,19 @@ describe('ports, dependencies, images, health', () => {
     expect(unpinnedImages(resolved)).toEqual([]);
   });
 
+  it('Temporal server, admin-tools and UI are the versions of the dev server the tests run', async () => {
+    const versions = parseTemporalVersion(execFileSync(await resolveTemporalCli(), ['--version'], { encoding: 'utf8' }));
+    expect(temporalImageProblems(resolved, versions)).toEqual([]);
+    // The tags this file had before the tests moved to Server 1.32.0 and UI 2.54.1.
+    const before = parseCompose(interpolate(composeText.replaceAll(`:${versions.server}`, ':1.31.0').replace(`ui:${versions.ui}`, 'ui:2.49.1')));
+    expect(temporalImageProblems(before, versions)).toEqual([
+      `temporal-schema: temporalio/admin-tools:1.31.0 is not temporalio/admin-tools:${versions.server}`,
+      `temporal: temporalio/server:1.31.0 is not temporalio/server:${versions.server}`,
+      `temporal-namespace: temporalio/admin-tools:1.31.0 is not temporalio/admin-tools:${versions.server}`,
+      `temporal-ui: temporalio/ui:2.49.1 is not temporalio/ui:${versions.ui}`,
+    ]);
+  });
+
   it('every long-running service has a health check', () => {
     const oneShots = Object.entries(services).filter(([, s]) => (s.restart ?? '').startsWith('on-failure') || s.restart === 'no').map(([n]) => n);
     expect(oneShots.sort()).toEqual(['temporal-namespace', 'temporal-schema', 'trunkctl']);
@@ -260,6 +276,15 @@ describe('ports, dependencies, images, health', () => {
       'c: registry:5000/x has no tag: pin a version or a digest',
     ]);
     expect(healthcheckProblems(tiny({ a: { image: 'a:1' }, b: { image: 'b:1', healthcheck: { disable: true } } }), { exempt: [] })).toEqual(['a has no health check', 'b has no health check']);
+    expect(parseTemporalVersion('temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)\n')).toEqual({ cli: '1.9.1', server: '1.32.0', ui: '2.54.1' });
+    expect(() => parseTemporalVersion('temporal 1.9.1')).toThrow('not the output of temporal --version');
+    const versions = { server: '1.32.0', ui: '2.54.1' };
+    // The archived temporalio/docker-compose tagged admin-tools with the tctl and CLI versions too.
+    const images = tiny({ a: { image: 'temporalio/admin-tools:1.32.0-tctl-1.18.4-cli-1.5.0' }, s: { image: 'temporalio/server:1.32.0@sha256:' + 'a'.repeat(64) } });
+    expect(temporalImageProblems(images, versions)).toEqual([
+      'a: temporalio/admin-tools:1.32.0-tctl-1.18.4-cli-1.5.0 is not temporalio/admin-tools:1.32.0',
+      'no service runs temporalio/ui',
+    ]);
   });
 });
 
