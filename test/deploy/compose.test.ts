@@ -425,8 +425,11 @@ describe('ports, dependencies, images, health', () => {
     expect(services['codec-server']?.ports).toEqual([`127.0.0.1:8888:${codec[codec.indexOf('--port') + 1]}`]);
   });
 
-  it('the simulator runs only with the simulator profile, and the demo accounts point at it', () => {
+  it('the simulator runs only with the simulator profile, its admin API behind the generated token, and the demo accounts point at it', () => {
     expect(services.simulator?.profiles).toEqual(['simulator']);
+    const tokenFile = flagOf('simulator', '--admin-token-file') as string;
+    expect(secretMounts(services.simulator as Service).get(tokenFile)).toBe('simulator-admin-token');
+    expect(readFileSync(secretFile('simulator-admin-token'), 'utf8')).toMatch(/^[\w-]{32,}$/);
     const accounts = JSON.parse(read('deploy/accounts.example.json')) as { baseUrl?: string }[];
     const port = commandOf(services.simulator as Service)[commandOf(services.simulator as Service).indexOf('--port') + 1];
     expect(accounts.map((a) => a.baseUrl)).toEqual([`http://simulator:${port}`]);
