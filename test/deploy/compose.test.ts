@@ -1,9 +1,10 @@
 // docker-compose.yml, the Dockerfile and deploy/ checked statically (no Docker engine here): the Compose schema,
 // variables, ports, dependencies, pinned images, what the image holds. Each checker is also shown to catch a break.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +167,39 @@ describe('the Compose specification', () => {
     expect(schemaProblems({ services: { a: { image: 'x:1', environment: 'A=1' } } })).toContain('/services/a/environment must match exactly one schema in oneOf');
     expect(schemaProblems({ services: { a: { image: 'x:1', helthcheck: {} } } }).join()).toContain('helthcheck');
     expect(schemaProblems({ servics: {} }).join()).toContain('servics');
+  });
+});
+
+const DCLINT = join(dirname(createRequire(__filename).resolve('dclint/package.json')), 'bin', 'dclint.cjs');
+
+/** The installed dclint on a file, with the project's config (.dclintrc.yml); a warning fails like an error. */
+function dclint(file: string): { status: number | null; found: { rule: string; line: number }[] } {
+  const run = spawnSync(process.execPath, [DCLINT, file, '-c', join(ROOT, '.dclintrc.yml'), '-f', 'json', '--max-warnings', '0'], { encoding: 'utf8' });
+  const results = JSON.parse(run.stdout) as { messages: { rule: string; line: number }[] }[];
+  return { status: run.status, found: results.flatMap((r) => r.messages.map(({ rule, line }) => ({ rule, line }))) };
+}
+
+describe('dclint', () => {
+  it('finds nothing in docker-compose.yml', () => {
+    expect(dclint(join(ROOT, 'docker-compose.yml'))).toEqual({ status: 0, found: [] });
+  });
+
+  it('catches what it should, and the rules turned off stay off', () => {
+    const dir = tempDir();
+    const file = join(dir, 'compose.yml');
+    writeFileSync(file, 'services:\n  web:\n    image: nginx:latest\n    ports:\n      - "8080:80"\n  db:\n    ports:\n      - 127.0.0.1:5432:5432\n    image: postgres:16.14\n');
+    const { status, found } = dclint(file);
+    expect(status).toBe(1);
+    // Not services-alphabetical-order (db after web) nor service-keys-order (ports before image).
+    expect(found).toEqual([
+      { rule: 'no-unbound-port-interfaces', line: 4 },
+      { rule: 'require-project-name-field', line: 1 },
+      { rule: 'require-quotes-in-ports', line: 8 },
+      { rule: 'service-image-require-explicit-tag', line: 3 },
+    ]);
+    // The receiver's port as it was, published on every interface.
+    writeFileSync(file, composeText.replace('"127.0.0.1:${SIGNUP_EVENTS_HOST_PORT', '"${SIGNUP_EVENTS_HOST_PORT'));
+    expect(dclint(file).found.map((f) => f.rule)).toEqual(['no-unbound-port-interfaces']);
   });
 });
 
