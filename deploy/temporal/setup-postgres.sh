@@ -3,6 +3,14 @@
 # version. Safe to run on every start: existing databases are kept, and only missing schema versions are applied.
 set -eu
 
+# temporal-sql-tool reads the password from SQL_PASSWORD, never a flag; here it comes from the compose secret
+# POSTGRES_PASSWORD_FILE names.
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+  [ -z "${SQL_PASSWORD:-}" ] || { echo "set SQL_PASSWORD or POSTGRES_PASSWORD_FILE, not both" >&2; exit 1; }
+  SQL_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE")
+  export SQL_PASSWORD
+fi
+
 sql() {
   temporal-sql-tool --plugin "$DB" --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
 }
@@ -14,7 +22,6 @@ until nc -z "$POSTGRES_SEEDS" "$DB_PORT"; do
   sleep 1
 done
 
-# SQL_PASSWORD (from deploy/postgres.env) is the password temporal-sql-tool reads; never passed as a flag.
 for db in temporal temporal_visibility; do
   case "$db" in
     temporal) schema=/etc/temporal/schema/postgresql/v12/temporal/versioned ;;

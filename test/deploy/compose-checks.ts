@@ -126,9 +126,10 @@ export function serviceEnvironment(service: Service, o: { readEnvFile: (path: st
   return Object.assign(env, environmentOf(service));
 }
 
+const argv = (c: string | string[] | undefined): string[] => (c === undefined ? [] : Array.isArray(c) ? c : c.split(/\s+/).filter(Boolean));
+
 export function commandOf(service: Service): string[] {
-  const c = service.command;
-  return c === undefined ? [] : Array.isArray(c) ? c : c.split(/\s+/).filter(Boolean);
+  return argv(service.command);
 }
 
 /** Requirements per process: each inner list is one variable, or alternatives of which one must be set. */
@@ -139,7 +140,7 @@ export function processOf(service: Service): string {
   const command = commandOf(service);
   if (service.build !== undefined) return `trunkctl ${command[0] ?? '(default)'}`;
   const image = (service.image ?? '').replace(/[:@].*$/, '');
-  const script = command.at(-1);
+  const script = [...argv(service.entrypoint), ...command].at(-1);
   return script?.endsWith('.sh') ? `${image} ${posix.basename(script)}` : image;
 }
 
@@ -162,6 +163,82 @@ export function missingProcessVariables(
     }
   }
   return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Secrets
+
+const SECRETS_DIR = '/run/secrets';
+
+/** Where each compose secret a service mounts appears in its container: path → secret name. */
+export function secretMounts(service: Service): Map<string, string> {
+  return new Map(
+    (service.secrets ?? []).map((s) => {
+      const { source, target = source } = typeof s === 'string' ? { source: s } : s;
+      return [posix.isAbsolute(target) ? target : posix.join(SECRETS_DIR, target), source];
+    }),
+  );
+}
+
+/** Files a service is told to read: its *_FILE variables and the values of its --*-file flags. */
+export function filesRead(service: Service, env: Record<string, string>): { by: string; path: string }[] {
+  const out = Object.entries(env).filter(([k, v]) => k.endsWith('_FILE') && v !== '').map(([by, path]) => ({ by, path }));
+  const command = commandOf(service);
+  command.forEach((arg, i) => {
+    const m = /^(--[\w-]+-file)(?:=(.*))?$/.exec(arg);
+    const path = m?.[2] ?? command[i + 1];
+    if (m && path !== undefined) out.push({ by: m[1] as string, path });
+  });
+  return out;
+}
+
+/**
+ * Each secret a service mounts is defined and named by one of its *_FILE variables or --*-file flags, and each of
+ * those that points into /run/secrets/ has a secret mounted there.
+ */
+export function secretMountProblems(compose: Compose, o: { readEnvFile: (path: string) => string; imageEnv?: Record<string, string> }): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services ?? {})) {
+    const mounts = secretMounts(service);
+    const read = filesRead(service, serviceEnvironment(service, o));
+    for (const [path, source] of mounts) {
+      if (!(source in (compose.secrets ?? {}))) problems.push(`${name} mounts secret ${source}, which is not defined`);
+      if (!read.some((r) => r.path === path)) problems.push(`${name} mounts secret ${source} at ${path}, which no *_FILE variable or --*-file flag names`);
+    }
+    for (const { by, path } of read) {
+      if (path.startsWith(`${SECRETS_DIR}/`) && !mounts.has(path)) problems.push(`${name}: ${by} is ${path}, where no secret is mounted`);
+    }
+  }
+  return problems;
+}
+
+/** Secrets given to a service inline (environment, env files or flags) rather than as files; `allowed` lists exceptions. */
+export function inlineSecretProblems(
+  compose: Compose,
+  secrets: { variables: string[]; flags: string[] },
+  o: { readEnvFile: (path: string) => string; imageEnv?: Record<string, string>; allowed?: Record<string, string[]> },
+): string[] {
+  const problems: string[] = [];
+  for (const [name, service] of Object.entries(compose.services ?? {})) {
+    const allowed = o.allowed?.[name] ?? [];
+    const env = serviceEnvironment(service, o);
+    for (const v of secrets.variables) {
+      if ((env[v] ?? '') !== '' && !allowed.includes(v)) problems.push(`${name}: ${v} is set inline; mount it as a compose secret and set ${v}_FILE`);
+    }
+    for (const flag of secrets.flags) {
+      if (commandOf(service).some((a) => a === flag || a.startsWith(`${flag}=`))) problems.push(`${name}: ${flag} puts a secret on the command line; use ${flag}-file`);
+    }
+  }
+  return problems;
+}
+
+/** Secret values found in files (path → text) that may not hold them; `allowed` maps a path to the secrets it may. */
+export function leakedSecrets(files: Record<string, string>, secrets: Record<string, string>, allowed: Record<string, string[]> = {}): string[] {
+  return Object.entries(files).flatMap(([path, text]) =>
+    Object.entries(secrets)
+      .filter(([name, value]) => value !== '' && text.includes(value) && !(allowed[path] ?? []).includes(name))
+      .map(([name]) => `${path} holds the secret ${name}`),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -247,6 +324,33 @@ export function unpinnedImages(compose: Compose): string[] {
     const problem = imagePinProblem(s.image);
     return problem ? [`${name}: ${problem}`] : [];
   });
+}
+
+/** What `temporal --version` prints: "temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)". */
+export function parseTemporalVersion(text: string): { cli: string; server: string; ui: string } {
+  const m = /temporal version (\S+) \(Server (\S+), UI (\S+)\)/.exec(text);
+  if (!m) throw new Error(`not the output of temporal --version: ${JSON.stringify(text.trim())}`);
+  return { cli: m[1] as string, server: m[2] as string, ui: m[3] as string };
+}
+
+const TEMPORAL_IMAGES = { 'temporalio/server': 'server', 'temporalio/admin-tools': 'server', 'temporalio/ui': 'ui' } as const;
+
+/**
+ * Temporal's images tagged with the versions given, as temporalio/samples-server's compose tags them: server and
+ * admin-tools by the server version, the UI by its own. Each of the three must be used.
+ */
+export function temporalImageProblems(compose: Compose, versions: { server: string; ui: string }): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  for (const [name, s] of Object.entries(compose.services ?? {})) {
+    const [repo = '', tag = ''] = (s.image ?? '').split('@')[0]?.split(':') ?? [];
+    if (!(repo in TEMPORAL_IMAGES)) continue;
+    used.add(repo);
+    const want = versions[TEMPORAL_IMAGES[repo as keyof typeof TEMPORAL_IMAGES]];
+    if (tag !== want) problems.push(`${name}: ${s.image ?? ''} is not ${repo}:${want}`);
+  }
+  for (const repo of Object.keys(TEMPORAL_IMAGES)) if (!used.has(repo)) problems.push(`no service runs ${repo}`);
+  return problems;
 }
 
 export function healthcheckProblems(compose: Compose, o: { exempt: string[] }): string[] {
