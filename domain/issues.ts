@@ -22,7 +22,7 @@ export function formatIssues(issues: ValidationIssue[]): string {
 /** A rule returns null when the value passes, else the rule's wording. */
 export type Rule = (value: string) => string | null;
 
-const SECRET_FIELD = /password|token|secret/i;
+const SECRET_FIELD = /password|token|secret|api_?key/i;
 
 function displayValue(field: string, value: unknown): string {
   if (SECRET_FIELD.test(field)) return '***';

@@ -10,6 +10,7 @@ import { Connection, type TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { IssueCollector } from '../domain/issues';
+import { secretFromEnv } from './env-secret';
 
 export interface TemporalConnectConfig {
   address: string;
@@ -43,7 +44,7 @@ const TLS_FIELDS = {
 } as const;
 
 /**
- * Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_* (paths or data),
+ * Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY (or TEMPORAL_API_KEY_FILE), TEMPORAL_TLS, TEMPORAL_TLS_* (paths or data),
  * TEMPORAL_GRPC_META_*, and the profile TEMPORAL_PROFILE (default "default") of the TOML file TEMPORAL_CONFIG_FILE
  * (default ~/.config/temporalio/temporal.toml, skipped when absent). An empty variable counts as unset, as env files
  * write them. Throws InputValidationError listing every problem.
@@ -51,6 +52,10 @@ const TLS_FIELDS = {
 export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConnectOverrides = {}): TemporalConnectConfig {
   const vars = setVariables(env);
   const c = new IssueCollector();
+  // A mounted secret file, as for every other secret (platform/env-secret.ts): envconfig itself reads only the variable.
+  const apiKey = secretFromEnv(vars, 'TEMPORAL_API_KEY', c);
+  delete vars.TEMPORAL_API_KEY_FILE;
+  if (apiKey !== undefined) vars.TEMPORAL_API_KEY = apiKey;
   const file = vars.TEMPORAL_CONFIG_FILE ?? defaultConfigFile(vars);
   const profileName = vars.TEMPORAL_PROFILE ?? 'default';
   const inFile = (key: string) => `${file} [profile.${profileName}] ${key}`;

@@ -9,7 +9,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { program } from '../../cli/trunkctl';
-import { authTokenRule } from '../../codec/server';
+import { parseCodecServerArgs } from '../../codec/main';
 import { loadKeyring } from '../../codec/keyring';
 import { allSearchAttributeKeys } from '../../domain/search-attributes';
 import { receiverSettings } from '../../events/main';
@@ -64,6 +64,7 @@ const PROCESS_VARIABLES: ProcessVariables = {
     CODEC_KEYS,
     ['TRUNK_CODEC_KEY_ID'],
     ['OPS_PORT'],
+    ['OPS_HOST'],
     ['SDK_METRICS_ADDRESS'],
     ['LOG_LEVEL'],
   ],
@@ -74,6 +75,7 @@ const PROCESS_VARIABLES: ProcessVariables = {
     ['OPS_DECISION_TIMEOUT'],
     CODEC_KEYS,
     ['OPS_PORT'],
+    ['OPS_HOST'],
     ['LOG_LEVEL'],
   ],
   'trunkctl codec-server': [['TRUNK_CODEC_SERVER_TOKEN', 'TRUNK_CODEC_SERVER_TOKEN_FILE'], CODEC_KEYS],
@@ -227,7 +229,7 @@ describe('variables', () => {
     const codec = onHost('codec-server');
     expect(loadKeyring(codec)?.keyIds).toEqual([envOf('codec-server').TRUNK_CODEC_KEY_ID]);
     const token = readFileSync(codec.TRUNK_CODEC_SERVER_TOKEN_FILE as string, 'utf8');
-    expect(authTokenRule(token)).toBeNull();
+    expect(parseCodecServerArgs([], codec)).toMatchObject({ authToken: token.trim() });
     // The UI reaches the codec server with the token the codec server checks.
     expect(envOf('temporal-ui', readGenerated).TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:8888/${token}`);
     const events = receiverSettings({ host: flagOf('events', '--host') }, onHost('events'));
@@ -242,7 +244,7 @@ describe('variables', () => {
     expect(() => new ExotelAccounts(config.accounts)).not.toThrow();
     expect(config.workflowBundlePath).toBe('/app/dist/workflow-bundle.js');
     expect(loadKeyring(worker)?.keyIds).toEqual(['k1']);
-    expect(loadOpsConfig(worker)).toEqual({ opsPort: 9090, sdkMetricsAddress: '0.0.0.0:9464', logLevel: 'INFO' });
+    expect(loadOpsConfig(worker)).toEqual({ opsPort: 9090, opsHost: '0.0.0.0', sdkMetricsAddress: '0.0.0.0:9464', logLevel: 'INFO' });
     expect(loadTemporalConnectConfig({ ...worker, HOME: generated })).toEqual({ address: 'temporal:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'default' });
     expect(loadOpsConfig(envOf('events', readGenerated)).opsPort).toBe(9091);
     expect(loadKeyring(onHost('trunkctl'))?.keyIds).toEqual(['k1']);
@@ -580,7 +582,7 @@ describe('Temporal: schema, namespace, search attributes, dynamic config', () =>
     for (const [key, entries] of Object.entries(config)) {
       expect(Array.isArray(entries) && entries.every((e) => 'value' in e), key).toBe(true);
     }
-    for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted', 'frontend.activityAPIsEnabled']) {
+    for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted', 'frontend.activityAPIsEnabled', 'matching.enableFairness']) {
       expect(config[key]?.[0]?.value, key).toBe(true);
     }
   });

@@ -96,6 +96,14 @@ describe('Temporal Cloud with an API key', () => {
     expect(load(cloud)).toEqual({ address: 'trunks.a1b2c.tmprl.cloud:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'trunks.a1b2c', tls: true, apiKey: API_KEY });
   });
 
+  it('reads the key from TEMPORAL_API_KEY_FILE (a mounted secret), and refuses both at once', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'api-key-')), 'key');
+    writeFileSync(file, `${API_KEY}\n`);
+    const { TEMPORAL_API_KEY: _, ...withoutKey } = cloud;
+    expect(load({ ...withoutKey, TEMPORAL_API_KEY_FILE: file })).toMatchObject({ tls: true, apiKey: API_KEY });
+    expect(() => load({ ...cloud, TEMPORAL_API_KEY_FILE: file })).toThrow(/TEMPORAL_API_KEY = "\*\*\*": set TEMPORAL_API_KEY or TEMPORAL_API_KEY_FILE, not both/);
+  });
+
   it('never shows the key when described, logged or serialised', () => {
     const config = load(cloud);
     for (const shown of [describeTemporalConnection(config), JSON.stringify(config), inspect(config), `${inspect({ config })}`]) {
