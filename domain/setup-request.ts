@@ -71,15 +71,13 @@ function canonical(value: unknown): string {
 function withDidList<I extends { did?: unknown; dids?: unknown }>(c: IssueCollector, given: I): I {
   const { did, dids } = given;
   if (dids === undefined) return given;
+  const { dids: _, ...single } = given;
   if (!Array.isArray(dids) || dids.length === 0) {
     c.add('dids', dids, 'must be a list of one or more DIDs in E.164');
-    return given;
+    return single as I;
   }
-  if (did !== undefined && did !== dids[0]) {
-    c.add('did', did, `must be the first of dids (${String(dids[0])}), or be left out`);
-    return given;
-  }
-  const { dids: _, ...single } = given;
+  // Reported once, here; the rest is checked as if `did` were the first.
+  if (did !== undefined && did !== dids[0]) c.add('did', did, `must be the first of dids (${String(dids[0])}), or be left out`);
   return (dids.length === 1 ? { ...single, did: dids[0] } : { ...given, did: dids[0] }) as I;
 }
 

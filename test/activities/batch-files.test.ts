@@ -168,6 +168,17 @@ describe('readBatchPage', () => {
     ]);
   });
 
+  it('reads a customer\'s several numbers from one did cell (space-separated) or a dids column, as one setup', async () => {
+    const content = [HEADER, `outbound,cust-1,acct_1,"${did(1)} ${did(2)}  ${did(3)}",`, `outbound,cust-2,acct_1,${did(4)},`].join('\n');
+    const read = await readAll(file(content));
+    expect(read.rows.map((r) => [r.request?.input.did, r.request?.input.dids])).toEqual([
+      [did(1), [did(1), did(2), did(3)]],
+      [did(4), undefined],
+    ]);
+    const json = JSON.stringify({ direction: 'outbound', customerId: 'cust-3', exotelAccountSid: 'acct_1', dids: [did(5), did(6)] });
+    expect((await readAll(file(json, 'jsonl'))).rows[0]?.request?.input).toMatchObject({ did: did(5), dids: [did(5), did(6)] });
+  });
+
   it('reports repeats of a customer and direction as duplicates of its first line, across pages', async () => {
     const content = [HEADER, outbound(1), outbound(2), inboundTwoLines(1, '\r\n'), outbound(3), outbound(1), outbound(2)].join('\r\n') + '\r\n';
     const read = await readAll(file(content), 2);

@@ -130,6 +130,20 @@ describe('parsing a setup request at the edge', () => {
     expect(issues.map((i) => i.field)).toEqual(['customerId', 'did']);
   });
 
+  it('takes several DIDs as dids (did is then the first), refusing a did that is not the first, repeats and bad numbers', () => {
+    const base = { direction: 'outbound', customerId: 'acme-1', exotelAccountSid: 'acme_in' };
+    expect(parseSetupRequest({ ...base, dids: ['+919876543210', ' +919876543211 '] }).input).toMatchObject({ did: '+919876543210', dids: ['+919876543210', '+919876543211'] });
+    // One number is a single-DID request, as it always was.
+    const single = parseSetupRequest({ ...base, dids: ['+919876543210'] }).input;
+    expect(single).toEqual({ customerId: 'acme-1', exotelAccountSid: 'acme_in', did: '+919876543210' });
+    expect(issuesOf(() => parseSetupRequest({ ...base, did: '+919876543211', dids: ['+919876543210', '+919876543211'] })).map((i) => i.field)).toEqual(['did']);
+    expect(issuesOf(() => parseSetupRequest({ ...base, dids: ['+919876543210', '+919876543210', '98765'] })).map((i) => [i.field, i.rule.slice(0, 14)])).toEqual([
+      ['dids[1]', 'appears twice'],
+      ['dids[2]', 'must be E.164:'],
+    ]);
+    expect(issuesOf(() => parseSetupRequest({ ...base, dids: [] })).map((i) => i.field)).toEqual(['dids', 'did']);
+  });
+
   it('refuses an empty provider instead of taking it for none', () => {
     const issues = issuesOf(() => parseSetupRequest({ direction: 'outbound', customerId: 'acme-1', exotelAccountSid: 'acme_in', did: '+919876543210', provider: '' }));
     expect(issues.map((i) => [i.field, i.value])).toEqual([['provider', '']]);

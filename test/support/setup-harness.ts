@@ -30,8 +30,9 @@ export interface Harness extends TestSimulator {
   exotelAccount: ExotelAccountSettings;
   /** Fresh customer ids per test, so tests share one worker without sharing workflow ids. */
   customer(label: string): string;
-  startOutbound(input: Omit<OutboundSetupInput, 'exotelAccountSid'> & { exotelAccountSid?: string }): ReturnType<typeof startSetup>;
-  startInbound(input: Omit<InboundSetupInput, 'exotelAccountSid'> & { exotelAccountSid?: string }): ReturnType<typeof startSetup>;
+  /** `did` or `dids` (parseSetupRequest makes the first of `dids` the `did`). */
+  startOutbound(input: Omit<OutboundSetupInput, 'exotelAccountSid' | 'did'> & { exotelAccountSid?: string; did?: string }): ReturnType<typeof startSetup>;
+  startInbound(input: Omit<InboundSetupInput, 'exotelAccountSid' | 'did'> & { exotelAccountSid?: string; did?: string }): ReturnType<typeof startSetup>;
   /** Requests the simulator logged since the last `mark()`, as `METHOD /path?query` relative to the account,
    *  with trunk sids written `{trunk}`. */
   requestsSinceMark(): Promise<string[]>;

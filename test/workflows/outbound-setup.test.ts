@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { credentialFriendlyNameFor, sipUserNameFor, trunkNameFor } from '../../domain/naming';
 import type { OutboundSetupResult } from '../../domain/setup-result';
+import { ExotelClient } from '../../exotel/client';
 import { statusQuery } from '../../workflows/progress';
 import { expectCancelled, failureOf, keepHistory, startHarness, waitForStep, type Harness } from '../support/setup-harness';
 
@@ -53,6 +54,43 @@ describe('outboundSetup', () => {
       ['create-credential', 'done'],
       ['allowlist-ips', 'skipped'],
     ]);
+  });
+
+  it('puts a customer with several numbers on one trunk with one credential: 2 + k requests for k DIDs', async () => {
+    const customerId = h.customer('multi');
+    const dids = ['+919811100021', '+919811100022', '+919811100023', '+919811100024'];
+    const started = await h.startOutbound({ customerId, dids });
+    const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-several-dids', started.handle);
+    expect(await h.requestsSinceMark()).toEqual([
+      'POST /trunks',
+      ...dids.map(() => 'POST /trunks/{trunk}/phone-numbers'),
+      'POST /trunks/{trunk}/credentials',
+    ]);
+    expect(result).toMatchObject({ did: dids[0], dids });
+    const trunk = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === result.trunkSid);
+    expect(trunk?.phone_numbers.map((n) => [n.id, n.phone_number])).toEqual(dids.map((d) => [result.phoneNumberMappingIds?.[d], d]));
+    expect(trunk?.credentials).toHaveLength(1);
+    expect((await started.handle.query(statusQuery)).steps.find((st) => st.name === 'map-did')?.resource).toEqual({
+      mappingId: result.phoneNumberMappingId,
+      mappingIds: dids.map((d) => result.phoneNumberMappingIds?.[d]),
+    });
+  });
+
+  it('rolls back every number it mapped when a later one is refused, and leaves the other trunk alone', async () => {
+    const exotel = new ExotelClient(h.exotelAccount);
+    const other = await exotel.createTrunk('multi_someone');
+    await exotel.mapPhoneNumber(other.trunk_sid, '+919811100033', 'pstn');
+    await h.mark();
+    const dids = ['+919811100031', '+919811100032', '+919811100033'];
+    const started = await h.startOutbound({ customerId: h.customer('multi-fail'), dids });
+    const failure = await failureOf(started.handle.result());
+    expect(failure.message).toContain('failed at step map-did');
+    expect(failure.message).toContain('+919811100033 is already mapped to another trunk');
+    const requests = await h.requestsSinceMark();
+    expect(requests.filter((r) => /^DELETE \/trunks\/\{trunk\}\/phone-numbers/.test(r))).toHaveLength(2);
+    expect(requests.at(-1)).toBe('DELETE /trunks?trunk_sid={trunk}');
+    expect((await exotel.listPhoneNumbers(other.trunk_sid)).map((n) => n.phone_number)).toEqual(['+919811100033']);
   });
 
   it('refuses an IP allowlist next to digest credentials without allowAclWithDigest, provider or not, before any request', async () => {
