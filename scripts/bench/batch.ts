@@ -48,11 +48,11 @@ export interface BenchResult {
   requestLogTruncated: boolean;
 }
 
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
-function maxInSlidingWindow(sortedMs: number[], windowMs: number): number {
+export function maxInSlidingWindow(sortedMs: number[], windowMs: number): number {
   let max = 0;
   let from = 0;
   for (let to = 0; to < sortedMs.length; to++) {
@@ -62,7 +62,7 @@ function maxInSlidingWindow(sortedMs: number[], windowMs: number): number {
   return max;
 }
 
-function peakRssMb(pid: number | undefined): number {
+export function peakRssMb(pid: number | undefined): number {
   if (!pid) return 0;
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -14,8 +14,8 @@ import { startHarness, type Harness } from '../support/setup-harness';
 let h: Harness;
 const dir = mkdtempSync(join(tmpdir(), 'priority-'));
 beforeAll(async () => {
-  // 3 requests per 2 s is a queue rate of one a second (worker/create-worker.ts keeps a second of margin).
-  h = await startHarness({}, { requestBudget: { requests: 3, perSeconds: 2 } });
+  // 4 requests per 2 s is a queue rate of one a second (worker/create-worker.ts keeps two seconds of margin).
+  h = await startHarness({}, { requestBudget: { requests: 4, perSeconds: 2 } });
 });
 afterAll(() => h.stop());
 
