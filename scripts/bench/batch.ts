@@ -7,18 +7,13 @@
 // The budget is scaled up (1000 per 60 s instead of 200) rather than the window down: the queue's rate keeps one
 // second of margin for the server limiter's burst, which costs 1/(window+1) of the ceiling whatever the rate, so a
 // 60 s window measures what production gets (98%); a 6 s window would understate it (86%).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { batchHandle, startBatch } from '../../client/batches';
 import { setupWorkflowId } from '../../domain/naming';
-import type { ExotelAccountSettings } from '../../exotel/accounts';
-import { SimulatorAdmin, startSimulator, type SimulatorAccount } from '../../simulator';
-import { buildWorkflowBundle } from '../build-workflow-bundle';
-import { WorkerProcess } from '../chaos/worker-process';
-import { startDevServer } from '../dev-server';
+import type { SimulatorAccount } from '../../simulator';
+import { withBenchStack } from './stack';
 
 const ACCOUNT: SimulatorAccount = { sid: 'bench_account', apiKey: 'bench_key', apiToken: 'bench_token_not_secret', region: 'in' };
 /** The fewest Exotel requests a digest-only outbound setup can make: create trunk, map DID, create credential. */
@@ -82,32 +77,12 @@ export async function benchBatch(o: {
   budgetShare: number;
   log: (s: string) => void;
 }): Promise<BenchResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-batch-'));
-  const server = await startDevServer({ uiPort: false });
-  const simulator = await startSimulator({ accounts: [ACCOUNT], rateLimit: { limit: o.limit, windowMs: o.windowMs } });
-  const workers: WorkerProcess[] = [];
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    const ceilingPerMinute = (o.limit * 60_000) / o.windowMs;
-    const account: ExotelAccountSettings = {
-      accountSid: ACCOUNT.sid,
-      apiKey: ACCOUNT.apiKey,
-      apiToken: ACCOUNT.apiToken,
-      subdomain: 'api.in.exotel.com',
-      baseUrl: simulator.url,
-      requestBudget: { requests: Math.floor(o.limit * o.budgetShare), perSeconds: o.windowMs / 1000 },
-    };
-    const bundle = await buildWorkflowBundle(join(dir, 'bundle.js'), { quiet: true });
-    const taskQueue = 'bench';
-    for (let i = 0; i < o.workers; i++) {
-      const w = new WorkerProcess({ temporalAddress: server.address, namespace: server.namespace, taskQueue, accounts: [account], workflowBundlePath: bundle });
-      w.start();
-      workers.push(w);
-    }
+  const ceilingPerMinute = (o.limit * 60_000) / o.windowMs;
+  const stack = { account: ACCOUNT, workers: o.workers, limit: o.limit, windowMs: o.windowMs, budgetShare: o.budgetShare, taskQueue: 'bench' };
+  return withBenchStack(stack, async ({ dir, client, admin, taskQueue, workers }) => {
     const file = join(dir, 'customers.csv');
     const rows = Array.from({ length: o.customers }, (_, i) => `outbound,bench-${i},${ACCOUNT.sid},+9196${String(i).padStart(8, '0')}`);
     writeFileSync(file, `direction,customerId,exotelAccountSid,did\n${rows.join('\n')}\n`);
-    const client = new Client({ connection, namespace: server.namespace });
     o.log(`  ${o.workers} worker(s), ${o.customers} customers, ceiling ${ceilingPerMinute}/min…`);
     const started = Date.now();
     const handle = await startBatch(client, file, { taskQueue, window: o.batchWindow });
@@ -115,7 +90,7 @@ export async function benchBatch(o: {
     const wallSeconds = (Date.now() - started) / 1000;
     const peak = Math.max(...workers.map((w) => peakRssMb(w.pid)));
 
-    const log = await new SimulatorAdmin(simulator.url).requests();
+    const log = await admin.requests();
     const times = log.map((r) => Date.parse(r.time));
     const spanMinutes = (Math.max(...times) - Math.min(...times)) / 60_000;
     const durations: number[] = [];
@@ -150,13 +125,7 @@ export async function benchBatch(o: {
       maxRunHistoryEvents,
       requestLogTruncated: log.length >= 10_000,
     };
-  } finally {
-    for (const w of workers) await w.stop();
-    await connection.close();
-    await simulator.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(): Promise<void> {

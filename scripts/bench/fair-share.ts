@@ -15,21 +15,16 @@
 // alone on a full bucket), and each of its six workflow tasks waits longer for a worker busy with the batch's
 // (30-50 ms each on this 2-core machine; --trace shows every event's time). Capping each batch's fairness key at 95%
 // of the queue's rate, to leave tokens in the bucket, was measured not to shorten either.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startBatch } from '../../client/batches';
 import { startSetup } from '../../client/setups';
 import { parseSetupRequest } from '../../domain/setup-request';
-import type { ExotelAccountSettings } from '../../exotel/accounts';
-import { SimulatorAdmin, startSimulator, type SimulatorAccount } from '../../simulator';
-import { buildWorkflowBundle } from '../build-workflow-bundle';
-import { WorkerProcess } from '../chaos/worker-process';
-import { startDevServer } from '../dev-server';
+import type { SimulatorAccount } from '../../simulator';
 import { maxInSlidingWindow, peakRssMb, quantile } from './batch';
+import { withBenchStack } from './stack';
 
 const ACCOUNT: SimulatorAccount = { sid: 'fair_account', apiKey: 'fair_key', apiToken: 'fair_token_not_secret', region: 'in' };
 
@@ -74,28 +69,7 @@ export async function benchFairShare(o: {
   trace?: boolean;
   log: (s: string) => void;
 }): Promise<FairShareResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-fair-'));
-  const server = await startDevServer({ uiPort: false });
-  const simulator = await startSimulator({ accounts: [ACCOUNT], rateLimit: { limit: o.limit, windowMs: o.windowMs } });
-  const workers: WorkerProcess[] = [];
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    const account: ExotelAccountSettings = {
-      accountSid: ACCOUNT.sid,
-      apiKey: ACCOUNT.apiKey,
-      apiToken: ACCOUNT.apiToken,
-      subdomain: 'api.in.exotel.com',
-      baseUrl: simulator.url,
-      requestBudget: { requests: o.limit, perSeconds: o.windowMs / 1000 },
-    };
-    const bundle = await buildWorkflowBundle(join(dir, 'bundle.js'), { quiet: true });
-    const taskQueue = 'fair';
-    for (let i = 0; i < o.workers; i++) {
-      const w = new WorkerProcess({ temporalAddress: server.address, namespace: server.namespace, taskQueue, accounts: [account], workflowBundlePath: bundle });
-      w.start();
-      workers.push(w);
-    }
-    const client = new Client({ connection, namespace: server.namespace });
+  return withBenchStack({ account: ACCOUNT, workers: o.workers, limit: o.limit, windowMs: o.windowMs, taskQueue: 'fair' }, async ({ dir, client, admin, taskQueue, workers }) => {
     let dids = 0;
     const did = () => `+9197${String(++dids).padStart(8, '0')}`;
     const signup = async (label: string): Promise<number> => {
@@ -125,7 +99,6 @@ export async function benchFairShare(o: {
     writeFileSync(file, `direction,customerId,exotelAccountSid,did\n${rows.join('\n')}\n`);
     const batchDids = customers + Math.floor(customers / 2) * 2;
     o.log(`  ${o.workers} worker(s): batch of ${customers} customers (${batchDids} DIDs), ${o.signups} signups every ${o.everyMs} ms…`);
-    const admin = new SimulatorAdmin(simulator.url);
     const beforeBatch = (await admin.requests()).at(-1)?.seq ?? 0;
     const batch = await startBatch(client, file, { taskQueue, window: o.batchWindow });
     await pause(5_000); // saturated: the batch's backlog is queued
@@ -170,13 +143,7 @@ export async function benchFairShare(o: {
       batchRequestsPerDid: Math.round((batchRequests / batchDids) * 100) / 100,
       peakWorkerRssMb: peak,
     };
-  } finally {
-    for (const w of workers) await w.stop();
-    await connection.close();
-    await simulator.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(): Promise<void> {
