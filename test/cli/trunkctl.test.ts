@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/dev-server';
 import { startHarness, type Harness } from '../support/setup-harness';
-import { trunkctl } from '../support/trunkctl';
+import { trunkctl, trunkctlRunning } from '../support/trunkctl';
 
 describe('usage', () => {
   it.each(['outbound', 'inbound', 'migrate', 'providers', 'handoff', 'list', 'show', 'retry', 'rollback'])('%s --help shows its own options and an example', async (command) => {
@@ -111,15 +111,16 @@ describe('--wait', () => {
   it('with --wait-for-decision keeps waiting through the decision and ends with the setup (rolled back: exit 1)', async () => {
     await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'status', status: 400 });
     const customerId = h.customer('wait-decision');
-    const waiting = outbound(customerId, '+919844400002', '--wait-for-decision');
-    for (;;) {
-      const decided = await trunkctl(['rollback', customerId, '--direction', 'outbound'], { taskQueue: h.taskQueue });
-      if (decided.code === 0) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const run = await waiting;
+    const waiting = trunkctlRunning(
+      ['outbound', '--customer', customerId, '--account', h.exotelAccount.accountSid, '--did', '+919844400002', '--ops-timeout', '10m', '--wait', '--wait-for-decision'],
+      { taskQueue: h.taskQueue },
+    );
+    // Decided only once it has seen the setup wait, so it is seen to wait on rather than stop.
+    await waiting.until("waiting for an operator's decision on step create-credential");
+    const decided = await trunkctl(['rollback', customerId, '--direction', 'outbound'], { taskQueue: h.taskQueue });
+    expect(decided.code, decided.stderr).toBe(0);
+    const run = await waiting.ended;
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toContain("waiting for an operator's decision on step create-credential");
     expect(run.stdout).toContain('setup failed: outbound setup for');
   });
 });

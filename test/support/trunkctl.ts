@@ -1,5 +1,5 @@
 // Runs the real trunkctl (and the real temporal CLI) as a user would, against the shared test server.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveTemporalCli } from '../../scripts/dev-server';
@@ -24,13 +24,37 @@ async function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): P
   }
 }
 
-export function trunkctl(args: string[], { taskQueue, env = {} }: { taskQueue?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'trunkctl.ts'), ...args], {
-    TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_NAMESPACE: temporalNamespace(),
-    ...(taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),
-    ...env,
+type TrunkctlOptions = { taskQueue?: string; env?: Record<string, string> };
+
+const trunkctlEnv = ({ taskQueue, env = {} }: TrunkctlOptions): NodeJS.ProcessEnv => ({
+  TEMPORAL_ADDRESS: temporalAddress(),
+  TEMPORAL_NAMESPACE: temporalNamespace(),
+  ...(taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),
+  ...env,
+});
+const trunkctlArgs = (args: string[]) => ['--import', 'tsx', join(ROOT, 'cli', 'trunkctl.ts'), ...args];
+
+export function trunkctl(args: string[], options: TrunkctlOptions = {}): Promise<CliRun> {
+  return run(process.execPath, trunkctlArgs(args), trunkctlEnv(options));
+}
+
+/** A trunkctl that keeps running (`--wait`, say): what it has printed so far, and its end. */
+export function trunkctlRunning(args: string[], options: TrunkctlOptions = {}): { printed(): string; until(text: string): Promise<void>; ended: Promise<CliRun> } {
+  const child = spawn(process.execPath, trunkctlArgs(args), { cwd: ROOT, env: { ...process.env, ...trunkctlEnv(options) } });
+  let stdout = '';
+  let stderr = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const w of waiting.filter((x) => stdout.includes(x.text))) w.resolve();
   });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const ended = new Promise<CliRun>((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  return {
+    printed: () => stdout,
+    until: (text) => (stdout.includes(text) ? Promise.resolve() : new Promise((resolve) => waiting.push({ text, resolve }))),
+    ended,
+  };
 }
 
 export async function temporalCli(args: string[]): Promise<CliRun> {
