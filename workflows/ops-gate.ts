@@ -20,22 +20,49 @@ export const childAwaitingOpsSignal = defineSignal<[{ workflowId: string; awaiti
 /** Which input fields each step reads, to know what a retry may still correct. */
 export type StepInputs = Record<string, (keyof SetupCorrections)[]>;
 
-export class OpsGate<D extends Direction> {
+/** What a gate guards: a setup's input, or a line operation's. */
+export interface GateSubject<I> {
+  input: I;
+  /** How long to wait for a person before rolling back by itself; 0 rolls back at once. */
+  decisionTimeoutMs(input: I): number;
+  /** Checks a decision (throwing InputValidationError) and returns the input a retry runs with. */
+  apply(input: I, decision: OpsDecision, correctable: (keyof SetupCorrections)[]): I;
+  /** Told when the gate starts and stops waiting (a batch counts its setups that wait). */
+  onAwaiting?(awaiting: boolean): Promise<void>;
+}
+
+/** A setup's gate: corrections checked by the setup's own rules; a batch told when its setup waits. */
+export function setupGateSubject<D extends Direction>(direction: D, input: SetupInputOf<D>): GateSubject<SetupInputOf<D>> {
+  return {
+    input,
+    decisionTimeoutMs: (current) => msToNumber(current.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT),
+    apply: (current, decision, correctable) => applyOpsDecision(direction, current, decision, correctable),
+    onAwaiting: async (awaiting) => {
+      const batch = input.notifyWorkflowId;
+      if (!batch) return;
+      // A batch that has ended has nobody to tell.
+      await getExternalWorkflowHandle(batch)
+        .signal(childAwaitingOpsSignal, { workflowId: workflowInfo().workflowId, awaiting })
+        .catch(() => undefined);
+    },
+  };
+}
+
+export class OpsGate<I> {
   private waitingOn: { step: string; correctable: (keyof SetupCorrections)[] } | undefined;
   private decision: OpsDecision | undefined;
   private decisionsTaken = 0;
   /** What the steps run with; an operator's retry with corrections replaces it. */
-  private current: SetupInputOf<D>;
+  private current: I;
 
   constructor(
-    private readonly direction: D,
-    input: SetupInputOf<D>,
+    private readonly subject: GateSubject<I>,
     private readonly progress: SetupProgress,
     private readonly saga: Saga,
     private readonly stepOrder: string[],
     private readonly stepInputs: StepInputs,
   ) {
-    this.current = input;
+    this.current = subject.input;
     setHandler(decideUpdate, (d: OpsDecision) => this.accept(d), { validator: (d: OpsDecision) => this.check(d) });
     setHandler(decisionSignal, (d) => {
       try {
@@ -51,7 +78,7 @@ export class OpsGate<D extends Direction> {
   }
 
   /** The input as it stands now, corrections included. */
-  get input(): SetupInputOf<D> {
+  get input(): I {
     return this.current;
   }
 
@@ -61,7 +88,7 @@ export class OpsGate<D extends Direction> {
   }
 
   /** Runs a step on the current input; when it fails for good, waits for a decision and runs it again on `retry`. */
-  async step<T>(name: string, body: (input: SetupInputOf<D>) => Promise<T>): Promise<T> {
+  async step<T>(name: string, body: (input: I) => Promise<T>): Promise<T> {
     for (;;) {
       try {
         const run = () => this.progress.run(name, () => body(this.current));
@@ -74,7 +101,7 @@ export class OpsGate<D extends Direction> {
 
   /** Returns when an operator says retry; rethrows `err` on roll back, on time out, or when the setup was cancelled. */
   private async awaitDecision(step: string, err: unknown): Promise<void> {
-    const timeout = msToNumber(this.current.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT);
+    const timeout = this.subject.decisionTimeoutMs(this.current);
     // A cancelled setup rolls back; nobody is asked.
     if (timeout === 0 || isCancellation(err)) throw err;
     const now = Date.now();
@@ -88,9 +115,9 @@ export class OpsGate<D extends Direction> {
       choices: ['retry', 'rollback'],
       correctable: this.waitingOn.correctable,
     });
-    await this.tellBatch(true);
+    await this.subject.onAwaiting?.(true);
     const decided = await condition(() => this.decision !== undefined, timeout);
-    await this.tellBatch(false);
+    await this.subject.onAwaiting?.(false);
     // Set by a handler while the condition waited (TypeScript cannot see that).
     const decision = this.decision as OpsDecision | undefined;
     this.waitingOn = undefined;
@@ -100,23 +127,14 @@ export class OpsGate<D extends Direction> {
       throw err;
     }
     if (decision.action === 'rollback') throw err;
-    this.current = applyOpsDecision(this.direction, this.current, decision, this.correctableAt(step));
-  }
-
-  /** A batch counts its setups that wait for ops; a batch that has ended has nobody to tell. */
-  private async tellBatch(awaiting: boolean): Promise<void> {
-    const batch = this.current.notifyWorkflowId;
-    if (!batch) return;
-    await getExternalWorkflowHandle(batch)
-      .signal(childAwaitingOpsSignal, { workflowId: workflowInfo().workflowId, awaiting })
-      .catch(() => undefined);
+    this.current = this.subject.apply(this.current, decision, this.correctableAt(step));
   }
 
   private check(decision: OpsDecision): void {
     if (!this.waitingOn || this.decision) {
       throw new Error(`${workflowInfo().workflowId} is not waiting for a decision`);
     }
-    applyOpsDecision(this.direction, this.current, decision, this.waitingOn.correctable);
+    this.subject.apply(this.current, decision, this.waitingOn.correctable);
   }
 
   private accept(decision: OpsDecision): string {

@@ -7,7 +7,7 @@ import { InputValidationError } from '../domain/issues';
 import type { Direction } from '../domain/setup';
 import { validateSetupInput, type SetupInputOf } from '../domain/setup-validation';
 import { describeFailure, exotelFailureOf } from './failures';
-import { OpsGate, type StepInputs } from './ops-gate';
+import { OpsGate, setupGateSubject, type StepInputs } from './ops-gate';
 import { SetupProgress, statusQuery } from './progress';
 import { PATCHES } from './patches';
 import { asInteractive } from './priority';
@@ -16,7 +16,7 @@ import { Saga } from './saga';
 export interface SetupRun<D extends Direction> {
   progress: SetupProgress;
   saga: Saga;
-  ops: OpsGate<D>;
+  ops: OpsGate<SetupInputOf<D>>;
 }
 
 /** Runs `body` as a setup of `steps` (the first is always `validate`); `stepInputs` says which input each step reads. */
@@ -32,7 +32,7 @@ export async function runSetup<D extends Direction, R>(
   const aclWithDigestForEverySetup = patched(PATCHES.aclWithDigestForEverySetup);
   validateOrFail(progress, () => validateSetupInput(direction, input, { aclWithDigestForEverySetup }));
   const saga = new Saga();
-  const ops = new OpsGate(direction, input, progress, saga, steps, stepInputs);
+  const ops = new OpsGate(setupGateSubject(direction, input), progress, saga, steps, stepInputs);
   try {
     return await body({ progress, saga, ops });
   } catch (err) {
