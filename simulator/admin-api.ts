@@ -6,7 +6,7 @@ import { parseFaultSpec } from './faults';
 import type { RateLimiter } from './rate-limit';
 import type { RequestLog } from './request-log';
 import { emptyStoreData, type Store } from './store';
-import type { RateLimitConfig, RequestLogFilter, SimulatorAccount } from './types';
+import type { RateLimitConfig, RequestLogFilter, SimulatorAccount, TimelineFilter } from './types';
 
 export interface AdminDeps {
   accounts: SimulatorAccount[];
@@ -85,6 +85,29 @@ function parseFilter(query: URLSearchParams): RequestLogFilter {
   return filter;
 }
 
+function parseTimelineFilter(query: URLSearchParams): TimelineFilter {
+  const filter: TimelineFilter = {};
+  const since = query.get('since');
+  if (since !== null) {
+    if (!/^\d+$/.test(since)) throw new Error(`since ${JSON.stringify(since)} is invalid: must be a timeline seq (a non-negative integer)`);
+    filter.since = Number(since);
+  }
+  const account = query.get('account');
+  if (account) filter.account = account;
+  const trunk = query.get('trunk');
+  if (trunk) filter.trunk = trunk;
+  const number = query.get('number');
+  if (number !== null) {
+    if (!/^\+[1-9]\d{1,14}$/.test(number)) {
+      // A raw "+" in a query string reads as a space.
+      const hint = number.startsWith(' ') ? ' (a raw "+" in a query reads as a space: send %2B)' : '';
+      throw new Error(`number ${JSON.stringify(number)} is invalid: must be E.164, "+" then 2 to 15 digits${hint}`);
+    }
+    filter.number = number;
+  }
+  return filter;
+}
+
 export function handleAdmin(
   deps: AdminDeps,
   request: { method: string; path: string; query: URLSearchParams; authorization: string | undefined; rawBody: string },
@@ -102,11 +125,14 @@ export function handleAdmin(
         return reply(200, deps.store.state(deps.accounts.map((a) => a.sid)));
       case 'GET /_admin/requests':
         return reply(200, deps.log.list(parseFilter(query)));
+      case 'GET /_admin/timeline':
+        return reply(200, deps.store.timeline.list(parseTimelineFilter(query)));
       case 'DELETE /_admin/requests':
         deps.log.clear();
         return reply(200, { ok: true });
       case 'POST /_admin/reset':
         deps.store.replace(emptyStoreData());
+        deps.store.timeline.clear();
         deps.log.clear();
         deps.faults.clear();
         return reply(200, { ok: true });

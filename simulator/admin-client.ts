@@ -7,6 +7,8 @@ import type {
   RateLimitConfig,
   RequestLogFilter,
   SimulatorState,
+  SimulatorTimeline,
+  TimelineFilter,
 } from './types';
 
 export class SimulatorAdmin {
@@ -35,11 +37,22 @@ export class SimulatorAdmin {
     return this.call('GET', `/_admin/requests${suffix}`);
   }
 
+  /** Every change of state (oldest first) matching the filter; pass it to momentsWithout or unroutedMoments. */
+  async timeline(filter: TimelineFilter = {}): Promise<SimulatorTimeline> {
+    const query = new URLSearchParams();
+    if (filter.account !== undefined) query.set('account', filter.account);
+    if (filter.trunk !== undefined) query.set('trunk', filter.trunk);
+    if (filter.number !== undefined) query.set('number', filter.number);
+    if (filter.since !== undefined) query.set('since', String(filter.since));
+    const suffix = query.size > 0 ? `?${query.toString()}` : '';
+    return this.call('GET', `/_admin/timeline${suffix}`);
+  }
+
   async clearRequests(): Promise<void> {
     await this.call('DELETE', '/_admin/requests');
   }
 
-  /** Clears trunks, the request log and faults. */
+  /** Clears trunks, the timeline, the request log and faults. */
   async reset(): Promise<void> {
     await this.call('POST', '/_admin/reset');
   }

@@ -8,6 +8,7 @@ export { runSimulatorCli } from './main';
 export { SimulatorOptionError } from './options';
 export { parseFaultSpec } from './faults';
 export { REGION_HOSTS } from './auth';
+export { momentsWithout, unroutedMoments, type CountKind, type TimelineInput } from './moments';
 export type {
   ActiveFault,
   AccountState,
@@ -17,6 +18,7 @@ export type {
   FaultKind,
   FaultSpec,
   LoggedRequest,
+  NumberRoute,
   PhoneNumberMapping,
   RateLimitConfig,
   RequestLogFilter,
@@ -25,7 +27,14 @@ export type {
   SimulatorOptions,
   SimulatorRegion,
   SimulatorState,
+  SimulatorTimeline,
+  TimelineEntry,
+  TimelineFilter,
+  TimelineKind,
+  TimelineOperation,
+  TimelineValues,
   Trunk,
+  TrunkCounts,
   TrunkSetting,
   TrunkState,
   WhitelistedIp,

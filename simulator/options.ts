@@ -1,6 +1,7 @@
 // SimulatorOptions with defaults applied, checked once so the rest of the simulator can trust them.
 
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
+import { DEFAULT_TIMELINE_CAPACITY } from './timeline';
 import type { DeleteStyle, NumberScope, RateLimitConfig, SimulatorAccount, SimulatorOptions } from './types';
 
 export interface ResolvedOptions {
@@ -13,6 +14,7 @@ export interface ResolvedOptions {
   numberScope: NumberScope;
   adminToken: string | undefined;
   seed: number | undefined;
+  timelineCapacity: number;
 }
 
 /** Thrown for options that break a rule; the message names the option, the value and the rule. */
@@ -51,6 +53,8 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
   const numberScope = opts.numberScope ?? 'account';
   if (numberScope !== 'account' && numberScope !== 'trunk') fail('number scope', numberScope, "must be 'account' or 'trunk'");
   if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) fail('seed', opts.seed, 'must be an integer');
+  const timelineCapacity = opts.timelineCapacity ?? DEFAULT_TIMELINE_CAPACITY;
+  if (!Number.isInteger(timelineCapacity) || timelineCapacity < 1) fail('timeline capacity', timelineCapacity, 'must be an integer ≥ 1');
   if (opts.adminToken === '') fail('admin token', '', 'must be non-empty when given');
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.includes(host) && opts.adminToken === undefined) {
@@ -66,5 +70,6 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     numberScope,
     adminToken: opts.adminToken,
     seed: opts.seed,
+    timelineCapacity,
   };
 }

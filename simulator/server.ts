@@ -26,6 +26,7 @@ import { RequestLog } from './request-log';
 import { buildRoutes, matchRoute, type Route } from './routes/router';
 import { loadStateFile, saveStateFile } from './state-file';
 import { Store, emptyStoreData } from './store';
+import { Timeline } from './timeline';
 import type { ActiveFault, RunningSimulator, SimulatorOptions } from './types';
 
 /** Go's http.MaxBytesReader-style cap: more than this is refused, not buffered. */
@@ -90,7 +91,7 @@ class Simulator {
   constructor(readonly options: ResolvedOptions) {
     this.random = new SeededRandom(options.seed);
     const saved = options.stateFile === undefined ? null : loadStateFile(options.stateFile);
-    this.store = new Store(saved ?? emptyStoreData(), this.random);
+    this.store = new Store(saved ?? emptyStoreData(), this.random, new Timeline(options.timelineCapacity));
     this.savedRevision = this.store.revision;
     this.faults = new FaultRegistry(this.random);
     this.limiter = new RateLimiter(options.rateLimit);

@@ -2,6 +2,7 @@
 
 import { notFound } from './envelopes';
 import type { SeededRandom } from './random';
+import type { Timeline } from './timeline';
 import type {
   AccountState,
   Credential,
@@ -9,6 +10,9 @@ import type {
   PhoneNumberMapping,
   SimulatorRegion,
   SimulatorState,
+  TimelineKind,
+  TimelineOperation,
+  TimelineValues,
   Trunk,
   TrunkFields,
   TrunkSetting,
@@ -39,6 +43,21 @@ export interface StoreData {
 /** Exotel's timestamps are ISO-8601 UTC without milliseconds ("2026-01-23T09:24:59Z"). */
 export const isoNow = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** A change to one trunk or what it holds, already applied, as the timeline records it. */
+export interface Change {
+  kind: TimelineKind;
+  operation: TimelineOperation;
+  /** The sub-resource's id; omitted for the trunk and for settings. */
+  id?: string;
+  values: TimelineValues;
+  /** For an update: the values before it. */
+  previous?: TimelineValues;
+  /** The numbers whose routing the change may have moved (a mapping's old and new number, a deleted trunk's). */
+  numbers?: string[];
+}
+
+const NO_COUNTS = { numbers: 0, credentials: 0, acl_entries: 0, destinations: 0 };
+
 export const emptyStoreData = (): StoreData => ({ version: 1, next_id: 1001, accounts: {} });
 
 export class Store {
@@ -48,6 +67,7 @@ export class Store {
   constructor(
     private data: StoreData,
     private readonly random: SeededRandom,
+    readonly timeline: Timeline,
   ) {}
 
   get snapshot(): StoreData {
@@ -61,6 +81,38 @@ export class Store {
 
   changed(): void {
     this.revision++;
+  }
+
+  /** Marks the state changed and appends the change to the timeline, with what the trunk holds afterwards. */
+  changedTrunk(accountSid: string, record: TrunkRecord, change: Change): void {
+    this.changed();
+    const { kind, operation, id, values, previous, numbers = [] } = change;
+    // A deleted trunk is already out of the account, so the routes below no longer count it.
+    const trunks = this.account(accountSid).trunks;
+    const routes = [...new Set(numbers)].map((phone) => ({
+      phone_number: phone,
+      trunk_sids: trunks.filter((t) => t.phone_numbers.some((m) => m.phone_number === phone)).map((t) => t.trunk.trunk_sid),
+    }));
+    this.timeline.append({
+      account: accountSid,
+      trunk_sid: record.trunk.trunk_sid,
+      trunk_name: record.trunk.trunk_name,
+      kind,
+      operation,
+      id: id ?? null,
+      values,
+      ...(previous === undefined ? {} : { previous }),
+      counts:
+        kind === 'trunk' && operation === 'delete'
+          ? { ...NO_COUNTS }
+          : {
+              numbers: record.phone_numbers.length,
+              credentials: record.credentials.length,
+              acl_entries: record.whitelisted_ips.length,
+              destinations: record.destination_uris.length,
+            },
+      ...(routes.length === 0 ? {} : { number_routes: routes }),
+    });
   }
 
   newId(): string {

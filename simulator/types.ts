@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   adminToken?: string;
   /** Seeds every random choice (ids, request ids, probabilistic faults) so runs are reproducible. */
   seed?: number;
+  /** How many state-timeline entries to keep (the newest). Default 50,000. */
+  timelineCapacity?: number;
 }
 
 export interface RunningSimulator {
@@ -190,4 +192,79 @@ export interface AccountState {
 
 export interface SimulatorState {
   accounts: Record<string, AccountState>;
+}
+
+// The state timeline (GET /_admin/timeline): every change of state, with what each trunk holds afterwards.
+
+/** What a timeline entry changed: the trunk itself or one of its sub-resources. */
+export type TimelineKind = 'trunk' | 'number' | 'credential' | 'acl' | 'destination' | 'setting';
+
+export type TimelineOperation = 'create' | 'update' | 'delete';
+
+/** What a trunk holds after a change; all zero after the trunk's deletion. Settings are not counted. */
+export interface TrunkCounts {
+  numbers: number;
+  credentials: number;
+  acl_entries: number;
+  destinations: number;
+}
+
+/** Where a number is mapped after a change: the trunks of the account that carry it (none = unrouted). */
+export interface NumberRoute {
+  phone_number: string;
+  trunk_sids: string[];
+}
+
+export type TimelineValues = Record<string, string | number | boolean | null>;
+
+export interface TimelineEntry {
+  /** Increases by one per change and is never reused, not even across a reset. */
+  seq: number;
+  /** ISO-8601 time of the change, with milliseconds. */
+  time: string;
+  account: string;
+  trunk_sid: string;
+  /** The trunk's name after the change (before it, for the trunk's deletion). */
+  trunk_name: string;
+  kind: TimelineKind;
+  operation: TimelineOperation;
+  /** The sub-resource's id (mapping, credential, ACL entry, destination); null for the trunk and for settings. */
+  id: string | null;
+  /**
+   * The changed object's values after the change (as it was, for a delete). trunk: trunk_name, nso_code,
+   * domain_name; number: phone_number, mode; credential: user_name, friendly_name (and password_changed on an
+   * update, never the password); acl: ip, mask; destination: destination, priority, weight; setting: name, value.
+   */
+  values: TimelineValues;
+  /** For an update: the same fields before it. */
+  previous?: TimelineValues;
+  counts: TrunkCounts;
+  /**
+   * For a number's change (both numbers, if an update changed it) and for a trunk deletion that took numbers
+   * with it: where each of those numbers is mapped in the account afterwards.
+   */
+  number_routes?: NumberRoute[];
+}
+
+export interface TimelineFilter {
+  account?: string;
+  /** A trunk sid. */
+  trunk?: string;
+  /** An E.164 number: the entries whose number_routes name it. */
+  number?: string;
+  /** Only entries with a larger seq. */
+  since?: number;
+}
+
+export interface SimulatorTimeline {
+  entries: TimelineEntry[];
+  /**
+   * True if entries this answer would cover (seq > since) were dropped to bound memory: the record starts late,
+   * and the helpers (momentsWithout, unroutedMoments) refuse to judge it.
+   */
+  truncated: boolean;
+  /** The highest seq dropped to bound memory since the last reset; 0 if none. */
+  dropped_through: number;
+  /** How many entries the simulator keeps (the newest). */
+  capacity: number;
 }

@@ -6,6 +6,7 @@ import { page } from '../paging';
 import { decodeObject } from '../request-body';
 import { checkFriendlyName, checkPassword, checkUserName } from '../rules';
 import { isoNow, type TrunkRecord } from '../store';
+import { credentialValues } from '../timeline';
 import type { Credential } from '../types';
 import { byId, removeById, targetId, type ApiRequest } from './request';
 
@@ -34,7 +35,7 @@ export function createCredential(req: ApiRequest): ApiResult {
     date_updated: now,
   };
   record.credentials.push(credential);
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'credential', operation: 'create', id: credential.id, values: credentialValues(credential) });
   return { kind: 'object', data: credential };
 }
 
@@ -56,8 +57,16 @@ export function updateCredential(req: ApiRequest): ApiResult {
   if (body.password !== undefined) checkPassword(body.password);
   const friendlyName = body.friendly_name === undefined ? credential.friendly_name : checkFriendlyName(body.friendly_name);
   if (userTaken(record, userName, credential.id)) throw duplicateUser(userName);
+  const previous = credentialValues(credential);
   Object.assign(credential, { user_name: userName, friendly_name: friendlyName, date_updated: isoNow() });
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, {
+    kind: 'credential',
+    operation: 'update',
+    id: credential.id,
+    // Whether the password was rotated, which is what a SIP client notices; the password itself is never kept.
+    values: { ...credentialValues(credential), password_changed: body.password !== undefined },
+    previous,
+  });
   return { kind: 'object', data: credential };
 }
 
@@ -65,6 +74,6 @@ export function updateCredential(req: ApiRequest): ApiResult {
 export function deleteCredential(req: ApiRequest): ApiResult {
   const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
   const credential = removeById(record.credentials, targetId(req));
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'credential', operation: 'delete', id: credential.id, values: credentialValues(credential) });
   return { kind: 'object', data: credential };
 }

@@ -5,6 +5,7 @@ import { page } from '../paging';
 import { decodeObject } from '../request-body';
 import { checkDestination, checkPriorityOrWeight, destinationNotWhitelisted, ipInCidr } from '../rules';
 import { isoNow, type TrunkRecord } from '../store';
+import { destinationValues } from '../timeline';
 import type { DestinationUri } from '../types';
 import { byId, removeById, targetId, type ApiRequest } from './request';
 
@@ -53,7 +54,7 @@ export function createDestinationUris(req: ApiRequest): ApiResult {
       date_updated: now,
     };
     record.destination_uris.push(created);
-    req.store.changed();
+    req.store.changedTrunk(req.account.sid, record, { kind: 'destination', operation: 'create', id: created.id, values: destinationValues(created) });
     return success(created);
   });
   const succeeded = items.filter((i) => i.status === 'success').length;
@@ -77,8 +78,9 @@ export function updateDestinationUri(req: ApiRequest): ApiResult {
   const destination = body.destination === undefined ? uri.destination : acceptDestination(record, body.destination);
   const priority = checkPriorityOrWeight('Priority', body.priority) ?? uri.priority;
   const weight = checkPriorityOrWeight('Weight', body.weight) ?? uri.weight;
+  const previous = destinationValues(uri);
   Object.assign(uri, { destination, priority, weight, date_updated: isoNow() });
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'destination', operation: 'update', id: uri.id, values: destinationValues(uri), previous });
   return { kind: 'object', data: uri };
 }
 
@@ -86,6 +88,6 @@ export function updateDestinationUri(req: ApiRequest): ApiResult {
 export function deleteDestinationUri(req: ApiRequest): ApiResult {
   const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
   const uri = removeById(record.destination_uris, targetId(req));
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'destination', operation: 'delete', id: uri.id, values: destinationValues(uri) });
   return { kind: 'object', data: uri };
 }

@@ -5,6 +5,7 @@ import { page } from '../paging';
 import { decodeObject } from '../request-body';
 import { checkMode, checkPhoneNumber } from '../rules';
 import { isoNow, type TrunkRecord } from '../store';
+import { numberValues } from '../timeline';
 import type { PhoneNumberMapping } from '../types';
 import { byId, removeById, targetId, type ApiRequest } from './request';
 
@@ -36,7 +37,7 @@ export function createPhoneNumber(req: ApiRequest): ApiResult {
     date_updated: now,
   };
   record.phone_numbers.push(mapping);
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'number', operation: 'create', id: mapping.id, values: numberValues(mapping), numbers: [phone] });
   return { kind: 'object', data: mapping };
 }
 
@@ -53,8 +54,17 @@ export function updatePhoneNumber(req: ApiRequest): ApiResult {
   const phone = checkPhoneNumber(body.phone_number);
   const mode = checkMode(body.mode, true);
   if (numberTaken(req, record, phone, mapping.id)) throw duplicateMapping(record.trunk.trunk_sid);
+  const previous = numberValues(mapping);
+  const before = mapping.phone_number;
   Object.assign(mapping, { phone_number: phone, mode, date_updated: isoNow() });
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, {
+    kind: 'number',
+    operation: 'update',
+    id: mapping.id,
+    values: numberValues(mapping),
+    previous,
+    numbers: [before, phone],
+  });
   return { kind: 'object', data: mapping };
 }
 
@@ -62,6 +72,12 @@ export function updatePhoneNumber(req: ApiRequest): ApiResult {
 export function deletePhoneNumber(req: ApiRequest): ApiResult {
   const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
   const mapping = removeById(record.phone_numbers, targetId(req));
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, {
+    kind: 'number',
+    operation: 'delete',
+    id: mapping.id,
+    values: numberValues(mapping),
+    numbers: [mapping.phone_number],
+  });
   return { kind: 'object', data: mapping };
 }

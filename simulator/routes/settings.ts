@@ -6,6 +6,7 @@ import { page } from '../paging';
 import { decodeObject } from '../request-body';
 import { checkAliasValue, checkSettingName } from '../rules';
 import { isoNow } from '../store';
+import { settingValues } from '../timeline';
 import { requiredQuery, type ApiRequest } from './request';
 
 const SETTINGS_BODY = {
@@ -29,11 +30,17 @@ export function createSettings(req: ApiRequest): ApiResult {
     }
     const now = isoNow();
     const existing = record.settings.find((s) => s.name === name);
+    const previous = existing ? settingValues(existing) : undefined;
     const setting = existing
       ? Object.assign(existing, { value, date_updated: now })
       : { name, value, trunk_sid: record.trunk.trunk_sid, date_created: now, date_updated: now };
     if (!existing) record.settings.push(setting);
-    req.store.changed();
+    req.store.changedTrunk(req.account.sid, record, {
+      kind: 'setting',
+      operation: existing ? 'update' : 'create',
+      values: settingValues(setting),
+      ...(previous ? { previous } : {}),
+    });
     return success(setting);
   });
   // Settings' batch metadata has no `failed`, even when an item fails (reference §2.3).
@@ -54,6 +61,6 @@ export function deleteSetting(req: ApiRequest): ApiResult {
   const setting = record.settings.find((s) => s.name === name);
   if (!setting) throw notFound();
   record.settings.splice(record.settings.indexOf(setting), 1);
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'setting', operation: 'delete', values: settingValues(setting) });
   return { kind: 'object', data: setting };
 }

@@ -5,6 +5,7 @@ import { page } from '../paging';
 import { decodeObject, type Decoded } from '../request-body';
 import { checkDomainName, checkNsoCode, checkTrunkName } from '../rules';
 import { isoNow, withLinks, type TrunkRecord } from '../store';
+import { trunkValues } from '../timeline';
 import { requiredQuery, type ApiRequest } from './request';
 
 const TRUNK_BODY = { trunk_name: 'string', nso_code: 'string', domain_name: 'string' } as const;
@@ -45,7 +46,7 @@ export function createTrunk(req: ApiRequest): ApiResult {
     settings: [],
   };
   req.store.account(req.account.sid).trunks.push(record);
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'trunk', operation: 'create', values: trunkValues(record.trunk) });
   return { kind: 'object', data: withLinks(req.account.sid, record.trunk) };
 }
 
@@ -76,6 +77,7 @@ export function updateTrunk(req: ApiRequest): ApiResult {
   const nsoCode = body.nso_code === undefined ? undefined : checkNsoCode(body.nso_code);
   const domainName = body.domain_name === undefined ? undefined : checkDomainName(body.domain_name);
   if (trunkName !== undefined && nameTaken(req, trunkName, record.trunk.trunk_sid)) throw duplicateName(trunkName);
+  const previous = trunkValues(record.trunk);
   record.trunk = {
     ...record.trunk,
     trunk_name: trunkName ?? record.trunk.trunk_name,
@@ -83,7 +85,7 @@ export function updateTrunk(req: ApiRequest): ApiResult {
     domain_name: domainName ?? record.trunk.domain_name,
     date_updated: isoNow(),
   };
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'trunk', operation: 'update', values: trunkValues(record.trunk), previous });
   return { kind: 'object', data: withLinks(req.account.sid, record.trunk) };
 }
 
@@ -97,7 +99,13 @@ export function deleteTrunk(req: ApiRequest): ApiResult {
   const account = req.store.account(req.account.sid);
   account.trunks.splice(account.trunks.indexOf(record), 1);
   account.orphan_credentials.push(...record.credentials);
-  req.store.changed();
+  // The numbers went with the trunk: the entry says where each is still mapped, if anywhere.
+  req.store.changedTrunk(req.account.sid, record, {
+    kind: 'trunk',
+    operation: 'delete',
+    values: trunkValues(record.trunk),
+    numbers: record.phone_numbers.map((m) => m.phone_number),
+  });
   // The observed delete response carries the trunk's fields without the four links.
   return { kind: 'object', data: record.trunk };
 }

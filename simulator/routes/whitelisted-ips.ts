@@ -5,6 +5,7 @@ import { page } from '../paging';
 import { decodeObject } from '../request-body';
 import { checkIp, checkMask } from '../rules';
 import { isoNow, type TrunkRecord } from '../store';
+import { aclValues } from '../timeline';
 import type { WhitelistedIp } from '../types';
 import { byId, removeById, targetId, type ApiRequest } from './request';
 
@@ -32,7 +33,7 @@ export function createWhitelistedIp(req: ApiRequest): ApiResult {
     date_updated: now,
   };
   record.whitelisted_ips.push(acl);
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'acl', operation: 'create', id: acl.id, values: aclValues(acl) });
   return { kind: 'object', data: acl };
 }
 
@@ -49,8 +50,9 @@ export function updateWhitelistedIp(req: ApiRequest): ApiResult {
   const ip = body.ip === undefined ? acl.ip : checkIp(body.ip);
   const mask = body.mask === undefined ? acl.mask : checkMask(body.mask);
   if (ipTaken(record, ip, acl.id)) throw duplicateIp(ip);
+  const previous = aclValues(acl);
   Object.assign(acl, { ip, mask, date_updated: isoNow() });
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'acl', operation: 'update', id: acl.id, values: aclValues(acl), previous });
   return { kind: 'object', data: acl };
 }
 
@@ -58,6 +60,6 @@ export function updateWhitelistedIp(req: ApiRequest): ApiResult {
 export function deleteWhitelistedIp(req: ApiRequest): ApiResult {
   const record = req.store.trunk(req.account.sid, req.params.trunk_sid);
   const acl = removeById(record.whitelisted_ips, targetId(req));
-  req.store.changed();
+  req.store.changedTrunk(req.account.sid, record, { kind: 'acl', operation: 'delete', id: acl.id, values: aclValues(acl) });
   return { kind: 'object', data: acl };
 }
