@@ -61,6 +61,11 @@ export function createExotelActivities({ accounts }: ExotelActivityDeps) {
       return numbers.map((n) => ({ id: n.id, phoneNumber: n.phone_number, mode: n.mode ?? null }));
     },
 
+    async setPhoneNumberMode({ accountSid, trunkSid, id, phoneNumber, mode }: OnTrunk & { id: string; phoneNumber: string; mode: 'pstn' | 'flow' }) {
+      const mapping = await client(accountSid).updatePhoneNumber(trunkSid, id, phoneNumber, mode);
+      return { id: mapping.id, mode: mapping.mode ?? mode };
+    },
+
     async deletePhoneNumber({ accountSid, trunkSid, id }: OnTrunk & { id: string }) {
       return deleting(() => client(accountSid).deletePhoneNumber(trunkSid, id));
     },

@@ -35,9 +35,12 @@ export function trunkNameFor(customerId: string, direction: Direction): string {
   return `${readablePrefix(customerId, 4)}_${DIRECTION_MARK[direction]}${digest(`${direction}:${customerId}`)}`;
 }
 
-/** Digest user name; letters and digits only, since Exotel does not publish which characters it accepts. */
-export function sipUserNameFor(customerId: string): string {
-  return `sip${digest(`sip-user:${customerId}`)}`;
+/**
+ * Digest user name; letters and digits only, since Exotel does not publish which characters it accepts. Each
+ * rotation makes a new generation with a user name of its own, so old and new can live side by side.
+ */
+export function sipUserNameFor(customerId: string, generation = 0): string {
+  return `sip${digest(generation === 0 ? `sip-user:${customerId}` : `sip-user:${customerId}:${generation}`)}`;
 }
 
 /** Exotel's friendly_name takes [A-Za-z0-9_] only, at most 32. */
@@ -50,6 +53,14 @@ export function credentialFriendlyNameFor(customerId: string): string {
 export function setupWorkflowId(direction: Direction, customerId: string): string {
   return `trunk-setup-${direction}-${customerId}`;
 }
+
+/** The long-lived workflow that holds what this project manages for a customer in one direction. */
+export function lineWorkflowId(direction: Direction, customerId: string): string {
+  return `trunk-line-${direction}-${customerId}`;
+}
+
+/** A short, stable digest of some text (a plan's view of Exotel, say), for comparing without holding it. */
+export const fingerprintOf = (text: string): string => digest(text);
 
 /** One id per signup event, never reused: the durable memory that an event was processed. */
 export function signupEventWorkflowId(eventId: string): string {

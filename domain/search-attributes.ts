@@ -27,3 +27,17 @@ export function setupSearchAttributes({ direction, input }: SetupRequest): Searc
     { key: SearchAttributes.state, value: 'running' },
   ];
 }
+
+/** What a customer line shows in TrunkSetupState: active, running (an operation), awaiting-ops, rotating, offboarded. */
+export const LINE_STATES = ['active', 'running', 'awaiting-ops', 'rotating', 'offboarded'] as const;
+
+/** What a customer line starts with (the same keys as its setups, so one filter finds both). */
+export function lineSearchAttributes(line: { customerId: string; exotelAccountSid: string; direction: string; provider?: string }): SearchAttributePair[] {
+  return [
+    { key: SearchAttributes.customerId, value: line.customerId },
+    { key: SearchAttributes.exotelAccount, value: line.exotelAccountSid },
+    { key: SearchAttributes.direction, value: line.direction },
+    { key: SearchAttributes.provider, value: line.provider ?? 'unspecified' },
+    { key: SearchAttributes.state, value: 'active' },
+  ];
+}

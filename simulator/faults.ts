@@ -5,7 +5,7 @@ import type { SeededRandom } from './random';
 import type { ActiveFault, FaultKind, FaultSpec } from './types';
 
 const KINDS: FaultKind[] = ['status', 'latency', 'commit-then-fail', 'drop'];
-const FIELDS = new Set(['method', 'path', 'account', 'kind', 'status', 'retryAfterSeconds', 'latencyMs', 'then', 'count', 'probability']);
+const FIELDS = new Set(['method', 'path', 'account', 'kind', 'status', 'retryAfterSeconds', 'latencyMs', 'then', 'count', 'probability', 'skip']);
 
 const isInt = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -44,6 +44,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     fail('then', "is only for kind 'commit-then-fail': an integer 400–599 or \"drop\"");
   }
   if (f.count !== undefined && !isInt(f.count, 0, Number.MAX_SAFE_INTEGER)) fail('count', 'must be an integer ≥ 0 (0 = unlimited)');
+  if (f.skip !== undefined && !isInt(f.skip, 0, Number.MAX_SAFE_INTEGER)) fail('skip', 'must be an integer ≥ 0 (how many matching requests pass first)');
   if (f.probability !== undefined && !(typeof f.probability === 'number' && f.probability >= 0 && f.probability <= 1)) {
     fail('probability', 'must be a number 0–1');
   }
@@ -153,14 +154,14 @@ export interface FaultTarget {
 }
 
 export class FaultRegistry {
-  private faults: (ActiveFault & { regex: RegExp })[] = [];
+  private faults: (ActiveFault & { regex: RegExp; skipLeft: number })[] = [];
   private nextId = 1;
 
   constructor(private readonly random: SeededRandom) {}
 
   add(spec: FaultSpec): ActiveFault {
     const count = spec.count ?? 1;
-    const fault = { ...spec, id: `f${this.nextId++}`, remaining: count === 0 ? null : count, regex: new RegExp(spec.path) };
+    const fault = { ...spec, id: `f${this.nextId++}`, remaining: count === 0 ? null : count, skipLeft: spec.skip ?? 0, regex: new RegExp(spec.path) };
     this.faults.push(fault);
     return strip(fault);
   }
@@ -186,6 +187,10 @@ export class FaultRegistry {
       if (fault.account !== undefined && fault.account !== target.account) continue;
       if (!fault.regex.test(target.path)) continue;
       if (fault.probability !== undefined && fault.probability < 1 && this.random.next() >= fault.probability) continue;
+      if (fault.skipLeft > 0) {
+        fault.skipLeft--;
+        continue;
+      }
       if (fault.remaining !== null) {
         fault.remaining--;
         if (fault.remaining === 0) this.remove(fault.id);
@@ -196,7 +201,7 @@ export class FaultRegistry {
   }
 }
 
-function strip(fault: ActiveFault & { regex: RegExp }): ActiveFault {
-  const { regex: _regex, ...rest } = fault;
+function strip(fault: ActiveFault & { regex: RegExp; skipLeft?: number }): ActiveFault {
+  const { regex: _regex, skipLeft: _skipLeft, ...rest } = fault;
   return rest;
 }

@@ -72,6 +72,8 @@ export interface FaultSpec {
   count?: number;
   /** Chance (0..1, seeded) that a matching request is hit; default 1. */
   probability?: number;
+  /** How many matching requests pass untouched before the fault starts hitting (to fail the k-th); default 0. */
+  skip?: number;
 }
 
 export interface ActiveFault extends FaultSpec {

@@ -8,6 +8,7 @@ import { didsOf, type InboundSetupInput } from '../domain/setup';
 import type { InboundSetupResult } from '../domain/setup-result';
 import { exotelFor, local } from './activity-profiles';
 import { handoffFor } from './handoff';
+import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
@@ -63,6 +64,10 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
     };
+    await handOverToLine('inbound', ops.input, trunk, {
+      mappingIds,
+      destinations: ops.input.destinations.map((d, i) => ({ id: destinationIds[i] ?? '', value: normalizeDestination(d) })),
+    });
     return { ...result, ...handoffFor({ direction: 'inbound', input: ops.input, result }) };
   });
 }

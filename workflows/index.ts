@@ -4,3 +4,4 @@ export { inboundSetup } from './inbound-setup';
 export { batchMigration } from './batch-migration';
 export { statusQuery } from './progress';
 export { signupEvent } from './signup-event';
+export { customerLine } from './customer-line';

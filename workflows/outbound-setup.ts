@@ -5,6 +5,7 @@ import { didsOf, type OutboundSetupInput } from '../domain/setup';
 import type { OutboundSetupResult } from '../domain/setup-result';
 import { local } from './activity-profiles';
 import { handoffFor } from './handoff';
+import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { ensureAclEntry, ensureCredential, ensureMappings, ensureTrunk } from './resources';
 import { mappingResource, mappingResult } from './mappings';
@@ -78,6 +79,11 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       sipUserName: userName,
       sipPassword: password,
     };
+    await handOverToLine('outbound', ops.input, trunk, {
+      mappingIds,
+      credential: { id: credentialId, userName },
+      aclEntries: (ops.input.providerIps ?? []).map((ip, i) => ({ id: aclEntryIds[i] ?? '', ip: bareIp(ip) })),
+    });
     return { ...result, ...handoffFor({ direction: 'outbound', input: ops.input, result }) };
   });
 }

@@ -4,4 +4,6 @@
 export const PATCHES = {
   /** 2026-12: an IP allowlist next to digest credentials is refused without allowAclWithDigest whatever the provider. */
   aclWithDigestForEverySetup: 'acl-with-digest-for-every-setup',
+  /** 2026-12: a setup that succeeds hands what it made to its customer line (workflows/line-handover.ts). */
+  handOverToLine: 'hand-over-to-line',
 } as const;

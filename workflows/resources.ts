@@ -178,13 +178,26 @@ type DestinationEntry = { id: string; destination: string };
 export async function ensureDestinations(
   saga: Saga,
   ledger: DestinationLedger,
-  { accountSid, trunkSid, wanted, trunkOrigin }: { accountSid: string; trunkSid: string; wanted: string[]; trunkOrigin: Origin },
+  {
+    accountSid,
+    trunkSid,
+    wanted,
+    trunkOrigin,
+    known,
+  }: {
+    accountSid: string;
+    trunkSid: string;
+    wanted: string[];
+    trunkOrigin: Origin;
+    /** What a read made just before found on the trunk (a line operation plans from one): not read again. */
+    known?: DestinationEntry[];
+  },
 ): Promise<string[]> {
   const { exotel, exotelOnce, undoExotel } = exotelFor(accountSid);
   let present: DestinationEntry[];
   if (ledger.preexistingIds === undefined) {
     // A trunk made by this run starts empty, so the happy path needs no read before the POST.
-    present = trunkOrigin === 'created' ? [] : await exotel.listDestinationUris({ accountSid, trunkSid });
+    present = trunkOrigin === 'created' ? [] : (known ?? (await exotel.listDestinationUris({ accountSid, trunkSid })));
     ledger.preexistingIds = new Set(present.map((d) => d.id));
   } else {
     present = await exotel.listDestinationUris({ accountSid, trunkSid });

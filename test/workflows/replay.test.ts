@@ -29,6 +29,11 @@ describe('replay of recorded histories', () => {
         'outbound-ops-retried-by-signal',
         'outbound-ops-rolled-back',
         'inbound-ops-timed-out',
+        'outbound-handed-over-to-line',
+        'line-rotated',
+        'line-rolled-back-by-ops',
+        'line-destinations-changed',
+        'line-offboarded',
       ]),
     );
   });

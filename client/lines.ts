@@ -1,0 +1,150 @@
+// Customer lines from outside: read one, plan and run operations on it, and bring setups that succeeded before
+// lines existed under management. Line workflow ids come from the customer id (domain/naming.ts).
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { lineFromSetup, type LineOperation, type LineView, type ManagedLine, type OperationReport, type OperationRequest } from '../domain/line';
+import type { OperationPlan } from '../domain/line-plans';
+import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
+import { lineWorkflowId } from '../domain/naming';
+import { priorityFor } from '../domain/priority';
+import { lineSearchAttributes } from '../domain/search-attributes';
+import type { Direction } from '../domain/setup';
+import type { InboundSetupInput, OutboundSetupInput } from '../domain/setup';
+import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
+import { normalizeDestination, bareIp } from '../domain/rules';
+import { sipUserNameFor } from '../domain/naming';
+import { DEFAULT_LIST_LIMIT } from './list-limit';
+import { lineQuery, operateUpdate, planUpdate } from '../workflows/line-messages';
+
+/** Where a line stands: running (managed), ended (offboarded: its last record), or never set up. */
+export type LineLookup = { state: 'managed'; workflowId: string; view: LineView } | { state: 'offboarded'; workflowId: string; line: ManagedLine } | { state: 'absent'; workflowId: string };
+
+export async function lookUpLine(client: Client, direction: Direction, customerId: string): Promise<LineLookup> {
+  const workflowId = lineWorkflowId(direction, customerId);
+  const handle = client.workflow.getHandle(workflowId);
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { state: 'absent', workflowId };
+    throw err;
+  }
+  if (status === 'RUNNING') return { state: 'managed', workflowId, view: await handle.query(lineQuery) };
+  if (status === 'COMPLETED') return { state: 'offboarded', workflowId, line: (await handle.result()) as ManagedLine };
+  // Terminated or failed by hand: nothing manages it now; a new setup (or import) starts it again.
+  return { state: 'absent', workflowId };
+}
+
+/** What an operation would send now; changes nothing. Throws the line's lookup state when it is not managed. */
+export async function planOperationOn(client: Client, direction: Direction, customerId: string, operation: LineOperation): Promise<OperationPlan> {
+  const checked = parseLineOperation(operation);
+  return client.workflow.getHandle(lineWorkflowId(direction, customerId)).executeUpdate(planUpdate, { args: [checked] });
+}
+
+/** Runs an operation; asked again with the same operationId, it is answered with the first run's report. */
+export async function operateOn(client: Client, direction: Direction, customerId: string, request: OperationRequest): Promise<OperationReport> {
+  const checked = parseOperationRequest(request);
+  const handle = client.workflow.getHandle(lineWorkflowId(direction, customerId));
+  return handle.executeUpdate(operateUpdate, { args: [checked], ...(checked.operationId ? { updateId: checked.operationId } : {}) });
+}
+
+export interface ImportOutcome {
+  customerId: string;
+  direction: Direction;
+  setupWorkflowId: string;
+  outcome: 'imported' | 'already-managed' | 'unreadable';
+  reason?: string;
+}
+
+/**
+ * Setups that succeeded before lines existed never handed over: each gets its line, started with what its result
+ * says it made (nothing is re-created or even read on Exotel; the first plan reads). A line that exists is left.
+ */
+export async function importSucceededSetups(
+  client: Client,
+  { taskQueue, limit = DEFAULT_LIST_LIMIT, dryRun = false }: { taskQueue: string; limit?: number; dryRun?: boolean },
+): Promise<ImportOutcome[]> {
+  const outcomes: ImportOutcome[] = [];
+  const query = "WorkflowType IN ('outboundSetup', 'inboundSetup') AND ExecutionStatus = 'Completed'";
+  for await (const wf of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+    if (outcomes.length >= limit) break;
+    const direction: Direction = wf.type === 'outboundSetup' ? 'outbound' : 'inbound';
+    const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
+    let line: ManagedLine;
+    try {
+      const input = (await firstInput(client, wf.workflowId, wf.runId)) as OutboundSetupInput & InboundSetupInput;
+      const result = (await handle.result()) as OutboundSetupResult & InboundSetupResult;
+      line = lineFromSetupResult(direction, input, result, wf.closeTime ?? wf.startTime, wf.workflowId);
+    } catch (err) {
+      outcomes.push({ customerId: '', direction, setupWorkflowId: wf.workflowId, outcome: 'unreadable', reason: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    const base = { customerId: line.customerId, direction, setupWorkflowId: wf.workflowId };
+    if (dryRun) {
+      const found = await lookUpLine(client, direction, line.customerId);
+      outcomes.push({ ...base, outcome: found.state === 'managed' ? 'already-managed' : 'imported' });
+      continue;
+    }
+    try {
+      await client.workflow.start('customerLine', {
+        workflowId: lineWorkflowId(direction, line.customerId),
+        taskQueue,
+        args: [{ line }],
+        priority: priorityFor('lifecycle'),
+        typedSearchAttributes: lineSearchAttributes(line),
+        // A line that runs is the newer truth; one that ended (offboarded) is not brought back by an old setup.
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      outcomes.push({ ...base, outcome: 'imported' });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      outcomes.push({ ...base, outcome: 'already-managed' });
+    }
+  }
+  return outcomes;
+}
+
+async function firstInput(client: Client, workflowId: string, runId: string | undefined): Promise<unknown> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (!payload) throw new Error(`${workflowId}: its history holds no input`);
+  const [input] = await decode(client, [payload]);
+  return input;
+}
+
+async function decode(client: Client, payloads: Payload[]): Promise<unknown[]> {
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  let decoded = payloads;
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+  return decoded.map((p) => payloadConverter.fromPayload(p));
+}
+
+/** A setup's input and result as the line its handover would have started. */
+export function lineFromSetupResult(
+  direction: Direction,
+  input: OutboundSetupInput & InboundSetupInput,
+  result: OutboundSetupResult & InboundSetupResult,
+  closedAt: Date,
+  setupWorkflowId: string,
+): ManagedLine {
+  const dids = result.dids ?? [result.did];
+  const mappingIds = result.phoneNumberMappingIds ?? { [result.did]: result.phoneNumberMappingId };
+  const made: Parameters<typeof lineFromSetup>[1] = {
+    customerId: input.customerId,
+    exotelAccountSid: input.exotelAccountSid,
+    ...(input.provider ? { provider: input.provider } : {}),
+    trunkSid: result.trunkSid,
+    ...(result.trunkName ? { trunkName: result.trunkName } : {}),
+    trunkCreated: direction === 'outbound' ? true : result.trunkCreated,
+    mappingIds: Object.fromEntries(dids.map((d) => [d, mappingIds[d] ?? ''])),
+  };
+  if (direction === 'outbound') {
+    made.credential = { id: result.credentialId, userName: result.sipUserName ?? sipUserNameFor(input.customerId) };
+    made.aclEntries = (input.providerIps ?? []).map((ip, i) => ({ id: result.aclEntryIds?.[i] ?? '', ip: bareIp(ip) }));
+  } else {
+    made.destinations = (input.destinations ?? []).map((d, i) => ({ id: result.destinationIds?.[i] ?? '', value: normalizeDestination(d) }));
+  }
+  return lineFromSetup(direction, made, closedAt.toISOString(), `import of ${setupWorkflowId}`);
+}

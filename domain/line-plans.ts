@@ -1,0 +1,364 @@
+// Plans for the operations on a customer line: from the line's record and what Exotel holds now, exactly the
+// requests an operation will send, in order, each with what it changes for callers. Pure, so `trunkctl plan` and
+// the execution build the same plan from the same reads, and a plan is data: printable, comparable, testable.
+import { deletable, type LineCredential, type LineOperation, type ManagedLine, type Owned } from './line';
+import { credentialFriendlyNameFor, fingerprintOf, sipUserNameFor } from './naming';
+import { normalizeDestination } from './rules';
+
+/** What Exotel holds on the line's trunk, as far as the operation needs to know (the reads it made). */
+export interface ObservedTrunk {
+  trunkSid: string;
+  numbers?: { id: string; phoneNumber: string; mode: string | null }[];
+  credentials?: { id: string; userName: string }[];
+  aclEntries?: { id: string; ip: string }[];
+  destinations?: { id: string; destination: string }[];
+}
+
+export type ObservedPart = 'numbers' | 'credentials' | 'aclEntries' | 'destinations';
+
+/** One request as Exotel receives it (account-relative path; secrets in the body masked) and what it does. */
+export interface PlannedRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+  /** What it changes for callers, in words: "+919800000001 stops ringing". */
+  effect: string;
+}
+
+/** A step the line workflow executes; `request` is what it sends on the happy path (none for a wait). */
+export type PlanStep =
+  | { action: 'map-did'; did: string; request: PlannedRequest }
+  | { action: 'unmap-did'; did: string; mappingId: string; request: PlannedRequest }
+  | { action: 'set-mode'; did: string; mappingId: string; mode: 'pstn' | 'flow'; request: PlannedRequest }
+  | { action: 'add-destinations'; values: string[]; request: PlannedRequest }
+  | { action: 'verify-destinations'; values: string[]; request: PlannedRequest }
+  | { action: 'delete-destination'; id: string; value: string; request: PlannedRequest }
+  | { action: 'create-credential'; userName: string; generation: number; friendlyName: string; request: PlannedRequest }
+  | { action: 'await-confirmation'; userName: string; effect: string }
+  | { action: 'delete-credential'; id: string; userName: string; request: PlannedRequest }
+  | { action: 'delete-acl'; id: string; ip: string; request: PlannedRequest }
+  | { action: 'delete-trunk'; trunkSid: string; request: PlannedRequest };
+
+export interface OperationPlan {
+  operation: LineOperation;
+  /** The reads the plan was made from; execution makes them again and re-plans if Exotel changed meanwhile. */
+  reads: PlannedRequest[];
+  steps: PlanStep[];
+  /** Why it cannot be done as asked: nothing is planned then. */
+  refusals: string[];
+  /** What stays, and why (not this project's to delete, already gone …). */
+  notes: string[];
+  /** Something stops working for callers: refused without an explicit confirmation. */
+  destructive: boolean;
+  /** Of the reads' answers: two plans with the same fingerprint were made from the same Exotel state. */
+  fingerprint: string;
+}
+
+/** What each operation needs to read before it can plan. */
+export function readsFor(operation: LineOperation): ObservedPart[] {
+  switch (operation.kind) {
+    case 'add-dids':
+    case 'remove-dids':
+    case 'set-mode':
+      return ['numbers'];
+    case 'set-destinations':
+      return ['destinations'];
+    case 'rotate-credential':
+    case 'confirm-rotation':
+      return ['credentials'];
+    case 'offboard':
+      return ['credentials', 'numbers', 'aclEntries', 'destinations'];
+  }
+}
+
+const COLLECTION: Record<ObservedPart, string> = {
+  numbers: 'phone-numbers',
+  credentials: 'credentials',
+  aclEntries: 'whitelisted-ips',
+  destinations: 'destination-uris',
+};
+
+export function readRequests(trunkSid: string, parts: ObservedPart[]): PlannedRequest[] {
+  return parts.map((p) => ({ method: 'GET', path: `/trunks/${trunkSid}/${COLLECTION[p]}`, effect: `reads the trunk's ${COLLECTION[p]}` }));
+}
+
+export function planOperation(line: ManagedLine, operation: LineOperation, observed: ObservedTrunk | null): OperationPlan {
+  const base = {
+    operation,
+    reads: line.trunk ? readRequests(line.trunk.sid, readsFor(operation)) : [],
+    fingerprint: fingerprintOf(canonical(observed)),
+  };
+  const refuse = (...refusals: string[]): OperationPlan => ({ ...base, steps: [], refusals, notes: [], destructive: false });
+  if (line.status === 'offboarded') {
+    return operation.kind === 'offboard'
+      ? { ...base, steps: [], refusals: [], notes: ['already offboarded: nothing left to delete'], destructive: false }
+      : refuse(`${line.customerId} (${line.direction}) was offboarded: set it up again first`);
+  }
+  if (!line.trunk || !observed) {
+    return operation.kind === 'offboard'
+      ? { ...base, steps: [], refusals: [], notes: ['nothing was ever set up: nothing to delete'], destructive: false }
+      : refuse(`${line.customerId} (${line.direction}) has no trunk under management`);
+  }
+  const trunk = { sid: line.trunk.sid, line, observed };
+  switch (operation.kind) {
+    case 'add-dids':
+      return { ...base, ...planAddDids(trunk, operation.dids) };
+    case 'remove-dids':
+      return { ...base, ...planRemoveDids(trunk, operation.dids) };
+    case 'set-mode':
+      return { ...base, ...planSetMode(trunk, operation.did, operation.mode) };
+    case 'set-destinations':
+      return { ...base, ...planSetDestinations(trunk, operation.destinations) };
+    case 'rotate-credential':
+      return { ...base, ...planRotation(trunk) };
+    case 'confirm-rotation':
+      return { ...base, ...planRotationConfirmed(trunk) };
+    case 'offboard':
+      return { ...base, ...planOffboard(trunk) };
+  }
+}
+
+interface TrunkContext {
+  sid: string;
+  line: ManagedLine;
+  observed: ObservedTrunk;
+}
+
+type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive'>;
+
+const numbersPath = (sid: string) => `/trunks/${sid}/phone-numbers`;
+
+/** What a number on this line means for callers, by direction. */
+function reaches(line: ManagedLine): string {
+  return line.direction === 'inbound'
+    ? `rings to ${line.destinations.map((d) => d.value).join(', ') || 'the trunk (no destination yet)'}`
+    : 'can be the caller id of calls from the platform';
+}
+
+function planAddDids({ sid, line, observed }: TrunkContext, dids: string[]): Planned {
+  const refusals: string[] = [];
+  const notes: string[] = [];
+  const steps: PlanStep[] = [];
+  const onTrunk = new Set((observed.numbers ?? []).map((n) => n.phoneNumber));
+  for (const did of dids) {
+    if (line.numbers.some((n) => n.did === did)) notes.push(`${did} is on this line already`);
+    else if (onTrunk.has(did)) notes.push(`${did} is on the trunk already (not made by this line): it is recorded as there before, and never unmapped`);
+    else {
+      steps.push({
+        action: 'map-did',
+        did,
+        request: { method: 'POST', path: numbersPath(sid), body: { phone_number: did, mode: 'pstn' }, effect: `${did} ${reaches(line)}` },
+      });
+    }
+  }
+  if (dids.length === 0) refusals.push('dids: name at least one number');
+  return { steps, refusals, notes, destructive: false };
+}
+
+function planRemoveDids({ sid, line, observed }: TrunkContext, dids: string[]): Planned {
+  const refusals: string[] = [];
+  const notes: string[] = [];
+  const steps: PlanStep[] = [];
+  for (const did of dids) {
+    const managed = line.numbers.find((n) => n.did === did);
+    const mapping = (observed.numbers ?? []).find((n) => n.phoneNumber === did);
+    if (!managed) refusals.push(`${did} is not on this line`);
+    else if (!managed.mayDelete) refusals.push(`${did} was not mapped by this project (${managed.origin}): it is left alone`);
+    else if (!mapping) notes.push(`${did} is no longer on the trunk: only the line's record changes`);
+    else {
+      const stops = line.direction === 'inbound' ? 'stops ringing: calls to it fail' : 'can no longer be the caller id';
+      steps.push({
+        action: 'unmap-did',
+        did,
+        mappingId: mapping.id,
+        request: { method: 'DELETE', path: `${numbersPath(sid)}?id=${mapping.id}`, effect: `${did} ${stops}` },
+      });
+    }
+  }
+  if (dids.length === 0) refusals.push('dids: name at least one number');
+  return { steps, refusals: refusals, notes, destructive: steps.length > 0 };
+}
+
+function planSetMode({ sid, line, observed }: TrunkContext, did: string, mode: 'pstn' | 'flow'): Planned {
+  const mapping = (observed.numbers ?? []).find((n) => n.phoneNumber === did);
+  if (!line.numbers.some((n) => n.did === did) || !mapping) return { steps: [], refusals: [`${did} is not on this line's trunk`], notes: [], destructive: false };
+  if (mapping.mode === mode) return { steps: [], refusals: [], notes: [`${did} is in mode ${mode} already`], destructive: false };
+  const effect = mode === 'flow' ? `calls to ${did} go to its Exotel flow instead of the SIP trunk` : `calls to ${did} go to the SIP trunk`;
+  return {
+    steps: [{ action: 'set-mode', did, mappingId: mapping.id, mode, request: { method: 'PUT', path: `${numbersPath(sid)}/${mapping.id}`, body: { phone_number: did, mode }, effect } }],
+    refusals: [],
+    notes: [],
+    destructive: true,
+  };
+}
+
+/** New destinations first, read back, then the old ones removed: never a moment with none. */
+function planSetDestinations({ sid, line, observed }: TrunkContext, asked: string[]): Planned {
+  if (line.direction !== 'inbound') return { steps: [], refusals: ['destinations belong to inbound lines'], notes: [], destructive: false };
+  const wanted = [...new Set(asked.map(normalizeDestination))];
+  if (wanted.length === 0) return { steps: [], refusals: ['destinations: an inbound trunk needs at least one'], notes: [], destructive: false };
+  const present = observed.destinations ?? [];
+  const missing = wanted.filter((w) => !present.some((p) => normalizeDestination(p.destination) === w));
+  const ours = new Set(deletable(line.destinations).map((d) => d.id));
+  const unwanted = present.filter((p) => !wanted.includes(normalizeDestination(p.destination)));
+  const path = `/trunks/${sid}/destination-uris`;
+  const dids = line.numbers.map((n) => n.did).join(', ') || 'the trunk';
+  const steps: PlanStep[] = [];
+  const notes: string[] = [];
+  if (missing.length > 0) {
+    steps.push({
+      action: 'add-destinations',
+      values: missing,
+      request: { method: 'POST', path, body: { destinations: missing.map((destination) => ({ destination })) }, effect: `calls to ${dids} may go to ${missing.join(', ')}` },
+    });
+    steps.push({ action: 'verify-destinations', values: wanted, request: { method: 'GET', path, effect: 'reads the destinations back: the new ones must be there before any old one goes' } });
+  }
+  for (const p of unwanted) {
+    if (!ours.has(p.id)) {
+      notes.push(`${normalizeDestination(p.destination)} stays: this project did not add it`);
+      continue;
+    }
+    steps.push({
+      action: 'delete-destination',
+      id: p.id,
+      value: normalizeDestination(p.destination),
+      request: { method: 'DELETE', path: `${path}?id=${p.id}`, effect: `calls no longer go to ${normalizeDestination(p.destination)}` },
+    });
+  }
+  if (steps.length === 0) notes.push('the trunk has exactly these destinations already');
+  return { steps, refusals: [], notes, destructive: steps.some((s) => s.action === 'delete-destination') };
+}
+
+/**
+ * A second credential next to the first: the platform may sign in with either until confirm-rotation deletes the
+ * old ones, so at no moment does the trunk have no working credential.
+ */
+function planRotation({ sid, line }: TrunkContext): Planned {
+  if (line.direction !== 'outbound') return { steps: [], refusals: ['digest credentials belong to outbound lines'], notes: [], destructive: false };
+  if (line.pendingRotation) {
+    return {
+      steps: [],
+      refusals: [`a rotation to ${line.pendingRotation.userName} waits for confirmation since ${line.pendingRotation.since}: confirm-rotation first`],
+      notes: [],
+      destructive: false,
+    };
+  }
+  const generation = Math.max(0, ...line.credentials.map((c) => c.generation)) + 1;
+  const userName = sipUserNameFor(line.customerId, generation);
+  const friendlyName = credentialFriendlyNameFor(line.customerId);
+  const steps: PlanStep[] = [
+    {
+      action: 'create-credential',
+      userName,
+      generation,
+      friendlyName,
+      request: {
+        method: 'POST',
+        path: `/trunks/${sid}/credentials`,
+        body: { user_name: userName, password: '***', friendly_name: friendlyName },
+        effect: `the platform may also sign in as ${userName}; the current credentials keep working until confirm-rotation`,
+      },
+    },
+    { action: 'await-confirmation', userName, effect: `waits until someone confirms the platform signs in as ${userName}` },
+  ];
+  return { steps, refusals: [], notes: [], destructive: false };
+}
+
+/** The rotation's new credential is in use: every older one this project made goes. */
+function planRotationConfirmed({ sid, line, observed }: TrunkContext): Planned {
+  const pending = line.pendingRotation;
+  if (!pending) return { steps: [], refusals: ['no rotation waits for confirmation'], notes: [], destructive: false };
+  const present = observed.credentials ?? [];
+  if (!present.some((p) => p.id === pending.credentialId)) {
+    return {
+      steps: [],
+      refusals: [`the new credential ${pending.userName} (${pending.credentialId}) is no longer on the trunk: the old ones stay, rotate again`],
+      notes: [],
+      destructive: false,
+    };
+  }
+  const old = deletable(line.credentials).filter((c) => c.id !== pending.credentialId && present.some((p) => p.id === c.id));
+  const steps = old.map(
+    (c): PlanStep => ({
+      action: 'delete-credential',
+      id: c.id,
+      userName: c.userName,
+      request: { method: 'DELETE', path: `/trunks/${sid}/credentials?id=${c.id}`, effect: `${c.userName} stops working: calls still signed with it fail` },
+    }),
+  );
+  const notes = line.credentials.filter((c) => !c.mayDelete).map((c) => `${c.userName} stays: this project did not create it`);
+  if (steps.length === 0) notes.push('no older credential of this project is left on the trunk');
+  return { steps, refusals: [], notes, destructive: steps.length > 0 };
+}
+
+/**
+ * Credentials first (a trunk's delete does not take them), then ACL entries, destinations and mappings, each
+ * explicitly (whether a trunk's delete takes them is not documented: not relied on), then the trunk when it is
+ * this project's and nothing of anyone else's is left on it. A not-found counts as done.
+ */
+function planOffboard({ sid, line, observed }: TrunkContext): Planned {
+  const notes: string[] = [];
+  const steps: PlanStep[] = [];
+  const path = (collection: string, id: string) => `/trunks/${sid}/${collection}?id=${id}`;
+  const ours = <T extends Owned & { id: string }>(items: T[]) => new Set(deletable(items).map((o) => o.id));
+  const stops = (did: string) => (line.direction === 'inbound' ? `${did} stops ringing` : `${did} can no longer be the caller id`);
+  let foreign = 0;
+
+  const credentials = ours(line.credentials);
+  for (const c of observed.credentials ?? []) {
+    if (credentials.has(c.id)) {
+      steps.push({ action: 'delete-credential', id: c.id, userName: c.userName, request: { method: 'DELETE', path: path('credentials', c.id), effect: `${c.userName} stops working` } });
+    } else {
+      foreign++;
+      notes.push(`credential ${c.userName} stays: this project did not create it`);
+    }
+  }
+  const acl = ours(line.aclEntries);
+  for (const e of observed.aclEntries ?? []) {
+    if (acl.has(e.id)) steps.push({ action: 'delete-acl', id: e.id, ip: e.ip, request: { method: 'DELETE', path: path('whitelisted-ips', e.id), effect: `${e.ip} is no longer allowlisted` } });
+    else {
+      foreign++;
+      notes.push(`allowlisted ${e.ip} stays: this project did not add it`);
+    }
+  }
+  const destinations = ours(line.destinations);
+  for (const d of observed.destinations ?? []) {
+    const value = normalizeDestination(d.destination);
+    if (destinations.has(d.id)) steps.push({ action: 'delete-destination', id: d.id, value, request: { method: 'DELETE', path: path('destination-uris', d.id), effect: `calls no longer go to ${value}` } });
+    else {
+      foreign++;
+      notes.push(`destination ${value} stays: this project did not add it`);
+    }
+  }
+  const numbers = new Set(deletable(line.numbers).map((n) => n.did));
+  for (const n of observed.numbers ?? []) {
+    if (numbers.has(n.phoneNumber)) steps.push({ action: 'unmap-did', did: n.phoneNumber, mappingId: n.id, request: { method: 'DELETE', path: path('phone-numbers', n.id), effect: stops(n.phoneNumber) } });
+    else {
+      foreign++;
+      notes.push(`${n.phoneNumber} stays: this project did not map it`);
+    }
+  }
+  const name = line.trunk?.name ?? sid;
+  if (line.trunk?.mayDelete !== true) notes.push(`trunk ${name} stays: this project did not create it`);
+  else if (foreign > 0) notes.push(`trunk ${name} stays: it carries what this project did not make`);
+  else steps.push({ action: 'delete-trunk', trunkSid: sid, request: { method: 'DELETE', path: `/trunks?trunk_sid=${sid}`, effect: `trunk ${name} is deleted` } });
+  return { steps, refusals: [], notes, destructive: steps.length > 0 };
+}
+
+/** Ordered the same way for the same state, whatever order Exotel listed things in. */
+function canonical(observed: ObservedTrunk | null): string {
+  if (!observed) return 'null';
+  const sorted = <T extends { id: string }>(items: T[] | undefined) => (items ? [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : null);
+  return JSON.stringify({
+    trunkSid: observed.trunkSid,
+    numbers: sorted(observed.numbers),
+    credentials: sorted(observed.credentials),
+    aclEntries: sorted(observed.aclEntries),
+    destinations: sorted(observed.destinations),
+  });
+}
+
+/** The credentials a line holds once a rotation's new one is made. */
+export function withCredential(line: ManagedLine, credential: LineCredential): ManagedLine {
+  return { ...line, credentials: [...line.credentials.filter((c) => c.id !== credential.id), credential] };
+}

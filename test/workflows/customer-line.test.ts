@@ -1,0 +1,245 @@
+// Day two on the real dev server against the simulator: a setup hands over to its line, and each operation plans
+// from what Exotel holds, sends exactly what it planned, keeps callers reachable while it changes things, and
+// never touches what the line does not own.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { lookUpLine, operateOn, planOperationOn } from '../../client/lines';
+import type { LineView, OperationReport } from '../../domain/line';
+import { lineWorkflowId } from '../../domain/naming';
+import type { Direction } from '../../domain/setup';
+import { ExotelClient } from '../../exotel/client';
+import { momentsWithout, unroutedMoments } from '../../simulator';
+import { decideUpdate } from '../../workflows/ops-gate';
+import { lineQuery } from '../../workflows/line-messages';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+
+let h: Harness;
+let exotel: ExotelClient;
+beforeAll(async () => {
+  h = await startHarness();
+  // What a person with curl (or the console) does behind the project's back.
+  exotel = new ExotelClient({ ...h.exotelAccount });
+});
+afterAll(() => h.stop());
+beforeEach(async () => {
+  await h.admin.clearFaults();
+  await h.mark();
+});
+
+/** The line once the setup's handover has reached it. */
+async function lineOf(direction: Direction, customerId: string): Promise<LineView> {
+  for (let i = 0; ; i++) {
+    const found = await lookUpLine(h.client, direction, customerId);
+    if (found.state === 'managed' && found.view.line.trunk) return found.view;
+    if (i > 100) throw new Error(`no line for ${customerId}: ${found.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function outboundCustomer(label: string, dids: string[]) {
+  const customerId = h.customer(label);
+  const started = await h.startOutbound({ customerId, dids });
+  await started.handle.result();
+  const view = await lineOf('outbound', customerId);
+  await h.mark();
+  return { customerId, trunkSid: view.line.trunk?.sid ?? '', view };
+}
+
+async function inboundCustomer(label: string, did: string, destinations: string[]) {
+  const customerId = h.customer(label);
+  const started = await h.startInbound({ customerId, did, destinations });
+  await started.handle.result();
+  const view = await lineOf('inbound', customerId);
+  await h.mark();
+  return { customerId, trunkSid: view.line.trunk?.sid ?? '', view };
+}
+
+const writes = (requests: string[]) => requests.filter((r) => !r.startsWith('GET '));
+/** Every request a plan predicted, reads first, as the harness names requests (list pages without their query). */
+const planned = (report: OperationReport) =>
+  [...(report.plan?.reads ?? []), ...(report.plan?.steps ?? [])].filter((s) => s.method).map((s) => `${s.method} ${s.path?.replace(/tr(mum|sgp)1[0-9a-z]+/g, '{trunk}')}`);
+const sentAs = (requests: string[]) => requests.map((r) => (r.startsWith('GET ') ? r.replace(/\?page_size=\d+&offset=0$/, '') : r));
+
+describe('a setup hands over to its line', () => {
+  it('records the trunk, each DID with its mapping, and the credential, all created by the setup', async () => {
+    const { customerId, view } = await outboundCustomer('handover', ['+919820000001', '+919820000002']);
+    await keepHistory('outbound-handed-over-to-line', h.client.workflow.getHandle(`trunk-setup-outbound-${customerId}`));
+    expect(view.line).toMatchObject({ customerId, direction: 'outbound', status: 'active', exotelAccountSid: h.exotelAccount.accountSid });
+    expect(view.line.trunk).toMatchObject({ origin: 'created', mayDelete: true, by: `trunk-setup-outbound-${customerId}` });
+    expect(view.line.numbers.map((n) => [n.did, n.origin])).toEqual([
+      ['+919820000001', 'created'],
+      ['+919820000002', 'created'],
+    ]);
+    expect(view.line.numbers.every((n) => /^\d+$/.test(n.mappingId))).toBe(true);
+    expect(view.line.credentials).toHaveLength(1);
+    expect(JSON.stringify(view)).not.toMatch(/password/i);
+  });
+});
+
+describe('add and remove DIDs', () => {
+  it('plans without writing, then adds one number with one request', async () => {
+    const { customerId } = await outboundCustomer('add', ['+919820000011']);
+    const plan = await planOperationOn(h.client, 'outbound', customerId, { kind: 'add-dids', dids: ['+919820000012'] });
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    expect(plan.steps.map((s) => s.action)).toEqual(['map-did']);
+    expect(plan.destructive).toBe(false);
+    await h.mark();
+
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: ['+919820000012'] }, expectFingerprint: plan.fingerprint });
+    expect(report.state).toBe('done');
+    const sent = await h.requestsSinceMark();
+    expect(sentAs(sent)).toEqual(['GET /trunks/{trunk}/phone-numbers', 'POST /trunks/{trunk}/phone-numbers']);
+    expect(sentAs(sent)).toEqual(planned(report));
+    const { line } = await lineOf('outbound', customerId);
+    expect(line.numbers.map((n) => n.did)).toEqual(['+919820000011', '+919820000012']);
+  });
+
+  it('says the plan is stale when Exotel changed after it was made, and sends nothing', async () => {
+    const { customerId, trunkSid } = await outboundCustomer('stale', ['+919820000021']);
+    const plan = await planOperationOn(h.client, 'outbound', customerId, { kind: 'add-dids', dids: ['+919820000022'] });
+    await exotel.mapPhoneNumber(trunkSid, '+919820000029', 'pstn');
+    await h.mark();
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: ['+919820000022'] }, expectFingerprint: plan.fingerprint });
+    expect(report.state).toBe('stale');
+    expect(report.plan?.fingerprint).not.toBe(plan.fingerprint);
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+  });
+
+  it('refuses a removal without confirmation, then unmaps only that DID; a number mapped by hand is never unmapped', async () => {
+    const { customerId, trunkSid } = await outboundCustomer('remove', ['+919820000031', '+919820000032']);
+    await exotel.mapPhoneNumber(trunkSid, '+919820000039', 'pstn');
+    await h.mark();
+    const unconfirmed = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919820000032'] } });
+    expect(unconfirmed.state).toBe('needs-confirmation');
+    expect(unconfirmed.plan?.steps[0]?.effect).toContain('+919820000032');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919820000032'] }, confirm: true });
+    expect(report.state).toBe('done');
+    expect(writes(await h.requestsSinceMark())).toEqual([expect.stringMatching(/^DELETE \/trunks\/\{trunk\}\/phone-numbers\?id=\d+$/)]);
+    const left = (await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number).sort();
+    expect(left).toEqual(['+919820000031', '+919820000039']);
+
+    const foreign = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919820000039'] }, confirm: true });
+    expect(foreign.state).toBe('refused');
+    expect(foreign.message).toContain('not on this line');
+  });
+
+  it('answers a repeated operation id with the first report and runs it once', async () => {
+    const { customerId } = await outboundCustomer('repeat', ['+919820000041']);
+    const request = { operation: { kind: 'add-dids' as const, dids: ['+919820000042'] }, operationId: `op-${customerId}` };
+    const [first, second] = await Promise.all([operateOn(h.client, 'outbound', customerId, request), operateOn(h.client, 'outbound', customerId, request)]);
+    expect(second).toEqual(first);
+    expect(writes(await h.requestsSinceMark())).toEqual(['POST /trunks/{trunk}/phone-numbers']);
+  });
+
+  it('rolls back to the old state when a later step fails for good and ops say roll back', async () => {
+    const { customerId, trunkSid } = await outboundCustomer('rollback', ['+919820000051', '+919820000052', '+919820000053']);
+    const before = (await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number).sort();
+    // The second unmap is refused for good, after the first landed.
+    await h.admin.addFault({ method: 'DELETE', path: '/phone-numbers', kind: 'status', status: 400, skip: 1 });
+    const waiting = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919820000052', '+919820000053'] }, confirm: true });
+    expect(waiting.state).toBe('awaiting-ops');
+    const handle = h.client.workflow.getHandle(lineWorkflowId('outbound', customerId));
+    expect((await handle.query(lineQuery)).current?.state).toBe('awaiting-ops');
+    await handle.executeUpdate(decideUpdate, { args: [{ action: 'rollback', note: 'test' }] });
+    const done = await untilReport(customerId, waiting.operationId, 'outbound');
+    expect(done.state).toBe('rolled-back');
+    expect(done.rolledBack).toEqual(['mapped +919820000052 again']);
+    await keepHistory('line-rolled-back-by-ops', handle);
+    const after = (await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number).sort();
+    expect(after).toEqual(before);
+    // The number not asked about was never unrouted; the one whose removal was rolled back was, until mapped again.
+    const timeline = await h.admin.timeline({ trunk: trunkSid });
+    expect(unroutedMoments(timeline, '+919820000051')).toEqual([]);
+    expect(unroutedMoments(timeline, '+919820000052')).toHaveLength(1);
+  });
+});
+
+async function untilReport(customerId: string, operationId: string, direction: Direction): Promise<OperationReport> {
+  for (;;) {
+    const { recent } = await h.client.workflow.getHandle(lineWorkflowId(direction, customerId)).query(lineQuery);
+    const report = recent.find((r) => r.operationId === operationId);
+    if (report && report.state !== 'awaiting-ops') return report;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('rotate credentials', () => {
+  it('adds a second credential, keeps the first until confirmed, and never leaves the trunk without one', async () => {
+    const { customerId, trunkSid, view } = await outboundCustomer('rotate', ['+919820000061']);
+    const oldUser = view.line.credentials[0]?.userName;
+    const rotated = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
+    expect(rotated.state).toBe('done');
+    expect(rotated.issuedCredential?.password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(rotated.issuedCredential?.userName).not.toBe(oldUser);
+    expect((await exotel.listCredentials(trunkSid)).map((c) => c.user_name).sort()).toEqual([oldUser, rotated.issuedCredential?.userName].sort());
+    const during = await lineOf('outbound', customerId);
+    expect(during.line.pendingRotation?.userName).toBe(rotated.issuedCredential?.userName);
+    expect(JSON.stringify(during)).not.toContain(rotated.issuedCredential?.password ?? '-');
+
+    const again = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
+    expect(again.state).toBe('refused');
+
+    const confirmed = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'confirm-rotation' }, confirm: true });
+    expect(confirmed.state).toBe('done');
+    expect((await exotel.listCredentials(trunkSid)).map((c) => c.user_name)).toEqual([rotated.issuedCredential?.userName]);
+    expect((await lineOf('outbound', customerId)).line.pendingRotation).toBeUndefined();
+    await keepHistory('line-rotated', h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)));
+    expect(momentsWithout(await h.admin.timeline({ trunk: trunkSid }), { trunk: trunkSid, kind: 'credentials' })).toEqual([]);
+  });
+});
+
+describe('change destinations and modes', () => {
+  it('adds the new URI, reads it back, then removes the old one: never zero destinations', async () => {
+    const { customerId, trunkSid } = await inboundCustomer('dest', '+919820000071', ['old.example.com:5061;transport=tls']);
+    const report = await operateOn(h.client, 'inbound', customerId, { operation: { kind: 'set-destinations', destinations: [' sip:NEW.example.com:5061;transport=tls '] }, confirm: true });
+    expect(report.state).toBe('done');
+    const sent = await h.requestsSinceMark();
+    expect(sentAs(sent)).toEqual(planned(report));
+    expect(writes(sent)).toEqual(['POST /trunks/{trunk}/destination-uris', expect.stringMatching(/^DELETE \/trunks\/\{trunk\}\/destination-uris\?id=\d+$/)]);
+    expect((await exotel.listDestinationUris(trunkSid)).map((d) => d.destination)).toEqual([expect.stringContaining('new.example.com:5061')]);
+    await keepHistory('line-destinations-changed', h.client.workflow.getHandle(lineWorkflowId('inbound', customerId)));
+    expect(momentsWithout(await h.admin.timeline({ trunk: trunkSid }), { trunk: trunkSid, kind: 'destinations' })).toEqual([]);
+  });
+
+  it("changes a mapping's mode with one PUT", async () => {
+    const { customerId, trunkSid } = await inboundCustomer('mode', '+919820000081', ['a.example.com:5061;transport=tls']);
+    const report = await operateOn(h.client, 'inbound', customerId, { operation: { kind: 'set-mode', did: '+919820000081', mode: 'flow' }, confirm: true });
+    expect(report.state).toBe('done');
+    expect(writes(await h.requestsSinceMark())).toEqual([expect.stringMatching(/^PUT \/trunks\/\{trunk\}\/phone-numbers\/\d+$/)]);
+    expect((await exotel.listPhoneNumbers(trunkSid))[0]?.mode).toBe('flow');
+  });
+});
+
+describe('offboard', () => {
+  it('shows the blast radius, refuses without confirmation, deletes credentials first, and ends the line', async () => {
+    const { customerId, trunkSid } = await outboundCustomer('offboard', ['+919820000091', '+919820000092']);
+    const plan = await planOperationOn(h.client, 'outbound', customerId, { kind: 'offboard' });
+    expect(plan.destructive).toBe(true);
+    expect(plan.steps.map((s) => s.action)).toEqual(['delete-credential', 'unmap-did', 'unmap-did', 'delete-trunk']);
+    expect(plan.steps.map((s) => ('request' in s ? s.request.effect : '')).join('\n')).toContain('+919820000091 can no longer be the caller id');
+    expect((await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'offboard' } })).state).toBe('needs-confirmation');
+
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'offboard' }, confirm: true, expectFingerprint: plan.fingerprint });
+    expect(report.state).toBe('done');
+    const trunks = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks ?? [];
+    expect(trunks.some((t) => t.trunk_sid === trunkSid)).toBe(false);
+    const found = await lookUpLine(h.client, 'outbound', customerId);
+    expect(found.state).toBe('offboarded');
+    await keepHistory('line-offboarded', h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)));
+  });
+
+  it('keeps what the line does not own on a trunk it made: the trunk stays with it', async () => {
+    const { customerId, trunkSid } = await outboundCustomer('offboard-foreign', ['+919820000101']);
+    await exotel.mapPhoneNumber(trunkSid, '+919820000109', 'pstn');
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'offboard' }, confirm: true });
+    expect(report.state).toBe('done');
+    expect(report.plan?.notes.join('\n')).toContain('+919820000109 stays');
+    expect((await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number)).toEqual(['+919820000109']);
+    expect(await exotel.listCredentials(trunkSid)).toEqual([]);
+  });
+
+  it('says a customer that was never set up has no line', async () => {
+    expect((await lookUpLine(h.client, 'outbound', h.customer('never'))).state).toBe('absent');
+  });
+});

@@ -1,0 +1,164 @@
+// One long-lived workflow per customer line (id: domain/naming.ts lineWorkflowId): it holds what this project
+// manages on Exotel for the customer (domain/line.ts), runs the operations on it one at a time in the order they
+// were asked (no two changes race on one trunk), answers `line` with the record, and continues as new as its
+// history grows. A setup that succeeds starts it (or signals it) with what it made; it ends when offboarded.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
+import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
+import { SearchAttributes } from '../domain/search-attributes';
+import { lineQuery, operateUpdate, planUpdate, setupSucceededSignal } from './line-messages';
+import { planNow, runOperation } from './line-operation';
+
+export interface CustomerLineInput {
+  line: ManagedLine;
+  /** Carried across continue-as-new. */
+  queued?: QueuedOperation[];
+  recent?: OperationReport[];
+}
+
+interface QueuedOperation {
+  operationId: string;
+  request: OperationRequest;
+}
+
+/** Reports kept for the query and for answering a repeated operation id (across continue-as-new too). */
+const RECENT_REPORTS = 50;
+/** Operations in one run before continuing as new, whatever the server suggests: a line lives for years. */
+const OPERATIONS_PER_RUN = 100;
+
+/** States after which an operation's asker has an answer (its end may come later, in `recent`). */
+const AT_REST = new Set<OperationReport['state']>(['done', 'refused', 'stale', 'needs-confirmation', 'awaiting-ops', 'rolled-back', 'failed']);
+
+export async function customerLine(input: CustomerLineInput): Promise<ManagedLine> {
+  let line = input.line;
+  const queue: QueuedOperation[] = [...(input.queued ?? [])];
+  let recent: OperationReport[] = [...(input.recent ?? [])];
+  /** Answers at rest, by operation id, including the secret a rotation hands its asker (never shown by the query). */
+  const answers = new Map<string, OperationReport>();
+  let current: { operationId: string; request: OperationRequest; state: OperationReport['state'] } | undefined;
+  let operationsThisRun = 0;
+
+  const reportFor = (operationId: string): OperationReport | undefined => answers.get(operationId) ?? recent.find((r) => r.operationId === operationId);
+  const showState = (state: string) => upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
+  const restingState = () => (line.status === 'offboarded' ? 'offboarded' : line.pendingRotation ? 'rotating' : 'active');
+
+  setHandler(lineQuery, (): LineView => ({
+    line,
+    ...(current ? { current: { operationId: current.operationId, operation: current.request.operation, state: current.state } } : {}),
+    queued: queue.map((q) => ({ operationId: q.operationId, operation: q.request.operation })),
+    recent,
+  }));
+
+  setHandler(planUpdate, (operation) => planNow(line, parseLineOperation(operation)), {
+    validator: (operation) => {
+      parseLineOperation(operation);
+    },
+  });
+
+  setHandler(
+    operateUpdate,
+    async (asked) => {
+      const request = parseOperationRequest(asked);
+      const operationId = request.operationId ?? uuid4();
+      const known = reportFor(operationId);
+      if (known) return known;
+      if (!queue.some((q) => q.operationId === operationId) && current?.operationId !== operationId) queue.push({ operationId, request });
+      await condition(() => {
+        const report = answers.get(operationId);
+        return report !== undefined && AT_REST.has(report.state);
+      });
+      return answers.get(operationId) as OperationReport;
+    },
+    {
+      validator: (asked) => {
+        parseOperationRequest(asked);
+        if (line.status === 'offboarded') throw new Error(`${line.customerId} (${line.direction}) is offboarded: nothing is left to operate on`);
+      },
+    },
+  );
+
+  setHandler(setupSucceededSignal, ({ line: fromSetup, setupWorkflowId }) => {
+    // A newer setup of the same line (a re-run for the customer) brings what it made; what operations added stays.
+    line = {
+      ...line,
+      trunk: fromSetup.trunk,
+      provider: fromSetup.provider ?? line.provider,
+      numbers: mergeBy('did', line.numbers, fromSetup.numbers),
+      credentials: mergeBy('id', line.credentials, fromSetup.credentials),
+      aclEntries: mergeBy('id', line.aclEntries, fromSetup.aclEntries),
+      destinations: mergeBy('id', line.destinations, fromSetup.destinations),
+      status: 'active',
+    };
+    log.info('line took over a setup', { setupWorkflowId });
+  });
+
+  showState(restingState());
+  for (;;) {
+    const rotation = line.pendingRotation;
+    const deadline = rotation?.decideBy ? Date.parse(rotation.decideBy) - Date.now() : undefined;
+    const ready = () => queue.length > 0 || line.status === 'offboarded' || operationsThisRun >= OPERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested;
+    const timedOut = deadline === undefined ? (await condition(ready), false) : !(await condition(ready, Math.max(deadline, 1)));
+    if (timedOut && rotation?.decideBy) {
+      line = onRotationDeadline(line, queue);
+      continue;
+    }
+    const next = queue.shift();
+    if (next) {
+      current = { ...next, state: 'running' };
+      showState('running');
+      const { line: after, report } = await runOperation(line, next.operationId, next.request, {
+        onAwaiting: (awaiting) => {
+          if (!current) return;
+          current.state = awaiting ? 'awaiting-ops' : 'running';
+          // The asker gets an answer now; the operation's end shows in `recent` when a person has decided.
+          if (awaiting) answers.set(next.operationId, { operationId: next.operationId, operation: next.request.operation, state: 'awaiting-ops', message: 'a step failed for good: waiting for a decision (decide retry or rollback)', at: new Date().toISOString() });
+        },
+      });
+      line = after;
+      current = undefined;
+      operationsThisRun++;
+      answers.set(next.operationId, report);
+      const { issuedCredential: _secret, ...shareable } = report;
+      recent = [...recent.filter((r) => r.operationId !== next.operationId), shareable].slice(-RECENT_REPORTS);
+      showState(restingState());
+      continue;
+    }
+    if (line.status === 'offboarded' && queue.length === 0) {
+      // Answers to the last operations go out before the workflow ends.
+      await condition(allHandlersFinished);
+      return line;
+    }
+    if (queue.length === 0) {
+      await condition(allHandlersFinished);
+      // Checked again: a handler may have queued work while the others finished.
+      if (queue.length > 0) continue;
+      await continueAsNew<typeof customerLine>({ line, recent });
+    }
+  }
+}
+
+/** A rotation past its deadline: finish it (queue the confirmation) or keep both credentials and stop waiting. */
+function onRotationDeadline(line: ManagedLine, queue: QueuedOperation[]): ManagedLine {
+  const rotation = line.pendingRotation;
+  if (!rotation) return line;
+  const { decideBy: _passed, ...waiting } = rotation;
+  if (rotation.onTimeout === 'finish') {
+    queue.push({ operationId: `${rotation.operationId}-confirmed-by-timeout`, request: { operation: { kind: 'confirm-rotation' }, confirm: true } });
+  } else {
+    log.warn('rotation not confirmed in time: both credentials stay', { userName: rotation.userName });
+  }
+  return { ...line, pendingRotation: waiting };
+}
+
+function mergeBy<K extends string, T extends Record<K, string>>(key: K, ours: T[], theirs: T[]): T[] {
+  return [...ours.filter((o) => !theirs.some((t) => t[key] === o[key])), ...theirs];
+}

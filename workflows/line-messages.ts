@@ -1,0 +1,20 @@
+// How people, platforms and setups talk to a customer line (workflows/customer-line.ts): the names the CLI, the
+// Temporal UI and `temporal workflow update` use, in one place.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LineOperation, LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
+import type { OperationPlan } from '../domain/line-plans';
+
+/** The record and what is running, queued and recently done. */
+export const lineQuery = defineQuery<LineView>('line');
+
+/** Reads Exotel and answers what the operation would send; changes nothing. */
+export const planUpdate = defineUpdate<OperationPlan, [LineOperation]>('plan');
+
+/**
+ * Queues an operation and answers when it has come to rest: done, refused, stale, needing confirmation, rolled
+ * back, or waiting for ops (its end then shows in the query's `recent`).
+ */
+export const operateUpdate = defineUpdate<OperationReport, [OperationRequest]>('operate');
+
+/** A setup that succeeded hands over what it made (also how an existing line takes a newer setup's resources). */
+export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWorkflowId: string }]>('setupSucceeded');

@@ -1,0 +1,324 @@
+// One operation on a customer line: read what Exotel holds, plan from it (domain/line-plans.ts), refuse a stale or
+// unconfirmed plan, then send exactly the plan's requests, each recorded in the line as it lands. A step that fails
+// for good waits for ops (retry or roll back) like a setup's; a rollback undoes this operation's steps newest first,
+// so the line ends as it was or as asked, never half.
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { FailureTypes } from '../domain/failures';
+import { InputValidationError } from '../domain/issues';
+import type { IssuedCredential, LineOperation, ManagedLine, OperationPlanSummary, OperationReport, OperationRequest, Owned } from '../domain/line';
+import { planOperation, readsFor, type ObservedTrunk, type OperationPlan, type PlanStep } from '../domain/line-plans';
+import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
+import { exotelFor, local } from './activity-profiles';
+import { describeFailure, exotelFailureOf } from './failures';
+import { OpsGate, type GateSubject } from './ops-gate';
+import { SetupProgress } from './progress';
+import { ensureCredential, ensureDestinations, ensureMapping } from './resources';
+import { Saga } from './saga';
+
+/** Reads the parts of the line's trunk the operation plans from; null when the line has no trunk. */
+export async function observe(line: ManagedLine, operation: LineOperation): Promise<ObservedTrunk | null> {
+  if (!line.trunk) return null;
+  const accountSid = line.exotelAccountSid;
+  const trunkSid = line.trunk.sid;
+  const { exotel } = exotelFor(accountSid);
+  const observed: ObservedTrunk = { trunkSid };
+  // One after another, in the plan's order, so the request log reads like the plan.
+  for (const part of readsFor(operation)) {
+    if (part === 'numbers') observed.numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });
+    if (part === 'credentials') observed.credentials = await exotel.listCredentials({ accountSid, trunkSid });
+    if (part === 'aclEntries') observed.aclEntries = (await exotel.listWhitelistedIps({ accountSid, trunkSid })).map(({ id, ip }) => ({ id, ip }));
+    if (part === 'destinations') observed.destinations = await exotel.listDestinationUris({ accountSid, trunkSid });
+  }
+  return observed;
+}
+
+/** What `plan` answers: the same reads and planner the operation itself uses. */
+export async function planNow(line: ManagedLine, operation: LineOperation): Promise<OperationPlan> {
+  return planOperation(line, operation, await observe(line, operation));
+}
+
+export function summarize(plan: OperationPlan): OperationPlanSummary {
+  return {
+    reads: plan.reads.map(({ method, path }) => ({ method, path })),
+    steps: plan.steps.map((s) => ('request' in s ? { action: s.action, method: s.request.method, path: s.request.path, effect: s.request.effect } : { action: s.action, effect: s.effect })),
+    refusals: plan.refusals,
+    notes: plan.notes,
+    destructive: plan.destructive,
+    fingerprint: plan.fingerprint,
+  };
+}
+
+/** A step's name in the operation's progress: its action and what it acts on. */
+export function stepName(step: PlanStep): string {
+  switch (step.action) {
+    case 'map-did':
+    case 'unmap-did':
+    case 'set-mode':
+      return `${step.action} ${step.did}`;
+    case 'add-destinations':
+    case 'verify-destinations':
+      return step.action;
+    case 'delete-destination':
+      return `${step.action} ${step.value}`;
+    case 'create-credential':
+    case 'await-confirmation':
+    case 'delete-credential':
+      return `${step.action} ${step.userName}`;
+    case 'delete-acl':
+      return `${step.action} ${step.ip}`;
+    case 'delete-trunk':
+      return `${step.action} ${step.trunkSid}`;
+  }
+}
+
+export interface OperationOutcome {
+  report: OperationReport;
+  line: ManagedLine;
+}
+
+export interface OperationHooks {
+  /** Told when the operation starts or stops waiting for ops, so the line's query and search attributes show it. */
+  onAwaiting(awaiting: boolean, progress: SetupProgress): void;
+  /** Told once the plan is known, so the query can show it while it runs. */
+  onPlanned?(plan: OperationPlan, progress: SetupProgress): void;
+}
+
+/** Runs one operation to rest. Never throws for an Exotel failure: it ends as a report. */
+export async function runOperation(line: ManagedLine, operationId: string, request: OperationRequest, hooks: OperationHooks): Promise<OperationOutcome> {
+  const { operation } = request;
+  const report = (state: OperationReport['state'], message: string, plan?: OperationPlan, extra: Partial<OperationReport> = {}): OperationReport => ({
+    operationId,
+    operation,
+    state,
+    message,
+    at: new Date().toISOString(),
+    ...(plan ? { plan: summarize(plan) } : {}),
+    ...extra,
+  });
+
+  let plan: OperationPlan;
+  let observed: ObservedTrunk | null;
+  try {
+    observed = await observe(line, operation);
+    plan = planOperation(line, operation, observed);
+  } catch (err) {
+    return { line, report: report('failed', `could not read the trunk to plan: ${describeFailure(err)}`) };
+  }
+  if (plan.refusals.length > 0) return { line, report: report('refused', plan.refusals.join('; '), plan) };
+  if (request.expectFingerprint && request.expectFingerprint !== plan.fingerprint) {
+    return { line, report: report('stale', 'Exotel changed since that plan was made: nothing was sent; here is the plan for what it holds now', plan) };
+  }
+  if (plan.destructive && !request.confirm) {
+    return { line, report: report('needs-confirmation', 'this plan stops something working for callers: confirm it (--yes, or confirm: true)', plan) };
+  }
+  if (plan.steps.length === 0 || !observed) return { line: settled(line, operation), report: report('done', plan.notes.join('; ') || 'nothing to do', plan) };
+
+  const run = new LineRun(line, operationId, plan, observed);
+  const progress = new SetupProgress(line.direction, line.customerId, plan.steps.map(stepName));
+  const saga = new Saga();
+  const subject: GateSubject<OperationPlan> = {
+    input: plan,
+    decisionTimeoutMs: () => msToNumber(DEFAULT_OPS_DECISION_TIMEOUT),
+    apply: (current, decision) => {
+      if (decision.corrections) {
+        throw new InputValidationError([{ field: 'corrections', value: JSON.stringify(decision.corrections), rule: 'a line operation takes no corrections: ask for a new operation instead' }]);
+      }
+      return current;
+    },
+    onAwaiting: async (awaiting) => hooks.onAwaiting(awaiting, progress),
+  };
+  const gate = new OpsGate(subject, progress, saga, plan.steps.map(stepName), {});
+  hooks.onPlanned?.(plan, progress);
+  try {
+    for (const step of plan.steps) await gate.step(stepName(step), () => run.execute(step, saga));
+  } catch (err) {
+    const rollback = await saga.compensate(progress);
+    // What rolled back is no longer in the line; what could not roll back still is.
+    run.forgetRolledBack(rollback.rolledBack.length > 0 && rollback.failures.length === 0);
+    const cause = describeFailure(err);
+    const undone = rollback.rolledBack.length ? rollback.rolledBack.join('; ') : 'nothing needed undoing';
+    const left = rollback.failures.length ? `; NOT rolled back: ${rollback.failures.map((f) => `${f.step}: ${f.error}`).join('; ')}` : '';
+    return {
+      line: run.line,
+      report: report(rollback.failures.length ? 'failed' : 'rolled-back', `failed at ${progress.failedStep() ?? 'a step'}: ${cause}. Rolled back: ${undone}${left}`, plan, {
+        rolledBack: rollback.rolledBack,
+      }),
+    };
+  }
+  return { line: settled(run.line, operation), report: report('done', run.summary(), plan, run.issued ? { issuedCredential: run.issued } : {}) };
+}
+
+/** The line once an operation is done: a confirmed rotation is over; an offboarded line owns nothing any more. */
+function settled(line: ManagedLine, operation: LineOperation): ManagedLine {
+  if (operation.kind === 'confirm-rotation') {
+    const { pendingRotation: _over, ...rest } = line;
+    return rest;
+  }
+  if (operation.kind === 'offboard') {
+    const { pendingRotation: _gone, ...rest } = line;
+    return { ...rest, status: 'offboarded' };
+  }
+  return line;
+}
+
+/** The line as the operation's steps change it, and the requests behind each step. */
+class LineRun {
+  issued: IssuedCredential | undefined;
+  private readonly before: ManagedLine;
+  private readonly done: string[] = [];
+
+  constructor(
+    public line: ManagedLine,
+    private readonly operationId: string,
+    private readonly plan: OperationPlan,
+    private readonly observed: ObservedTrunk,
+  ) {
+    this.before = line;
+  }
+
+  private owned(): Owned {
+    return { origin: 'created', mayDelete: true, since: new Date().toISOString(), by: this.operationId };
+  }
+
+  summary(): string {
+    return [...this.done, ...this.plan.notes].join('; ');
+  }
+
+  /** After a complete rollback the line is as it was; after a partial one it keeps what the steps recorded. */
+  forgetRolledBack(complete: boolean): void {
+    if (complete) this.line = this.before;
+  }
+
+  async execute(step: PlanStep, saga: Saga): Promise<void> {
+    const line = this.line;
+    const accountSid = line.exotelAccountSid;
+    const { trunkSid } = this.observed;
+    const { exotel, undoExotel } = exotelFor(accountSid);
+    switch (step.action) {
+      case 'map-did': {
+        const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: step.did });
+        this.line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== step.did), { ...this.owned(), did: step.did, mappingId: value.id, mode: 'pstn' }] };
+        this.done.push(`mapped ${step.did}`);
+        return;
+      }
+      case 'unmap-did': {
+        // Registered before the request: a delete whose answer was lost is undone too.
+        saga.register(stepName(step), `unmapped:${step.did}`, async () => ((await remap(accountSid, trunkSid, step.did)) ? `mapped ${step.did} again` : null));
+        await exotel.deletePhoneNumber({ accountSid, trunkSid, id: step.mappingId });
+        this.line = { ...line, numbers: line.numbers.filter((n) => n.did !== step.did) };
+        this.done.push(`unmapped ${step.did}`);
+        return;
+      }
+      case 'set-mode': {
+        const previous = line.numbers.find((n) => n.did === step.did)?.mode ?? 'pstn';
+        saga.register(stepName(step), `mode:${step.did}`, async () => {
+          await undoExotel.setPhoneNumberMode({ accountSid, trunkSid, id: step.mappingId, phoneNumber: step.did, mode: previous });
+          return `${step.did} back to mode ${previous}`;
+        });
+        await exotel.setPhoneNumberMode({ accountSid, trunkSid, id: step.mappingId, phoneNumber: step.did, mode: step.mode });
+        this.line = { ...line, numbers: line.numbers.map((n) => (n.did === step.did ? { ...n, mode: step.mode } : n)) };
+        this.done.push(`${step.did} in mode ${step.mode}`);
+        return;
+      }
+      case 'add-destinations': {
+        // The plan read them, and its fingerprint showed nothing changed since the person saw it.
+        const known = this.observed.destinations ?? [];
+        const ids = await ensureDestinations(saga, { ours: new Set() }, { accountSid, trunkSid, wanted: step.values, trunkOrigin: 'pre-existing', known });
+        const added = step.values.map((value, i) => ({ ...this.owned(), id: ids[i] ?? '', value }));
+        this.line = { ...line, destinations: [...line.destinations.filter((d) => !step.values.includes(d.value)), ...added] };
+        this.done.push(`added ${step.values.join(', ')}`);
+        return;
+      }
+      case 'verify-destinations': {
+        const present = await exotel.listDestinationUris({ accountSid, trunkSid });
+        const missing = step.values.filter((v) => !present.some((p) => p.destination === v));
+        if (missing.length > 0) {
+          throw ApplicationFailure.nonRetryable(`read-back: ${missing.join(', ')} not on trunk ${trunkSid}`, FailureTypes.verificationMismatch, missing);
+        }
+        return;
+      }
+      case 'delete-destination': {
+        saga.register(stepName(step), `destination-deleted:${step.value}`, async () => {
+          const present = await undoExotel.listDestinationUris({ accountSid, trunkSid });
+          if (present.some((p) => p.destination === step.value)) return null;
+          await undoExotel.addDestinationUris({ accountSid, trunkSid, destinations: [step.value] });
+          return `added ${step.value} again`;
+        });
+        await exotel.deleteDestinationUri({ accountSid, trunkSid, id: step.id });
+        this.line = { ...line, destinations: line.destinations.filter((d) => d.id !== step.id) };
+        this.done.push(`removed ${step.value}`);
+        return;
+      }
+      case 'create-credential': {
+        // Generated once and kept in history, so a retried create sends the password it may already have set.
+        const password = await local.generateSipPassword();
+        const { value } = await ensureCredential(saga, { accountSid, trunkSid, userName: step.userName, password, friendlyName: step.friendlyName });
+        this.issued = { id: value.id, userName: step.userName, password };
+        this.line = { ...line, credentials: [...line.credentials, { ...this.owned(), id: value.id, userName: step.userName, generation: step.generation }] };
+        this.done.push(`created credential ${step.userName}`);
+        return;
+      }
+      case 'await-confirmation': {
+        const credentialId = this.issued?.id ?? '';
+        const rotate = this.plan.operation.kind === 'rotate-credential' ? this.plan.operation : undefined;
+        const within = rotate?.confirmWithin ? msToNumber(rotate.confirmWithin as Duration) : undefined;
+        this.line = {
+          ...line,
+          pendingRotation: {
+            operationId: this.operationId,
+            userName: step.userName,
+            credentialId,
+            since: new Date().toISOString(),
+            ...(within !== undefined ? { decideBy: new Date(Date.now() + within).toISOString() } : {}),
+            onTimeout: rotate?.onTimeout ?? 'keep-both',
+          },
+        };
+        this.done.push(`${step.userName} waits for confirm-rotation; the older credentials keep working until then`);
+        return;
+      }
+      case 'delete-credential': {
+        await exotel.deleteCredential({ accountSid, trunkSid, id: step.id });
+        const rest = line.credentials.filter((c) => c.id !== step.id);
+        this.line = { ...line, credentials: rest };
+        this.done.push(`deleted credential ${step.userName}`);
+        return;
+      }
+      case 'delete-acl': {
+        saga.register(stepName(step), `acl-deleted:${step.ip}`, async () => {
+          if ((await undoExotel.listWhitelistedIps({ accountSid, trunkSid })).some((e) => e.ip === step.ip)) return null;
+          await undoExotel.addWhitelistedIp({ accountSid, trunkSid, ip: step.ip }).catch((err: unknown) => {
+            if (exotelFailureOf(err)?.kind !== 'duplicate') throw err;
+          });
+          return `allowlisted ${step.ip} again`;
+        });
+        await exotel.deleteWhitelistedIp({ accountSid, trunkSid, id: step.id });
+        this.line = { ...line, aclEntries: line.aclEntries.filter((e) => e.id !== step.id) };
+        this.done.push(`removed ${step.ip} from the allowlist`);
+        return;
+      }
+      case 'delete-trunk': {
+        await exotel.deleteTrunk({ accountSid, trunkSid });
+        this.line = { ...line, trunk: null };
+        this.done.push(`deleted trunk ${step.trunkSid}`);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * Maps a number back when its unmap is rolled back; false when it is still mapped (the unmap never landed).
+ * A duplicate answer means a retried request landed: done.
+ */
+async function remap(accountSid: string, trunkSid: string, did: string): Promise<boolean> {
+  const { undoExotel } = exotelFor(accountSid);
+  if ((await undoExotel.listPhoneNumbers({ accountSid, trunkSid })).some((n) => n.phoneNumber === did)) return false;
+  try {
+    await undoExotel.mapPhoneNumber({ accountSid, trunkSid, phoneNumber: did });
+  } catch (err) {
+    if (exotelFailureOf(err)?.kind !== 'duplicate') throw err;
+  }
+  return true;
+}
