@@ -45,6 +45,16 @@ export function createExotelActivities({ accounts }: ExotelActivityDeps) {
       return trunk ? { trunkSid: trunk.trunk_sid, trunkName: trunk.trunk_name, status: trunk.status ?? null } : null;
     },
 
+    /** Every trunk of the account (one request a page). */
+    async listTrunks({ accountSid }: OnAccount) {
+      return (await client(accountSid).listTrunks()).map((t) => ({ trunkSid: t.trunk_sid, trunkName: t.trunk_name }));
+    },
+
+    /** The trunks a number is on, from trunk-maps; null where Exotel does not answer that path. */
+    async trunksOfNumber({ accountSid, phoneNumber }: OnAccount & { phoneNumber: string }) {
+      return client(accountSid).trunksOfNumber(phoneNumber);
+    },
+
     async deleteTrunk({ accountSid, trunkSid }: OnTrunk) {
       return deleting(() => client(accountSid).deleteTrunk(trunkSid));
     },

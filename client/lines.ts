@@ -1,8 +1,8 @@
 // Customer lines from outside: read one, plan and run operations on it, and bring setups that succeeded before
 // lines existed under management. Line workflow ids come from the customer id (domain/naming.ts).
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { lineFromSetup, type LineOperation, type LineView, type ManagedLine, type OperationReport, type OperationRequest } from '../domain/line';
+import { emptyLine, lineFromSetup, type LineOperation, type LineView, type ManagedLine, type OperationReport, type OperationRequest } from '../domain/line';
 import type { OperationPlan } from '../domain/line-plans';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { lineWorkflowId } from '../domain/naming';
@@ -30,7 +30,11 @@ export async function lookUpLine(client: Client, direction: Direction, customerI
     throw err;
   }
   if (status === 'RUNNING') return { state: 'managed', workflowId, view: await handle.query(lineQuery) };
-  if (status === 'COMPLETED') return { state: 'offboarded', workflowId, line: (await handle.result()) as ManagedLine };
+  if (status === 'COMPLETED') {
+    const line = (await handle.result()) as ManagedLine;
+    // A line also ends when an adoption it was started for took nothing.
+    return line.status === 'offboarded' ? { state: 'offboarded', workflowId, line } : { state: 'absent', workflowId };
+  }
   // Terminated or failed by hand: nothing manages it now; a new setup (or import) starts it again.
   return { state: 'absent', workflowId };
 }
@@ -46,6 +50,30 @@ export async function operateOn(client: Client, direction: Direction, customerId
   const checked = parseOperationRequest(request);
   const handle = client.workflow.getHandle(lineWorkflowId(direction, customerId));
   return handle.executeUpdate(operateUpdate, { args: [checked], ...(checked.operationId ? { updateId: checked.operationId } : {}) });
+}
+
+/**
+ * Adopts a trunk made by hand into a customer's line, starting the line when the customer has none (one atomic
+ * Update-with-start: a line that adopts nothing ends by itself). `plan` only reads, like any plan.
+ */
+export async function adoptInto(
+  client: Client,
+  where: { direction: Direction; customerId: string; exotelAccountSid: string; taskQueue: string },
+  request: OperationRequest & { operation: Extract<LineOperation, { kind: 'adopt' }> },
+  { planOnly = false }: { planOnly?: boolean } = {},
+): Promise<OperationReport | OperationPlan> {
+  const checked = parseOperationRequest(request);
+  const line = emptyLine(where.customerId, where.direction, where.exotelAccountSid);
+  const startWorkflowOperation = new WithStartWorkflowOperation('customerLine', {
+    workflowId: lineWorkflowId(where.direction, where.customerId),
+    taskQueue: where.taskQueue,
+    args: [{ line }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    priority: priorityFor('lifecycle'),
+    typedSearchAttributes: lineSearchAttributes(line),
+  });
+  if (planOnly) return client.workflow.executeUpdateWithStart(planUpdate, { args: [checked.operation], startWorkflowOperation });
+  return client.workflow.executeUpdateWithStart(operateUpdate, { args: [checked], startWorkflowOperation, ...(checked.operationId ? { updateId: checked.operationId } : {}) });
 }
 
 export interface ImportOutcome {
@@ -92,9 +120,10 @@ export async function importSucceededSetups(
         args: [{ line }],
         priority: priorityFor('lifecycle'),
         typedSearchAttributes: lineSearchAttributes(line),
-        // A line that runs is the newer truth; one that ended (offboarded) is not brought back by an old setup.
+        // A line that runs is the newer truth; one that ended (offboarded) is not brought back by an old setup, but
+        // one that was terminated by hand is.
         workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       });
       outcomes.push({ ...base, outcome: 'imported' });
     } catch (err) {

@@ -12,7 +12,12 @@ export const LINE_OPERATION_KINDS: readonly LineOperationKind[] = [
   'rotate-credential',
   'confirm-rotation',
   'offboard',
+  'adopt',
+  'move-did',
 ];
+
+/** What `adopt` may be told to take besides the trunk and the number it was found by. */
+const ADOPTABLE_PART = /^(number:\+[1-9]\d{6,14}|credential:[A-Za-z0-9_]{1,64}|acl:\d{1,3}(\.\d{1,3}){3}|destination:\S{3,300})$/;
 
 /** At most this many numbers in one operation: each is one request, and a plan should stay readable. */
 export const MAX_DIDS_PER_OPERATION = 100;
@@ -37,6 +42,8 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
     'rotate-credential': ['confirmWithin', 'onTimeout'],
     'confirm-rotation': [],
     offboard: [],
+    adopt: ['did', 'trunkSid', 'take', 'takeAll', 'mayDelete'],
+    'move-did': ['did', 'toCustomerId', 'toTrunkSid'],
   };
   for (const key of Object.keys(value)) {
     if (key !== 'kind' && !allowed[kind as LineOperationKind].includes(key)) issue(key, value[key], `is not a field of ${kind} (it takes ${allowed[kind as LineOperationKind].join(', ') || 'none'})`);
@@ -105,6 +112,42 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
     case 'offboard':
       operation = { kind: kind as 'confirm-rotation' | 'offboard' };
       break;
+    case 'adopt': {
+      const adopt: Extract<LineOperation, { kind: 'adopt' }> = { kind: 'adopt', did: did('did', value.did) };
+      if (value.trunkSid !== undefined) {
+        const sid = typeof value.trunkSid === 'string' ? value.trunkSid.trim() : '';
+        const broken = typeof value.trunkSid !== 'string' ? 'must be a string' : rules.trunkSid(sid);
+        if (broken) issue('trunkSid', value.trunkSid, broken);
+        adopt.trunkSid = sid;
+      }
+      if (value.take !== undefined) {
+        if (!Array.isArray(value.take)) issue('take', value.take, 'must be a list of parts such as number:+91…, credential:<user>, acl:<ip>, destination:<uri>');
+        else {
+          adopt.take = value.take.map((t, i) => {
+            const part = typeof t === 'string' ? t.trim() : '';
+            if (!ADOPTABLE_PART.test(part)) issue(`take[${i}]`, t, 'must be number:<E.164>, credential:<user name>, acl:<ip> or destination:<host:port;transport=…>');
+            return part;
+          });
+        }
+      }
+      for (const flag of ['takeAll', 'mayDelete'] as const) {
+        if (value[flag] === undefined) continue;
+        if (typeof value[flag] !== 'boolean') issue(flag, value[flag], 'must be true or false');
+        else adopt[flag] = value[flag];
+      }
+      operation = adopt;
+      break;
+    }
+    case 'move-did': {
+      const to = typeof value.toCustomerId === 'string' ? value.toCustomerId.trim() : '';
+      const toBroken = typeof value.toCustomerId !== 'string' ? 'must be a string' : rules.customerId(to);
+      if (toBroken) issue('toCustomerId', value.toCustomerId, toBroken);
+      const sid = typeof value.toTrunkSid === 'string' ? value.toTrunkSid.trim() : '';
+      const sidBroken = typeof value.toTrunkSid !== 'string' ? "must be the target line's trunk sid" : rules.trunkSid(sid);
+      if (sidBroken) issue('toTrunkSid', value.toTrunkSid, sidBroken);
+      operation = { kind: 'move-did', did: did('did', value.did), toCustomerId: to, toTrunkSid: sid };
+      break;
+    }
   }
   if (issues.length > 0) throw new InputValidationError(issues);
   return operation;

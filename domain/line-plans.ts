@@ -8,6 +8,10 @@ import { normalizeDestination } from './rules';
 /** What Exotel holds on the line's trunk, as far as the operation needs to know (the reads it made). */
 export interface ObservedTrunk {
   trunkSid: string;
+  /** For adopt: how the trunk was found by its number, and every trunk that carries the number. */
+  found?: { via: 'trunk-maps' | 'listing'; candidates: string[]; trunkName?: string };
+  /** For move-did: the numbers on the target trunk. */
+  target?: { trunkSid: string; numbers: { id: string; phoneNumber: string; mode: string | null }[] };
   numbers?: { id: string; phoneNumber: string; mode: string | null }[];
   credentials?: { id: string; userName: string }[];
   aclEntries?: { id: string; ip: string }[];
@@ -37,7 +41,13 @@ export type PlanStep =
   | { action: 'await-confirmation'; userName: string; effect: string }
   | { action: 'delete-credential'; id: string; userName: string; request: PlannedRequest }
   | { action: 'delete-acl'; id: string; ip: string; request: PlannedRequest }
-  | { action: 'delete-trunk'; trunkSid: string; request: PlannedRequest };
+  | { action: 'delete-trunk'; trunkSid: string; request: PlannedRequest }
+  /** Adopt: the line manages this part from now on; no request. */
+  | { action: 'take-over'; part: 'trunk' | 'number' | 'credential' | 'acl' | 'destination'; id: string; label: string; mayDelete: boolean; effect: string }
+  /** Move: the number is mapped on the target trunk first (routed on both for a moment). */
+  | { action: 'map-did-on-target'; did: string; trunkSid: string; request: PlannedRequest }
+  /** Move: the target line is told it owns the number now; no request. */
+  | { action: 'hand-over-did'; did: string; toCustomerId: string; effect: string };
 
 export interface OperationPlan {
   operation: LineOperation;
@@ -67,7 +77,10 @@ export function readsFor(operation: LineOperation): ObservedPart[] {
     case 'confirm-rotation':
       return ['credentials'];
     case 'offboard':
+    case 'adopt':
       return ['credentials', 'numbers', 'aclEntries', 'destinations'];
+    case 'move-did':
+      return ['numbers'];
   }
 }
 
@@ -94,6 +107,7 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       ? { ...base, steps: [], refusals: [], notes: ['already offboarded: nothing left to delete'], destructive: false }
       : refuse(`${line.customerId} (${line.direction}) was offboarded: set it up again first`);
   }
+  if (operation.kind === 'adopt') return { ...base, reads: adoptReads(operation, observed), ...planAdopt(line, operation, observed) };
   if (!line.trunk || !observed) {
     return operation.kind === 'offboard'
       ? { ...base, steps: [], refusals: [], notes: ['nothing was ever set up: nothing to delete'], destructive: false }
@@ -115,6 +129,8 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       return { ...base, ...planRotationConfirmed(trunk) };
     case 'offboard':
       return { ...base, ...planOffboard(trunk) };
+    case 'move-did':
+      return { ...base, reads: [...base.reads, ...readRequests(operation.toTrunkSid, ['numbers'])], ...planMove(trunk, operation) };
   }
 }
 
@@ -345,12 +361,103 @@ function planOffboard({ sid, line, observed }: TrunkContext): Planned {
   return { steps, refusals: [], notes, destructive: steps.length > 0 };
 }
 
+/** The reads adopt makes: the number's trunk (trunk-maps, or every trunk's numbers where that path is missing), then its parts. */
+function adoptReads(operation: Extract<LineOperation, { kind: 'adopt' }>, observed: ObservedTrunk | null): PlannedRequest[] {
+  const lookup: PlannedRequest[] = operation.trunkSid
+    ? [{ method: 'GET', path: `/trunks?trunk_sid=${operation.trunkSid}`, effect: 'reads the trunk named' }]
+    : [{ method: 'GET', path: `/trunk-maps?exophone=${encodeURIComponent(operation.did)}`, effect: `finds the trunk ${operation.did} is on` }];
+  if (observed?.found?.via === 'listing') lookup.push({ method: 'GET', path: '/trunks', effect: 'trunk-maps is not answered: lists every trunk and its numbers' });
+  else if (observed && !operation.trunkSid) lookup.push({ method: 'GET', path: `/trunks?trunk_sid=${observed.trunkSid}`, effect: 'reads the trunk found' });
+  return observed ? [...lookup, ...readRequests(observed.trunkSid, readsFor(operation))] : lookup;
+}
+
+/** Takes over a trunk made by hand: only what the person named (or all of it), each marked whether it may ever be deleted. */
+function planAdopt(line: ManagedLine, operation: Extract<LineOperation, { kind: 'adopt' }>, observed: ObservedTrunk | null): Planned {
+  const refuse = (reason: string): Planned => ({ steps: [], refusals: [reason], notes: [], destructive: false });
+  if (line.trunk && line.status === 'active') return refuse(`${line.customerId} (${line.direction}) manages trunk ${line.trunk.name} already: offboard it first or adopt under another customer id`);
+  const candidates = observed?.found?.candidates ?? [];
+  if (!observed || candidates.length === 0) return refuse(`${operation.did} is on no trunk of account ${line.exotelAccountSid}: there is nothing to adopt`);
+  if (candidates.length > 1 && !operation.trunkSid) return refuse(`${operation.did} is on ${candidates.length} trunks (${candidates.join(', ')}): name one with trunkSid`);
+  const mayDelete = operation.mayDelete === true;
+  const keep = mayDelete ? 'may be deleted by a later offboard' : 'never deleted by this project';
+  const wanted = new Set(operation.take ?? []);
+  const taken = (part: string) => operation.takeAll === true || wanted.has(part);
+  const steps: PlanStep[] = [];
+  const notes: string[] = [];
+  const name = observed.found?.trunkName ?? observed.trunkSid;
+  steps.push({ action: 'take-over', part: 'trunk', id: observed.trunkSid, label: name, mayDelete, effect: `trunk ${name} is managed from now on (${keep})` });
+  const left: string[] = [];
+  for (const n of observed.numbers ?? []) {
+    if (n.phoneNumber === operation.did || taken(`number:${n.phoneNumber}`)) {
+      steps.push({ action: 'take-over', part: 'number', id: n.id, label: n.phoneNumber, mayDelete, effect: `${n.phoneNumber} is managed from now on (${keep})` });
+    } else left.push(`number:${n.phoneNumber}`);
+  }
+  if (!(observed.numbers ?? []).some((n) => n.phoneNumber === operation.did)) return refuse(`${operation.did} is not on trunk ${name}`);
+  for (const c of observed.credentials ?? []) {
+    if (taken(`credential:${c.userName}`)) steps.push({ action: 'take-over', part: 'credential', id: c.id, label: c.userName, mayDelete, effect: `credential ${c.userName} is managed from now on (${keep}; its password stays unknown here)` });
+    else left.push(`credential:${c.userName}`);
+  }
+  for (const e of observed.aclEntries ?? []) {
+    if (taken(`acl:${e.ip}`)) steps.push({ action: 'take-over', part: 'acl', id: e.id, label: e.ip, mayDelete, effect: `allowlisted ${e.ip} is managed from now on (${keep})` });
+    else left.push(`acl:${e.ip}`);
+  }
+  for (const d of observed.destinations ?? []) {
+    const value = normalizeDestination(d.destination);
+    if (taken(`destination:${value}`) || taken(`destination:${d.destination}`)) steps.push({ action: 'take-over', part: 'destination', id: d.id, label: value, mayDelete, effect: `destination ${value} is managed from now on (${keep})` });
+    else left.push(`destination:${value}`);
+  }
+  const unknown = [...wanted].filter((w) => !steps.some((s) => s.action === 'take-over' && `${s.part}:${s.label}` === w) && !w.startsWith('destination:'));
+  if (unknown.length > 0) return refuse(`not on trunk ${name}: ${unknown.join(', ')}`);
+  if (left.length > 0) notes.push(`left as they are, not managed (take them with take or takeAll): ${left.join(', ')}`);
+  return { steps, refusals: [], notes, destructive: false };
+}
+
+/**
+ * Mapped on the target trunk first, then unmapped here: routed at every moment where Exotel lets a number sit on
+ * two trunks. Where it refuses that (1008, the reading the simulator's numberScope 'account' models [I]), the
+ * number is unmapped here first and mapped there right after: unrouted for about one request, and the report says so.
+ */
+function planMove({ sid, line, observed }: TrunkContext, operation: Extract<LineOperation, { kind: 'move-did' }>): Planned {
+  const refuse = (reason: string): Planned => ({ steps: [], refusals: [reason], notes: [], destructive: false });
+  const managed = line.numbers.find((n) => n.did === operation.did);
+  const mapping = (observed.numbers ?? []).find((n) => n.phoneNumber === operation.did);
+  if (operation.toTrunkSid === sid) return refuse(`${operation.did} is on trunk ${sid} already`);
+  if (operation.toCustomerId === line.customerId) return refuse('toCustomerId: a move goes to another customer');
+  if (!managed || !mapping) return refuse(`${operation.did} is not on this line's trunk`);
+  if (!managed.mayDelete) return refuse(`${operation.did} was not mapped by this project (${managed.origin}): it is not this line's to move`);
+  const onTarget = (observed.target?.numbers ?? []).some((n) => n.phoneNumber === operation.did);
+  const steps: PlanStep[] = [];
+  if (!onTarget) {
+    steps.push({
+      action: 'map-did-on-target',
+      did: operation.did,
+      trunkSid: operation.toTrunkSid,
+      request: { method: 'POST', path: `/trunks/${operation.toTrunkSid}/phone-numbers`, body: { phone_number: operation.did, mode: 'pstn' }, effect: `${operation.did} also reaches ${operation.toCustomerId}'s trunk` },
+    });
+  }
+  steps.push({
+    action: 'unmap-did',
+    did: operation.did,
+    mappingId: mapping.id,
+    request: { method: 'DELETE', path: `/trunks/${sid}/phone-numbers?id=${mapping.id}`, effect: `${operation.did} reaches only ${operation.toCustomerId}'s trunk` },
+  });
+  steps.push({ action: 'hand-over-did', did: operation.did, toCustomerId: operation.toCustomerId, effect: `${operation.toCustomerId}'s line owns ${operation.did} from now on` });
+  return {
+    steps,
+    refusals: [],
+    notes: ['if Exotel refuses a number on two trunks at once, it is unmapped here first and mapped there right after (one request unrouted)'],
+    destructive: true,
+  };
+}
+
 /** Ordered the same way for the same state, whatever order Exotel listed things in. */
 function canonical(observed: ObservedTrunk | null): string {
   if (!observed) return 'null';
   const sorted = <T extends { id: string }>(items: T[] | undefined) => (items ? [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : null);
   return JSON.stringify({
     trunkSid: observed.trunkSid,
+    found: observed.found ? { ...observed.found, candidates: [...observed.found.candidates].sort() } : null,
+    target: observed.target ? { trunkSid: observed.target.trunkSid, numbers: sorted(observed.target.numbers) } : null,
     numbers: sorted(observed.numbers),
     credentials: sorted(observed.credentials),
     aclEntries: sorted(observed.aclEntries),

@@ -69,7 +69,15 @@ export type LineOperation =
   | { kind: 'rotate-credential'; confirmWithin?: string; onTimeout?: 'keep-both' | 'finish' }
   /** The platform signs in with the rotation's new credential: the old ones can go. */
   | { kind: 'confirm-rotation' }
-  | { kind: 'offboard' };
+  | { kind: 'offboard' }
+  /**
+   * Takes over a trunk made by hand, found by one of its numbers: the trunk and that number always, plus what
+   * `take` names (`number:+91…`, `credential:<user>`, `acl:<ip>`, `destination:<host:port;transport=…>`) or
+   * everything (`takeAll`). Nothing adopted is deleted later unless `mayDelete` said so here.
+   */
+  | { kind: 'adopt'; did: string; trunkSid?: string; take?: string[]; takeAll?: boolean; mayDelete?: boolean }
+  /** Moves a number to another managed customer's trunk, routed all the time where Exotel allows two trunks. */
+  | { kind: 'move-did'; did: string; toCustomerId: string; toTrunkSid: string };
 
 export type LineOperationKind = LineOperation['kind'];
 

@@ -131,6 +131,28 @@ export class ExotelClient {
     return toTrunk(readSingle(await this.send('DELETE', '/trunks', { query: { trunk_sid: trunkSid } })));
   }
 
+  /**
+   * `GET /trunk-maps?exophone=` [D]: the trunks a number is mapped to; null when the endpoint is not there (404, 405),
+   * so the caller lists trunks instead. Its answer's shape is unpublished: each item may name the trunk as
+   * `trunk_sid`, `trunk_id` or `trunk.trunk_sid`/`trunk.sid`, and a lone object is read as one item. The number is
+   * sent as `%2B91…` (axios encodes the "+"): a raw "+" would reach a Go-style parser as a space.
+   */
+  async trunksOfNumber(e164: string): Promise<string[] | null> {
+    let page;
+    try {
+      page = readListPage(await this.send('GET', '/trunk-maps', { query: { exophone: e164 } }));
+    } catch (err) {
+      if (err instanceof ExotelError && (err.kind === 'not-found' || err.details.httpStatus === 405)) return null;
+      throw err;
+    }
+    const sids = page.items.map((item) => {
+      const d = isRecord(item) ? item : {};
+      const nested = isRecord(d.trunk) ? d.trunk : {};
+      return [d.trunk_sid, d.trunk_id, nested.trunk_sid, nested.sid].find((v): v is string => typeof v === 'string' && v.length > 0);
+    });
+    return [...new Set(sids.filter((s): s is string => s !== undefined))];
+  }
+
   // ---- phone numbers -----------------------------------------------------------------------------------------
 
   async mapPhoneNumber(trunkSid: string, phoneNumber: string, mode?: PhoneNumberMode): Promise<ExotelPhoneNumber> {
@@ -373,6 +395,8 @@ function toTrunk(data: unknown): ExotelTrunk {
   const d = wire(data);
   return { ...(d as Partial<ExotelTrunk>), trunk_sid: text(d.trunk_sid), trunk_name: text(d.trunk_name) };
 }
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function toPhoneNumber(data: unknown): ExotelPhoneNumber {
   const d = wire(data);
   return { ...(d as Partial<ExotelPhoneNumber>), id: idOf(d.id), phone_number: text(d.phone_number) };

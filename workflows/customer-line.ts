@@ -15,7 +15,7 @@ import {
 import type { LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { SearchAttributes } from '../domain/search-attributes';
-import { lineQuery, operateUpdate, planUpdate, setupSucceededSignal } from './line-messages';
+import { didMovedInSignal, lineQuery, operateUpdate, planUpdate, setupSucceededSignal } from './line-messages';
 import { planNow, runOperation } from './line-operation';
 
 export interface CustomerLineInput {
@@ -49,6 +49,8 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
 
   const reportFor = (operationId: string): OperationReport | undefined => answers.get(operationId) ?? recent.find((r) => r.operationId === operationId);
   const showState = (state: string) => upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
+  /** Offboarded, or started for an adoption that took nothing: the workflow ends, and says so in its result. */
+  const managesAnything = () => line.status === 'active' && line.trunk !== null;
   const restingState = () => (line.status === 'offboarded' ? 'offboarded' : line.pendingRotation ? 'rotating' : 'active');
 
   setHandler(lineQuery, (): LineView => ({
@@ -101,11 +103,16 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
     log.info('line took over a setup', { setupWorkflowId });
   });
 
+  setHandler(didMovedInSignal, ({ did, mappingId, fromCustomerId, operationId }) => {
+    const owned = { origin: 'created' as const, mayDelete: true, since: new Date().toISOString(), by: `${operationId} (moved from ${fromCustomerId})` };
+    line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== did), { ...owned, did, mappingId, mode: 'pstn' }] };
+  });
+
   showState(restingState());
   for (;;) {
     const rotation = line.pendingRotation;
     const deadline = rotation?.decideBy ? Date.parse(rotation.decideBy) - Date.now() : undefined;
-    const ready = () => queue.length > 0 || line.status === 'offboarded' || operationsThisRun >= OPERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested;
+    const ready = () => queue.length > 0 || !managesAnything() || operationsThisRun >= OPERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested;
     const timedOut = deadline === undefined ? (await condition(ready), false) : !(await condition(ready, Math.max(deadline, 1)));
     if (timedOut && rotation?.decideBy) {
       line = onRotationDeadline(line, queue);
@@ -116,11 +123,15 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       current = { ...next, state: 'running' };
       showState('running');
       const { line: after, report } = await runOperation(line, next.operationId, next.request, {
-        onAwaiting: (awaiting) => {
+        onAwaiting: (awaiting, progress) => {
           if (!current) return;
           current.state = awaiting ? 'awaiting-ops' : 'running';
+          showState(current.state);
+          if (!awaiting) return;
           // The asker gets an answer now; the operation's end shows in `recent` when a person has decided.
-          if (awaiting) answers.set(next.operationId, { operationId: next.operationId, operation: next.request.operation, state: 'awaiting-ops', message: 'a step failed for good: waiting for a decision (decide retry or rollback)', at: new Date().toISOString() });
+          const waiting = progress.snapshot().awaitingOps;
+          const message = `step ${waiting?.step ?? '?'} failed for good (${waiting?.error ?? 'unknown'}): waiting for a decision, retry or rollback, until ${waiting?.rollsBackAt ?? '?'}`;
+          answers.set(next.operationId, { operationId: next.operationId, operation: next.request.operation, state: 'awaiting-ops', message, at: new Date().toISOString() });
         },
       });
       line = after;
@@ -132,9 +143,10 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       showState(restingState());
       continue;
     }
-    if (line.status === 'offboarded' && queue.length === 0) {
+    if (!managesAnything() && queue.length === 0) {
       // Answers to the last operations go out before the workflow ends.
       await condition(allHandlersFinished);
+      if (queue.length > 0) continue;
       return line;
     }
     if (queue.length === 0) {

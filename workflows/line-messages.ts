@@ -18,3 +18,6 @@ export const operateUpdate = defineUpdate<OperationReport, [OperationRequest]>('
 
 /** A setup that succeeded hands over what it made (also how an existing line takes a newer setup's resources). */
 export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWorkflowId: string }]>('setupSucceeded');
+
+/** Another line moved a number here (move-did): this line owns it from now on. */
+export const didMovedInSignal = defineSignal<[{ did: string; mappingId: string; fromCustomerId: string; operationId: string }]>('didMovedIn');

@@ -2,16 +2,18 @@
 // unconfirmed plan, then send exactly the plan's requests, each recorded in the line as it lands. A step that fails
 // for good waits for ops (retry or roll back) like a setup's; a rollback undoes this operation's steps newest first,
 // so the line ends as it was or as asked, never half.
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { FailureTypes } from '../domain/failures';
 import { InputValidationError } from '../domain/issues';
 import type { IssuedCredential, LineOperation, ManagedLine, OperationPlanSummary, OperationReport, OperationRequest, Owned } from '../domain/line';
+import { lineWorkflowId } from '../domain/naming';
 import { planOperation, readsFor, type ObservedTrunk, type OperationPlan, type PlanStep } from '../domain/line-plans';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
 import { exotelFor, local } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
+import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
 import { SetupProgress } from './progress';
 import { ensureCredential, ensureDestinations, ensureMapping } from './resources';
@@ -19,11 +21,19 @@ import { Saga } from './saga';
 
 /** Reads the parts of the line's trunk the operation plans from; null when the line has no trunk. */
 export async function observe(line: ManagedLine, operation: LineOperation): Promise<ObservedTrunk | null> {
-  if (!line.trunk) return null;
   const accountSid = line.exotelAccountSid;
-  const trunkSid = line.trunk.sid;
   const { exotel } = exotelFor(accountSid);
-  const observed: ObservedTrunk = { trunkSid };
+  let observed: ObservedTrunk;
+  if (operation.kind === 'adopt') {
+    const found = await findTrunkOf(accountSid, operation.did, operation.trunkSid);
+    if (!found) return null;
+    observed = found;
+  } else if (line.trunk) {
+    observed = { trunkSid: line.trunk.sid };
+  } else {
+    return null;
+  }
+  const { trunkSid } = observed;
   // One after another, in the plan's order, so the request log reads like the plan.
   for (const part of readsFor(operation)) {
     if (part === 'numbers') observed.numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });
@@ -31,7 +41,36 @@ export async function observe(line: ManagedLine, operation: LineOperation): Prom
     if (part === 'aclEntries') observed.aclEntries = (await exotel.listWhitelistedIps({ accountSid, trunkSid })).map(({ id, ip }) => ({ id, ip }));
     if (part === 'destinations') observed.destinations = await exotel.listDestinationUris({ accountSid, trunkSid });
   }
+  if (operation.kind === 'move-did') {
+    observed.target = { trunkSid: operation.toTrunkSid, numbers: await exotel.listPhoneNumbers({ accountSid, trunkSid: operation.toTrunkSid }) };
+  }
   return observed;
+}
+
+/**
+ * The trunk a number is on: the one named (read to check it), or trunk-maps' answer, or, where Exotel does not
+ * answer trunk-maps, every trunk's numbers (one read per trunk: the plan's reads say so).
+ */
+async function findTrunkOf(accountSid: string, did: string, named: string | undefined): Promise<ObservedTrunk | null> {
+  const { exotel } = exotelFor(accountSid);
+  if (named) {
+    const trunk = await exotel.findTrunk({ accountSid, trunkSid: named });
+    return trunk ? { trunkSid: trunk.trunkSid, found: { via: 'trunk-maps', candidates: [trunk.trunkSid], trunkName: trunk.trunkName } } : null;
+  }
+  let via: 'trunk-maps' | 'listing' = 'trunk-maps';
+  let candidates = await exotel.trunksOfNumber({ accountSid, phoneNumber: did });
+  const trunks = candidates === null ? await exotel.listTrunks({ accountSid }) : null;
+  if (trunks) {
+    via = 'listing';
+    candidates = [];
+    for (const t of trunks) {
+      if ((await exotel.listPhoneNumbers({ accountSid, trunkSid: t.trunkSid })).some((n) => n.phoneNumber === did)) candidates.push(t.trunkSid);
+    }
+  }
+  const [first] = candidates ?? [];
+  if (!first) return null;
+  const name = trunks?.find((t) => t.trunkSid === first)?.trunkName ?? (await exotel.findTrunk({ accountSid, trunkSid: first }))?.trunkName;
+  return { trunkSid: first, found: { via, candidates: candidates ?? [], ...(name ? { trunkName: name } : {}) } };
 }
 
 /** What `plan` answers: the same reads and planner the operation itself uses. */
@@ -70,6 +109,11 @@ export function stepName(step: PlanStep): string {
       return `${step.action} ${step.ip}`;
     case 'delete-trunk':
       return `${step.action} ${step.trunkSid}`;
+    case 'take-over':
+      return `${step.action} ${step.part} ${step.label}`;
+    case 'map-did-on-target':
+    case 'hand-over-did':
+      return `${step.action} ${step.did}`;
   }
 }
 
@@ -166,6 +210,8 @@ function settled(line: ManagedLine, operation: LineOperation): ManagedLine {
 /** The line as the operation's steps change it, and the requests behind each step. */
 class LineRun {
   issued: IssuedCredential | undefined;
+  /** A move's mapping on the target trunk, or the trunk to map it on once it is off this one. */
+  private moved: { mappingId?: string; afterUnmap?: string } | undefined;
   private readonly before: ManagedLine;
   private readonly done: string[] = [];
 
@@ -209,6 +255,11 @@ class LineRun {
         await exotel.deletePhoneNumber({ accountSid, trunkSid, id: step.mappingId });
         this.line = { ...line, numbers: line.numbers.filter((n) => n.did !== step.did) };
         this.done.push(`unmapped ${step.did}`);
+        const target = this.moved?.afterUnmap;
+        if (target) {
+          this.moved = { mappingId: (await ensureMapping(saga, { accountSid, trunkSid: target, did: step.did })).value.id };
+          this.done.push(`mapped ${step.did} on ${target} right after: Exotel refused it on two trunks, so it was unrouted between the two requests`);
+        }
         return;
       }
       case 'set-mode': {
@@ -296,6 +347,41 @@ class LineRun {
         await exotel.deleteWhitelistedIp({ accountSid, trunkSid, id: step.id });
         this.line = { ...line, aclEntries: line.aclEntries.filter((e) => e.id !== step.id) };
         this.done.push(`removed ${step.ip} from the allowlist`);
+        return;
+      }
+      case 'take-over': {
+        const owned: Owned = { origin: 'adopted', mayDelete: step.mayDelete, since: new Date().toISOString(), by: this.operationId };
+        if (step.part === 'trunk') this.line = { ...line, trunk: { ...owned, sid: step.id, name: step.label }, status: 'active' };
+        if (step.part === 'number') {
+          const mode = (this.observed.numbers ?? []).find((n) => n.id === step.id)?.mode;
+          this.line = { ...line, numbers: [...line.numbers, { ...owned, did: step.label, mappingId: step.id, mode: mode === 'flow' ? 'flow' : 'pstn' }] };
+        }
+        if (step.part === 'credential') this.line = { ...line, credentials: [...line.credentials, { ...owned, id: step.id, userName: step.label, generation: 0 }] };
+        if (step.part === 'acl') this.line = { ...line, aclEntries: [...line.aclEntries, { ...owned, id: step.id, ip: step.label }] };
+        if (step.part === 'destination') this.line = { ...line, destinations: [...line.destinations, { ...owned, id: step.id, value: step.label }] };
+        this.done.push(`took over ${step.part} ${step.label}`);
+        return;
+      }
+      case 'map-did-on-target': {
+        try {
+          this.moved = { mappingId: (await ensureMapping(saga, { accountSid, trunkSid: step.trunkSid, did: step.did })).value.id };
+          this.done.push(`mapped ${step.did} on ${step.trunkSid} (on both trunks until the next step)`);
+        } catch (err) {
+          // Exotel keeps a number on one trunk only (the 1008 reading): it is mapped there once it is off here.
+          if (!(err instanceof ApplicationFailure && err.type === FailureTypes.conflict)) throw err;
+          this.moved = { afterUnmap: step.trunkSid };
+        }
+        return;
+      }
+      case 'hand-over-did': {
+        const mappingId = this.moved?.mappingId ?? '';
+        const target = lineWorkflowId(line.direction, step.toCustomerId);
+        try {
+          await getExternalWorkflowHandle(target).signal(didMovedInSignal, { did: step.did, mappingId, fromCustomerId: line.customerId, operationId: this.operationId });
+          this.done.push(`${step.toCustomerId}'s line owns ${step.did} now`);
+        } catch (err) {
+          this.done.push(`${step.toCustomerId}'s line could not be told (${describeFailure(err)}): adopt ${step.did} there`);
+        }
         return;
       }
       case 'delete-trunk': {

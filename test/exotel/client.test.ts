@@ -271,3 +271,39 @@ describe('secrets', () => {
     expect(() => new ExotelClient({ ...t.account(), apiToken: '' })).toThrow(/exotel account\.apiToken = "\*\*\*": must not be empty/);
   });
 });
+
+describe('trunk-maps', () => {
+  it('finds the trunks a number is on, sending the number as %2B', async () => {
+    const { trunk_sid: sid } = await exotel.createTrunk('maps_a');
+    await exotel.mapPhoneNumber(sid, '+919800000101');
+    expect(await exotel.trunksOfNumber('+919800000101')).toEqual([sid]);
+    expect(await exotel.trunksOfNumber('+919800000102')).toEqual([]);
+    const [logged] = (await t.admin.requests()).filter((r) => r.path.endsWith('/trunk-maps'));
+    expect(logged?.query).toMatchObject({ exophone: '+919800000101' });
+  });
+
+  it('reads the shapes its unpublished answer may take, and answers null where the path does not exist', async () => {
+    const { createServer } = await import('node:http');
+    const answers: unknown[] = [
+      { response: { code: 200, status: 'success', data: { trunk_id: 'trmum1aaa' } } },
+      { response: [{ code: 200, status: 'success', data: { trunk: { sid: 'trmum1bbb' } } }, { code: 200, status: 'success', data: { trunk: { trunk_sid: 'trmum1bbb' } } }] },
+    ];
+    let next = 0;
+    const server = createServer((req, res) => {
+      const body = answers[next++];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { response: { code: 404, status: 'failure', error_data: { code: 1000, description: 'Not Found' } } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const odd = new ExotelClient({ ...t.account(), baseUrl: `http://127.0.0.1:${port}` });
+      expect(await odd.trunksOfNumber('+919800000101')).toEqual(['trmum1aaa']);
+      expect(await odd.trunksOfNumber('+919800000101')).toEqual(['trmum1bbb']);
+      expect(await odd.trunksOfNumber('+919800000101')).toBeNull();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

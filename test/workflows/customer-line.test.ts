@@ -2,7 +2,8 @@
 // from what Exotel holds, sends exactly what it planned, keeps callers reachable while it changes things, and
 // never touches what the line does not own.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lookUpLine, operateOn, planOperationOn } from '../../client/lines';
+import { adoptInto, lookUpLine, operateOn, planOperationOn } from '../../client/lines';
+import type { OperationPlan } from '../../domain/line-plans';
 import type { LineView, OperationReport } from '../../domain/line';
 import { lineWorkflowId } from '../../domain/naming';
 import type { Direction } from '../../domain/setup';
@@ -11,6 +12,7 @@ import { momentsWithout, unroutedMoments } from '../../simulator';
 import { decideUpdate } from '../../workflows/ops-gate';
 import { lineQuery } from '../../workflows/line-messages';
 import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { SINGAPORE } from '../support/simulator';
 
 let h: Harness;
 let exotel: ExotelClient;
@@ -241,5 +243,105 @@ describe('offboard', () => {
 
   it('says a customer that was never set up has no line', async () => {
     expect((await lookUpLine(h.client, 'outbound', h.customer('never'))).state).toBe('absent');
+  });
+});
+
+describe('adopt a trunk made by hand', () => {
+  it('finds it by a number, plans with reads only, takes over only what was named, and never deletes it', async () => {
+    const customerId = h.customer('adopt');
+    // What the seed's curl commands leave behind.
+    const trunk = await exotel.createTrunk(`hand${Date.now().toString(36).slice(-8)}`);
+    await exotel.mapPhoneNumber(trunk.trunk_sid, '+919820000111', 'pstn');
+    await exotel.mapPhoneNumber(trunk.trunk_sid, '+919820000112', 'pstn');
+    await exotel.createCredential(trunk.trunk_sid, { userName: 'byhand01', password: 'Secret_password_123', friendlyName: 'byhand' });
+    await exotel.addWhitelistedIp(trunk.trunk_sid, '203.0.113.77');
+    await h.mark();
+    const where = { direction: 'outbound' as const, customerId, exotelAccountSid: h.exotelAccount.accountSid, taskQueue: h.taskQueue };
+    const operation = { kind: 'adopt' as const, did: '+919820000111', take: ['credential:byhand01'] };
+
+    const plan = (await adoptInto(h.client, where, { operation }, { planOnly: true })) as OperationPlan;
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    expect((await h.requestsSinceMark())[0]).toBe('GET /trunk-maps?exophone=%2B919820000111');
+    expect(plan.steps.map((s) => (s.action === 'take-over' ? `${s.part} ${s.label}` : s.action))).toEqual([
+      `trunk ${trunk.trunk_name}`,
+      'number +919820000111',
+      'credential byhand01',
+    ]);
+    expect(plan.notes[0]).toContain('number:+919820000112, acl:203.0.113.77');
+
+    const report = (await adoptInto(h.client, where, { operation, expectFingerprint: plan.fingerprint })) as OperationReport;
+    expect(report.state).toBe('done');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    const { line } = await lineOf('outbound', customerId);
+    expect(line.trunk).toMatchObject({ sid: trunk.trunk_sid, origin: 'adopted', mayDelete: false });
+    expect(line.numbers.map((n) => [n.did, n.origin, n.mayDelete])).toEqual([['+919820000111', 'adopted', false]]);
+    expect(line.credentials.map((c) => c.userName)).toEqual(['byhand01']);
+    await h.mark();
+
+    const offboard = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'offboard' }, confirm: true });
+    expect(offboard.state).toBe('done');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    expect((await exotel.listPhoneNumbers(trunk.trunk_sid)).length).toBe(2);
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('offboarded');
+  });
+
+  it('refuses a number on no trunk, and the line it started for ends by itself', async () => {
+    const customerId = h.customer('adopt-none');
+    const where = { direction: 'outbound' as const, customerId, exotelAccountSid: h.exotelAccount.accountSid, taskQueue: h.taskQueue };
+    const report = (await adoptInto(h.client, where, { operation: { kind: 'adopt', did: '+919820000129' } })) as OperationReport;
+    expect(report.state).toBe('refused');
+    expect(report.message).toContain('on no trunk');
+    const handle = h.client.workflow.getHandle(lineWorkflowId('outbound', customerId));
+    await handle.result();
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('absent');
+  });
+});
+
+describe('move a DID between managed customers', () => {
+  it('where Exotel keeps a number on one trunk: unmaps, maps right after, and says how long it was unrouted', async () => {
+    const from = await outboundCustomer('move-from', ['+919820000131', '+919820000132']);
+    const to = await outboundCustomer('move-to', ['+919820000133']);
+    const report = await operateOn(h.client, 'outbound', from.customerId, {
+      operation: { kind: 'move-did', did: '+919820000132', toCustomerId: to.customerId, toTrunkSid: to.trunkSid },
+      confirm: true,
+    });
+    expect(report.state).toBe('done');
+    expect(report.message).toContain('unrouted between the two requests');
+    expect((await exotel.listPhoneNumbers(to.trunkSid)).map((n) => n.phone_number).sort()).toEqual(['+919820000132', '+919820000133']);
+    expect((await exotel.listPhoneNumbers(from.trunkSid)).map((n) => n.phone_number)).toEqual(['+919820000131']);
+    const target = await lineOf('outbound', to.customerId);
+    expect(target.line.numbers.map((n) => n.did)).toContain('+919820000132');
+    expect((await lineOf('outbound', from.customerId)).line.numbers.map((n) => n.did)).toEqual(['+919820000131']);
+    expect(unroutedMoments(await h.admin.timeline({ number: '+919820000132' }), '+919820000132')).toHaveLength(1);
+  });
+});
+
+describe('move a DID where Exotel allows a number on two trunks', () => {
+  let two: Harness;
+  beforeAll(async () => {
+    // Its own account: h's worker polls acme_in's queue, and would take these requests to the other simulator.
+    two = await startHarness({ numberScope: 'trunk' }, { accountSid: SINGAPORE.sid, apiKey: SINGAPORE.apiKey, apiToken: SINGAPORE.apiToken, subdomain: 'api.exotel.com' });
+  });
+  afterAll(() => two.stop());
+
+  it('maps on the target first, then unmaps: the number is routed at every moment', async () => {
+    const setUp = async (label: string, did: string) => {
+      const customerId = two.customer(label);
+      await (await two.startOutbound({ customerId, did })).handle.result();
+      for (;;) {
+        const found = await lookUpLine(two.client, 'outbound', customerId);
+        if (found.state === 'managed' && found.view.line.trunk) return { customerId, trunkSid: found.view.line.trunk.sid };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const from = await setUp('move2-from', '+919820000141');
+    const to = await setUp('move2-to', '+919820000142');
+    await two.mark();
+    const operation = { kind: 'move-did' as const, did: '+919820000141', toCustomerId: to.customerId, toTrunkSid: to.trunkSid };
+    const plan = await planOperationOn(two.client, 'outbound', from.customerId, operation);
+    const report = await operateOn(two.client, 'outbound', from.customerId, { operation, confirm: true, expectFingerprint: plan.fingerprint });
+    expect(report.state, report.message).toBe('done');
+    expect(writes(await two.requestsSinceMark())).toEqual(['POST /trunks/{trunk}/phone-numbers', expect.stringMatching(/^DELETE \/trunks\/\{trunk\}\/phone-numbers\?id=\d+$/)]);
+    expect(unroutedMoments(await two.admin.timeline({ number: '+919820000141' }), '+919820000141')).toEqual([]);
   });
 });
