@@ -5,6 +5,7 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { InputValidationError } from '../domain/issues';
 import { migrateCommand } from './commands/batches';
+import { lineCommand, planCommand } from './commands/lines';
 import { handoffCommand, listCommand, retryCommand, rollbackCommand, showCommand } from './commands/ops';
 import { processCommands } from './commands/processes';
 import { providersCommand } from './commands/providers';
@@ -32,6 +33,8 @@ With --json, errors go to stderr as JSON too: {"error", "issues": [{"field", "va
     showCommand,
     retryCommand,
     rollbackCommand,
+    planCommand,
+    lineCommand,
     ...processCommands,
   ];
   for (const command of commands) root.addCommand(command);
