@@ -39,7 +39,7 @@ export async function lookUpLine(client: Client, direction: Direction, customerI
   return { state: 'absent', workflowId };
 }
 
-/** What an operation would send now; changes nothing. Throws the line's lookup state when it is not managed. */
+/** What an operation would send now; changes nothing. The line must be running (see lookUpLine). */
 export async function planOperationOn(client: Client, direction: Direction, customerId: string, operation: LineOperation): Promise<OperationPlan> {
   const checked = parseLineOperation(operation);
   return client.workflow.getHandle(lineWorkflowId(direction, customerId)).executeUpdate(planUpdate, { args: [checked] });
@@ -80,7 +80,8 @@ export interface ImportOutcome {
   customerId: string;
   direction: Direction;
   setupWorkflowId: string;
-  outcome: 'imported' | 'already-managed' | 'unreadable';
+  /** imported (or would be, in a dry run); offboarded: its line ended offboarded, and an old setup does not revive it. */
+  outcome: 'imported' | 'already-managed' | 'offboarded' | 'unreadable';
   reason?: string;
 }
 
@@ -110,7 +111,7 @@ export async function importSucceededSetups(
     const base = { customerId: line.customerId, direction, setupWorkflowId: wf.workflowId };
     if (dryRun) {
       const found = await lookUpLine(client, direction, line.customerId);
-      outcomes.push({ ...base, outcome: found.state === 'managed' ? 'already-managed' : 'imported' });
+      outcomes.push({ ...base, outcome: found.state === 'absent' ? 'imported' : found.state === 'managed' ? 'already-managed' : 'offboarded' });
       continue;
     }
     try {
@@ -128,7 +129,8 @@ export async function importSucceededSetups(
       outcomes.push({ ...base, outcome: 'imported' });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      outcomes.push({ ...base, outcome: 'already-managed' });
+      const found = await lookUpLine(client, direction, line.customerId);
+      outcomes.push({ ...base, outcome: found.state === 'offboarded' ? 'offboarded' : 'already-managed' });
     }
   }
   return outcomes;

@@ -153,6 +153,8 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
   return operation;
 }
 
+const REQUEST_FIELDS = ['operation', 'operationId', 'expectFingerprint', 'confirm', 'opsDecisionTimeout'];
+
 /** Operation ids become part of Update ids and reports: plain, bounded, never a secret. */
 const OPERATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -160,9 +162,12 @@ export function parseOperationRequest(value: unknown): OperationRequest {
   if (!isRecord(value)) throw new InputValidationError([{ field: 'request', value: shown(value), rule: 'must be an object with an operation' }]);
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(value)) {
-    if (!['operation', 'operationId', 'expectFingerprint', 'confirm'].includes(key)) issues.push({ field: key, value: shown(value[key]), rule: 'is not a field of an operation request (operation, operationId, expectFingerprint, confirm)' });
+    if (!REQUEST_FIELDS.includes(key)) issues.push({ field: key, value: shown(value[key]), rule: `is not a field of an operation request (${REQUEST_FIELDS.join(', ')})` });
   }
-  const { operationId, expectFingerprint, confirm } = value;
+  const { operationId, expectFingerprint, confirm, opsDecisionTimeout } = value;
+  if (opsDecisionTimeout !== undefined && (typeof opsDecisionTimeout !== 'string' || durationMs(opsDecisionTimeout.trim()) === null)) {
+    issues.push({ field: 'opsDecisionTimeout', value: shown(opsDecisionTimeout), rule: "must be a duration such as '24h', '30m' or '0s' (roll back at once)" });
+  }
   if (operationId !== undefined && (typeof operationId !== 'string' || !OPERATION_ID.test(operationId))) {
     issues.push({ field: 'operationId', value: shown(operationId), rule: 'must be 1-128 letters, digits and . _ : -, starting with a letter or digit' });
   }
@@ -183,5 +188,6 @@ export function parseOperationRequest(value: unknown): OperationRequest {
     ...(typeof operationId === 'string' ? { operationId } : {}),
     ...(typeof expectFingerprint === 'string' ? { expectFingerprint } : {}),
     ...(typeof confirm === 'boolean' ? { confirm } : {}),
+    ...(typeof opsDecisionTimeout === 'string' ? { opsDecisionTimeout: opsDecisionTimeout.trim() } : {}),
   };
 }

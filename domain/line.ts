@@ -1,6 +1,6 @@
 // A customer line: what this project manages on Exotel for one customer in one direction, and who made each part,
 // so later operations know what is theirs to change or delete. Pure: the line workflow holds it, the CLI prints it.
-import type { Direction } from './setup';
+import type { AwaitingOps, Direction } from './setup';
 
 /**
  * created: this project made it (a setup or an operation); it may delete it.
@@ -105,6 +105,8 @@ export interface OperationRequest {
   expectFingerprint?: string;
   /** Required for an operation whose plan is destructive (something stops working for callers). */
   confirm?: boolean;
+  /** How long a step that failed for good waits for a person before rolling back by itself (default 24h; 0: at once). */
+  opsDecisionTimeout?: string;
 }
 
 /**
@@ -158,7 +160,8 @@ export interface PendingRotation {
 /** What the line's query answers. */
 export interface LineView {
   line: ManagedLine;
-  current?: { operationId: string; operation: LineOperation; state: OperationState };
+  /** The operation running now, and while it waits for ops: which step failed, why, and until when. */
+  current?: { operationId: string; operation: LineOperation; state: OperationState; awaitingOps?: AwaitingOps };
   queued: { operationId: string; operation: LineOperation }[];
   /** The latest reports, newest last, without secrets. */
   recent: OperationReport[];

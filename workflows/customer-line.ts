@@ -12,17 +12,24 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
+import type { IssuedCredential, LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
+import type { AwaitingOps, OpsDecision } from '../domain/setup';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { SearchAttributes } from '../domain/search-attributes';
 import { didMovedInSignal, lineQuery, operateUpdate, planUpdate, setupSucceededSignal } from './line-messages';
 import { planNow, runOperation } from './line-operation';
+import { decideUpdate, decisionSignal } from './ops-gate';
 
 export interface CustomerLineInput {
   line: ManagedLine;
   /** Carried across continue-as-new. */
   queued?: QueuedOperation[];
   recent?: OperationReport[];
+  /**
+   * The credential a pending rotation issued, by operation id, so its asker can fetch it again (operate with the
+   * same id) until the rotation is confirmed; then it is dropped. Encrypted in history like every payload.
+   */
+  issued?: Record<string, IssuedCredential>;
 }
 
 interface QueuedOperation {
@@ -44,10 +51,15 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
   let recent: OperationReport[] = [...(input.recent ?? [])];
   /** Answers at rest, by operation id, including the secret a rotation hands its asker (never shown by the query). */
   const answers = new Map<string, OperationReport>();
-  let current: { operationId: string; request: OperationRequest; state: OperationReport['state'] } | undefined;
+  let current: { operationId: string; request: OperationRequest; state: OperationReport['state']; awaitingOps?: AwaitingOps } | undefined;
+  let issued: Record<string, IssuedCredential> = { ...(input.issued ?? {}) };
   let operationsThisRun = 0;
 
-  const reportFor = (operationId: string): OperationReport | undefined => answers.get(operationId) ?? recent.find((r) => r.operationId === operationId);
+  const reportFor = (operationId: string): OperationReport | undefined => {
+    const report = answers.get(operationId) ?? recent.find((r) => r.operationId === operationId);
+    const credential = issued[operationId];
+    return report && credential && !report.issuedCredential ? { ...report, issuedCredential: credential } : report;
+  };
   const showState = (state: string) => upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
   /** Offboarded, or started for an adoption that took nothing: the workflow ends, and says so in its result. */
   const managesAnything = () => line.status === 'active' && line.trunk !== null;
@@ -55,7 +67,16 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
 
   setHandler(lineQuery, (): LineView => ({
     line,
-    ...(current ? { current: { operationId: current.operationId, operation: current.request.operation, state: current.state } } : {}),
+    ...(current
+      ? {
+          current: {
+            operationId: current.operationId,
+            operation: current.request.operation,
+            state: current.state,
+            ...(current.awaitingOps ? { awaitingOps: current.awaitingOps } : {}),
+          },
+        }
+      : {}),
     queued: queue.map((q) => ({ operationId: q.operationId, operation: q.request.operation })),
     recent,
   }));
@@ -72,6 +93,9 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       const request = parseOperationRequest(asked);
       const operationId = request.operationId ?? uuid4();
       const known = reportFor(operationId);
+      if (known && JSON.stringify(known.operation) !== JSON.stringify(request.operation)) {
+        throw new Error(`operationId ${operationId} was used for ${known.operation.kind} already: name this operation differently`);
+      }
       if (known) return known;
       if (!queue.some((q) => q.operationId === operationId) && current?.operationId !== operationId) queue.push({ operationId, request });
       await condition(() => {
@@ -87,6 +111,13 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       },
     },
   );
+
+  // Until an operation waits (its gate takes these over), a decision has nothing to decide.
+  const nothingWaits = (_decision: OpsDecision): never => {
+    throw new Error(`no operation of ${line.customerId} (${line.direction}) waits for a decision`);
+  };
+  setHandler(decideUpdate, nothingWaits, { validator: nothingWaits });
+  setHandler(decisionSignal, () => log.warn('a decision arrived while no operation waits for one'));
 
   setHandler(setupSucceededSignal, ({ line: fromSetup, setupWorkflowId }) => {
     // A newer setup of the same line (a re-run for the customer) brings what it made; what operations added stays.
@@ -127,9 +158,10 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
           if (!current) return;
           current.state = awaiting ? 'awaiting-ops' : 'running';
           showState(current.state);
+          const waiting = awaiting ? progress.snapshot().awaitingOps : undefined;
+          current.awaitingOps = waiting;
           if (!awaiting) return;
           // The asker gets an answer now; the operation's end shows in `recent` when a person has decided.
-          const waiting = progress.snapshot().awaitingOps;
           const message = `step ${waiting?.step ?? '?'} failed for good (${waiting?.error ?? 'unknown'}): waiting for a decision, retry or rollback, until ${waiting?.rollsBackAt ?? '?'}`;
           answers.set(next.operationId, { operationId: next.operationId, operation: next.request.operation, state: 'awaiting-ops', message, at: new Date().toISOString() });
         },
@@ -138,6 +170,9 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       current = undefined;
       operationsThisRun++;
       answers.set(next.operationId, report);
+      if (report.issuedCredential) issued[next.operationId] = report.issuedCredential;
+      // Confirmed or abandoned: the rotation's password is nobody's to fetch any more.
+      if (!line.pendingRotation) issued = {};
       const { issuedCredential: _secret, ...shareable } = report;
       recent = [...recent.filter((r) => r.operationId !== next.operationId), shareable].slice(-RECENT_REPORTS);
       showState(restingState());
@@ -153,7 +188,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       await condition(allHandlersFinished);
       // Checked again: a handler may have queued work while the others finished.
       if (queue.length > 0) continue;
-      await continueAsNew<typeof customerLine>({ line, recent });
+      await continueAsNew<typeof customerLine>({ line, recent, issued });
     }
   }
 }

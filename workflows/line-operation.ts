@@ -164,7 +164,7 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
   const saga = new Saga();
   const subject: GateSubject<OperationPlan> = {
     input: plan,
-    decisionTimeoutMs: () => msToNumber(DEFAULT_OPS_DECISION_TIMEOUT),
+    decisionTimeoutMs: () => msToNumber((request.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT) as Duration),
     apply: (current, decision) => {
       if (decision.corrections) {
         throw new InputValidationError([{ field: 'corrections', value: JSON.stringify(decision.corrections), rule: 'a line operation takes no corrections: ask for a new operation instead' }]);
