@@ -59,6 +59,11 @@ export function lineWorkflowId(direction: Direction, customerId: string): string
   return `trunk-line-${direction}-${customerId}`;
 }
 
+/** One id per lifecycle event a platform sends, never reused: the memory that the event was delivered to its line. */
+export function lineEventWorkflowId(eventId: string): string {
+  return `trunk-line-event-${eventId}`;
+}
+
 /** A short, stable digest of some text (a plan's view of Exotel, say), for comparing without holding it. */
 export const fingerprintOf = (text: string): string => digest(text);
 

@@ -1,5 +1,6 @@
-// The signup-event endpoint: `POST /signup-events` with a signed JSON body `{ eventId, direction, …setup input }`
-// starts the customer's setup, once per event id, durably (client/signup-events.ts). Nothing is started unless the
+// The event endpoints: `POST /signup-events` with a signed JSON body `{ eventId, direction, …setup input }` starts
+// the customer's setup, and `POST /line-events` with `{ eventId, direction, customerId, operation, confirm? }` queues
+// a lifecycle operation on the customer's line (client/line-events.ts); each once per event id, durably. Nothing is started unless the
 // request is authentic, fresh, well-formed and valid; every refusal is the 4xx that says why, and only trouble on
 // our side (Temporal unreachable) is a 503 the sender should retry.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,6 +10,11 @@ import type { Duration } from '@temporalio/common';
 import { IssueCollector, InputValidationError } from '../domain/issues';
 import { parseSetupRequest } from '../domain/setup-request';
 import { acceptSignupEvent, type SignupEventAnswer } from '../client/signup-events';
+import type { LineEventAnswer } from '../client/line-events';
+import type { OperationRequest } from '../domain/line';
+import { parseOperationRequest } from '../domain/line-operation-request';
+import { rules } from '../domain/rules';
+import type { Direction } from '../domain/setup';
 import type { JsonLogger } from '../platform/logger';
 import { SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER, verifySignature } from './signature';
 
@@ -101,13 +107,17 @@ function reply(res: ServerResponse, status: number, body: unknown, { close = fal
 }
 
 const STATUS_OF: Record<SignupEventAnswer['status'], number> = { accepted: 202, 'already-succeeded': 202, duplicate: 200, conflict: 409 };
+/** no-line is the sender's to fix (set the customer up first): a 409, never retried into success by itself. */
+const LINE_STATUS_OF: Record<LineEventAnswer['status'], number> = { accepted: 202, duplicate: 200, 'no-line': 409 };
 
 export async function startSignupReceiver(o: SignupReceiverOptions): Promise<SignupReceiver> {
   const logger = o.logger;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && req.method === 'GET') return reply(res, 200, { status: 'ok' });
-    if (path !== '/signup-events') throw new HttpError(404, `no such endpoint ${path}; events go to POST /signup-events`);
+    if (path !== '/signup-events' && path !== '/line-events') {
+      throw new HttpError(404, `no such endpoint ${path}; events go to POST /signup-events or POST /line-events`);
+    }
     if (req.method !== 'POST') throw new HttpError(405, `${req.method} not allowed; use POST`);
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
     if (type !== 'application/json') throw new HttpError(415, `content-type ${type || '(none)'}: must be application/json`);
@@ -131,6 +141,13 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
       event = JSON.parse(body);
     } catch {
       throw new HttpError(400, 'body is not valid JSON');
+    }
+    if (path === '/line-events') {
+      const { eventId, direction, customerId, request } = parseLineEvent(event);
+      const { acceptLineEvent } = await import('../client/line-events.js');
+      const answer = await acceptLineEvent(o.client, { eventId, direction, customerId, request }, { taskQueue: o.taskQueue });
+      logger?.info('line event', { eventId, customerId, direction, kind: request.operation.kind, status: answer.status });
+      return reply(res, LINE_STATUS_OF[answer.status], answer);
     }
     const { eventId, request } = parseEvent(event, o.opsDecisionTimeout);
     const answer = await acceptSignupEvent(o.client, { eventId, request }, { taskQueue: o.taskQueue });
@@ -196,4 +213,32 @@ function parseEvent(event: unknown, opsDecisionTimeout: Duration | undefined): {
     throw new HttpError(422, error.message, error.issues);
   }
   return { eventId: eventId as string, request };
+}
+
+/** A lifecycle event: its id, whose line, and the operation (checked by the one operation parser); all problems as a 422. */
+function parseLineEvent(event: unknown): { eventId: string; direction: Direction; customerId: string; request: OperationRequest } {
+  if (depthOf(event, DEFAULTS.maxDepth) > DEFAULTS.maxDepth) {
+    throw new HttpError(422, `body is nested more than ${DEFAULTS.maxDepth} levels deep`);
+  }
+  const c = new IssueCollector();
+  const fields = typeof event === 'object' && event !== null && !Array.isArray(event) ? (event as Record<string, unknown>) : {};
+  const { eventId, direction, customerId, ...asked } = fields;
+  c.check('eventId', eventId, (v) =>
+    EVENT_ID.test(v) ? null : "must be the sender's id of this event, the same on every delivery: 1-128 letters, digits and . _ : -",
+  );
+  c.check('direction', direction, (v) => (v === 'outbound' || v === 'inbound' ? null : 'must be outbound or inbound'));
+  c.check('customerId', typeof customerId === 'string' ? customerId.trim() : customerId, rules.customerId);
+  let request: OperationRequest | undefined;
+  try {
+    // The event's id is the operation's: the line runs it once however often it is delivered.
+    request = parseOperationRequest(asked);
+  } catch (err) {
+    if (!(err instanceof InputValidationError)) throw err;
+    c.issues.push(...err.issues);
+  }
+  if (c.issues.length > 0 || !request) {
+    const error = new InputValidationError(c.issues);
+    throw new HttpError(422, error.message, error.issues);
+  }
+  return { eventId: eventId as string, direction: direction as Direction, customerId: (customerId as string).trim(), request };
 }

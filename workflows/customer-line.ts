@@ -16,7 +16,7 @@ import type { IssuedCredential, LineView, ManagedLine, OperationReport, Operatio
 import type { AwaitingOps, OpsDecision } from '../domain/setup';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { SearchAttributes } from '../domain/search-attributes';
-import { didMovedInSignal, lineQuery, operateUpdate, planUpdate, setupSucceededSignal } from './line-messages';
+import { didMovedInSignal, lineQuery, operateUpdate, operationSignal, planUpdate, setupSucceededSignal } from './line-messages';
 import { planNow, runOperation } from './line-operation';
 import { decideUpdate, decisionSignal } from './ops-gate';
 
@@ -111,6 +111,22 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       },
     },
   );
+
+  setHandler(operationSignal, (asked) => {
+    let request: OperationRequest;
+    try {
+      request = parseOperationRequest(asked);
+    } catch (err) {
+      // A signal cannot be refused to its sender: the refusal is kept where people and the sender look.
+      const operationId = typeof asked?.operationId === 'string' ? asked.operationId : uuid4();
+      const operation = (asked?.operation ?? { kind: 'offboard' });
+      recent = [...recent, { operationId, operation, state: 'refused' as const, message: err instanceof Error ? err.message : String(err), at: new Date().toISOString() }].slice(-RECENT_REPORTS);
+      return;
+    }
+    const operationId = request.operationId ?? uuid4();
+    if (line.status === 'offboarded' || reportFor(operationId) || queue.some((q) => q.operationId === operationId) || current?.operationId === operationId) return;
+    queue.push({ operationId, request });
+  });
 
   // Until an operation waits (its gate takes these over), a decision has nothing to decide.
   const nothingWaits = (_decision: OpsDecision): never => {

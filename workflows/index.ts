@@ -5,3 +5,4 @@ export { batchMigration } from './batch-migration';
 export { statusQuery } from './progress';
 export { signupEvent } from './signup-event';
 export { customerLine } from './customer-line';
+export { lineEvent } from './line-event';

@@ -16,6 +16,13 @@ export const planUpdate = defineUpdate<OperationPlan, [LineOperation]>('plan');
  */
 export const operateUpdate = defineUpdate<OperationReport, [OperationRequest]>('operate');
 
+/**
+ * The same as `operate` for senders that cannot wait for an answer: the UI's signal form, and a platform's event
+ * (workflows/line-event.ts). A request that does not parse is kept as a refused report; an operation id seen
+ * before is not run again. Destructive plans need `confirm: true` here too.
+ */
+export const operationSignal = defineSignal<[OperationRequest]>('operation');
+
 /** A setup that succeeded hands over what it made (also how an existing line takes a newer setup's resources). */
 export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWorkflowId: string }]>('setupSucceeded');
 

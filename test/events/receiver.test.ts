@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setupWorkflowId, signupEventWorkflowId, trunkNameFor } from '../../domain/naming';
+import { lookUpLine } from '../../client/lines';
+import { lineWorkflowId, setupWorkflowId, signupEventWorkflowId, trunkNameFor } from '../../domain/naming';
 import { signEvent } from '../../events/signature';
 import { startSignupReceiver, type SignupReceiver } from '../../events/receiver';
 import { connect, type Socket } from 'node:net';
@@ -289,3 +290,51 @@ describe('a hostile or broken sender', () => {
   });
 });
 
+
+describe('line events', () => {
+  async function postLine(event: unknown) {
+    const { body, headers } = signed(event);
+    const res = await fetch(`${receiver.url}/line-events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    return { status: res.status, json: (await res.json()) as ReceiverAnswer & { operationId?: string; lineWorkflowId?: string } };
+  }
+
+  async function lineView(customerId: string) {
+    for (;;) {
+      const found = await lookUpLine(h.client, 'outbound', customerId);
+      if (found.state === 'managed' && found.view.line.trunk) return found.view;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('queues the operation on the line once, however often the event is delivered', async () => {
+    const customerId = h.customer('line-event');
+    const setup = event(customerId);
+    await (await h.startOutbound({ customerId, did: setup.did })).handle.result();
+    await lineView(customerId);
+    const added = `+9198555${String(++dids).padStart(5, '0')}`;
+    const lineEvent = { eventId: `evt-line-${customerId}`, direction: 'outbound', customerId, operation: { kind: 'add-dids', dids: [` ${added} `] } };
+    const first = await postLine(lineEvent);
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ status: 'accepted', operationId: lineEvent.eventId, lineWorkflowId: lineWorkflowId('outbound', customerId) });
+    for (;;) {
+      const view = await lineView(customerId);
+      if (view.recent.some((r) => r.operationId === lineEvent.eventId)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const again = await postLine(lineEvent);
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe('duplicate');
+    const view = await lineView(customerId);
+    expect(view.line.numbers.map((n) => n.did)).toEqual([setup.did, added]);
+    expect((await h.requestsSinceMark()).filter((r) => r.startsWith('POST /trunks/{trunk}/phone-numbers'))).toHaveLength(2);
+  });
+
+  it('refuses a malformed operation with every issue named, and an event for a customer with no line', async () => {
+    const bad = await postLine({ eventId: 'evt-line-bad', direction: 'sideways', customerId: 'acme', operation: { kind: 'add-dids', dids: ['98'] }, confirm: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.json.issues?.map((i) => i.field)).toEqual(['direction', 'confirm', 'operation.dids[0]']);
+    const none = await postLine({ eventId: `evt-line-none-${Date.now()}`, direction: 'outbound', customerId: h.customer('no-line'), operation: { kind: 'offboard' }, confirm: true });
+    expect(none.status).toBe(409);
+    expect(none.json.status).toBe('no-line');
+  });
+});
