@@ -7,11 +7,12 @@ import type { OperationPlan } from '../domain/line-plans';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { lineWorkflowId } from '../domain/naming';
 import { priorityFor } from '../domain/priority';
-import { lineSearchAttributes } from '../domain/search-attributes';
+import { InputValidationError } from '../domain/issues';
+import { lineSearchAttributes, SearchAttributes } from '../domain/search-attributes';
 import type { Direction } from '../domain/setup';
 import type { InboundSetupInput, OutboundSetupInput } from '../domain/setup';
 import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
-import { normalizeDestination, bareIp } from '../domain/rules';
+import { bareIp, normalizeDestination, rules } from '../domain/rules';
 import { sipUserNameFor } from '../domain/naming';
 import { DEFAULT_LIST_LIMIT } from './list-limit';
 import { lineQuery, operateUpdate, planUpdate } from '../workflows/line-messages';
@@ -91,10 +92,28 @@ export interface ImportOutcome {
  */
 export async function importSucceededSetups(
   client: Client,
-  { taskQueue, limit = DEFAULT_LIST_LIMIT, dryRun = false }: { taskQueue: string; limit?: number; dryRun?: boolean },
+  {
+    taskQueue,
+    limit = DEFAULT_LIST_LIMIT,
+    dryRun = false,
+    exotelAccount,
+    customerId,
+  }: { taskQueue: string; limit?: number; dryRun?: boolean; exotelAccount?: string; customerId?: string },
 ): Promise<ImportOutcome[]> {
   const outcomes: ImportOutcome[] = [];
-  const query = "WorkflowType IN ('outboundSetup', 'inboundSetup') AND ExecutionStatus = 'Completed'";
+  const clauses = ["WorkflowType IN ('outboundSetup', 'inboundSetup')", "ExecutionStatus = 'Completed'"];
+  // Checked, never pasted in raw: these end up in a visibility query.
+  if (exotelAccount !== undefined) {
+    const broken = rules.accountSid(exotelAccount);
+    if (broken) throw new InputValidationError([{ field: 'exotelAccount', value: exotelAccount, rule: broken }]);
+    clauses.push(`${SearchAttributes.exotelAccount.name} = '${exotelAccount}'`);
+  }
+  if (customerId !== undefined) {
+    const broken = rules.customerId(customerId);
+    if (broken) throw new InputValidationError([{ field: 'customerId', value: customerId, rule: broken }]);
+    clauses.push(`${SearchAttributes.customerId.name} = '${customerId}'`);
+  }
+  const query = clauses.join(' AND ');
   for await (const wf of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
     if (outcomes.length >= limit) break;
     const direction: Direction = wf.type === 'outboundSetup' ? 'outbound' : 'inbound';

@@ -14,6 +14,7 @@ export const LINE_OPERATION_KINDS: readonly LineOperationKind[] = [
   'offboard',
   'adopt',
   'move-did',
+  'set-rotation-policy',
 ];
 
 /** What `adopt` may be told to take besides the trunk and the number it was found by. */
@@ -44,6 +45,7 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
     offboard: [],
     adopt: ['did', 'trunkSid', 'take', 'takeAll', 'mayDelete'],
     'move-did': ['did', 'toCustomerId', 'toTrunkSid'],
+    'set-rotation-policy': ['everyDays', 'confirmWithin', 'onTimeout'],
   };
   for (const key of Object.keys(value)) {
     if (key !== 'kind' && !allowed[kind as LineOperationKind].includes(key)) issue(key, value[key], `is not a field of ${kind} (it takes ${allowed[kind as LineOperationKind].join(', ') || 'none'})`);
@@ -93,19 +95,15 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
       operation = { kind: 'set-destinations', destinations };
       break;
     }
-    case 'rotate-credential': {
-      const rotate: Extract<LineOperation, { kind: 'rotate-credential' }> = { kind: 'rotate-credential' };
-      if (value.confirmWithin !== undefined) {
-        const ms = durationMs(typeof value.confirmWithin === 'string' ? value.confirmWithin.trim() : value.confirmWithin);
-        if (ms === null || ms < 60_000) issue('confirmWithin', value.confirmWithin, "must be a duration of at least a minute, such as '7d' or '12h'");
-        else rotate.confirmWithin = typeof value.confirmWithin === 'string' ? value.confirmWithin.trim() : `${ms}ms`;
+    case 'rotate-credential':
+      operation = { kind: 'rotate-credential', ...rotationSettings(value, issue) };
+      break;
+    case 'set-rotation-policy': {
+      const days = value.everyDays;
+      if (days !== null && !(typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650)) {
+        issue('everyDays', days, 'must be a whole number of days, 1-3650, or null to stop rotating by itself');
       }
-      if (value.onTimeout !== undefined) {
-        if (value.onTimeout !== 'keep-both' && value.onTimeout !== 'finish') issue('onTimeout', value.onTimeout, 'must be keep-both (the old credential stays) or finish (it is deleted)');
-        else rotate.onTimeout = value.onTimeout;
-        if (value.confirmWithin === undefined) issue('onTimeout', value.onTimeout, 'needs confirmWithin: without a deadline there is no timeout');
-      }
-      operation = rotate;
+      operation = { kind: 'set-rotation-policy', everyDays: typeof days === 'number' ? days : null, ...rotationSettings(value, issue) };
       break;
     }
     case 'confirm-rotation':
@@ -154,6 +152,22 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
 }
 
 const REQUEST_FIELDS = ['operation', 'operationId', 'expectFingerprint', 'confirm', 'opsDecisionTimeout'];
+
+/** A rotation's deadline and what happens at it, for rotate-credential and the policy that starts rotations. */
+function rotationSettings(value: Record<string, unknown>, issue: (name: string, v: unknown, rule: string) => void): { confirmWithin?: string; onTimeout?: 'keep-both' | 'finish' } {
+  const settings: { confirmWithin?: string; onTimeout?: 'keep-both' | 'finish' } = {};
+  if (value.confirmWithin !== undefined) {
+    const ms = durationMs(typeof value.confirmWithin === 'string' ? value.confirmWithin.trim() : value.confirmWithin);
+    if (ms === null || ms < 60_000) issue('confirmWithin', value.confirmWithin, "must be a duration of at least a minute, such as '7d' or '12h'");
+    else settings.confirmWithin = typeof value.confirmWithin === 'string' ? value.confirmWithin.trim() : `${ms}ms`;
+  }
+  if (value.onTimeout !== undefined) {
+    if (value.onTimeout !== 'keep-both' && value.onTimeout !== 'finish') issue('onTimeout', value.onTimeout, 'must be keep-both (the old credential stays) or finish (it is deleted)');
+    else settings.onTimeout = value.onTimeout;
+    if (value.confirmWithin === undefined) issue('onTimeout', value.onTimeout, 'needs confirmWithin: without a deadline there is no timeout');
+  }
+  return settings;
+}
 
 /** Operation ids become part of Update ids and reports: plain, bounded, never a secret. */
 const OPERATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

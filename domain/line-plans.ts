@@ -46,6 +46,8 @@ export type PlanStep =
   | { action: 'take-over'; part: 'trunk' | 'number' | 'credential' | 'acl' | 'destination'; id: string; label: string; mayDelete: boolean; effect: string }
   /** Move: the number is mapped on the target trunk first (routed on both for a moment). */
   | { action: 'map-did-on-target'; did: string; trunkSid: string; request: PlannedRequest }
+  /** The line's own rotation schedule changes; no request. */
+  | { action: 'set-rotation-policy'; everyDays: number | null; effect: string }
   /** Move: the target line is told it owns the number now; no request. */
   | { action: 'hand-over-did'; did: string; toCustomerId: string; effect: string };
 
@@ -81,6 +83,8 @@ export function readsFor(operation: LineOperation): ObservedPart[] {
       return ['credentials', 'numbers', 'aclEntries', 'destinations'];
     case 'move-did':
       return ['numbers'];
+    case 'set-rotation-policy':
+      return [];
   }
 }
 
@@ -131,7 +135,19 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       return { ...base, ...planOffboard(trunk) };
     case 'move-did':
       return { ...base, reads: [...base.reads, ...readRequests(operation.toTrunkSid, ['numbers'])], ...planMove(trunk, operation) };
+    case 'set-rotation-policy':
+      return { ...base, ...planRotationPolicy(line, operation) };
   }
+}
+
+function planRotationPolicy(line: ManagedLine, operation: Extract<LineOperation, { kind: 'set-rotation-policy' }>): Planned {
+  if (line.direction !== 'outbound') return { steps: [], refusals: ['digest credentials belong to outbound lines'], notes: [], destructive: false };
+  const { everyDays } = operation;
+  const effect =
+    everyDays === null
+      ? 'the line stops rotating its credential by itself'
+      : `the line rotates its credential every ${everyDays} days from now (each rotation keeps the old credential until confirmed${operation.onTimeout === 'finish' ? `, or until ${operation.confirmWithin ?? ''} pass` : ''})`;
+  return { steps: [{ action: 'set-rotation-policy', everyDays, effect }], refusals: [], notes: [], destructive: false };
 }
 
 interface TrunkContext {

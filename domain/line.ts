@@ -55,6 +55,8 @@ export interface ManagedLine {
   destinations: LineDestination[];
   /** A rotation whose new credential waits to be confirmed in use before the old ones are deleted. */
   pendingRotation?: PendingRotation;
+  /** Rotations the line starts by itself; `nextAt` is when the next one is queued. */
+  rotationPolicy?: { everyDays: number; confirmWithin?: string; onTimeout?: 'keep-both' | 'finish'; nextAt: string };
   /** offboarded: everything this project owned is gone; the line's workflow ends with this record. */
   status: 'active' | 'offboarded';
 }
@@ -77,7 +79,9 @@ export type LineOperation =
    */
   | { kind: 'adopt'; did: string; trunkSid?: string; take?: string[]; takeAll?: boolean; mayDelete?: boolean }
   /** Moves a number to another managed customer's trunk, routed all the time where Exotel allows two trunks. */
-  | { kind: 'move-did'; did: string; toCustomerId: string; toTrunkSid: string };
+  | { kind: 'move-did'; did: string; toCustomerId: string; toTrunkSid: string }
+  /** Rotates by itself every `everyDays` (null: stops), each rotation as rotate-credential with these settings. */
+  | { kind: 'set-rotation-policy'; everyDays: number | null; confirmWithin?: string; onTimeout?: 'keep-both' | 'finish' };
 
 export type LineOperationKind = LineOperation['kind'];
 

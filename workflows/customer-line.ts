@@ -15,6 +15,7 @@ import {
 import type { IssuedCredential, LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
 import type { AwaitingOps, OpsDecision } from '../domain/setup';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
+import { dueTimes, onTimers } from '../domain/line-timers';
 import { SearchAttributes } from '../domain/search-attributes';
 import { didMovedInSignal, lineQuery, operateUpdate, operationSignal, planUpdate, setupSucceededSignal } from './line-messages';
 import { planNow, runOperation } from './line-operation';
@@ -157,12 +158,15 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
 
   showState(restingState());
   for (;;) {
-    const rotation = line.pendingRotation;
-    const deadline = rotation?.decideBy ? Date.parse(rotation.decideBy) - Date.now() : undefined;
+    const timers = dueTimes(line);
     const ready = () => queue.length > 0 || !managesAnything() || operationsThisRun >= OPERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested;
-    const timedOut = deadline === undefined ? (await condition(ready), false) : !(await condition(ready, Math.max(deadline, 1)));
-    if (timedOut && rotation?.decideBy) {
-      line = onRotationDeadline(line, queue);
+    const wait = timers.length ? Math.max(Math.min(...timers) - Date.now(), 1) : undefined;
+    const timedOut = wait === undefined ? (await condition(ready), false) : !(await condition(ready, wait));
+    if (timedOut) {
+      const due = onTimers(line, Date.now());
+      if (due.warning) log.warn(due.warning);
+      queue.push(...due.queue);
+      line = due.line;
       continue;
     }
     const next = queue.shift();
@@ -207,19 +211,6 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       await continueAsNew<typeof customerLine>({ line, recent, issued });
     }
   }
-}
-
-/** A rotation past its deadline: finish it (queue the confirmation) or keep both credentials and stop waiting. */
-function onRotationDeadline(line: ManagedLine, queue: QueuedOperation[]): ManagedLine {
-  const rotation = line.pendingRotation;
-  if (!rotation) return line;
-  const { decideBy: _passed, ...waiting } = rotation;
-  if (rotation.onTimeout === 'finish') {
-    queue.push({ operationId: `${rotation.operationId}-confirmed-by-timeout`, request: { operation: { kind: 'confirm-rotation' }, confirm: true } });
-  } else {
-    log.warn('rotation not confirmed in time: both credentials stay', { userName: rotation.userName });
-  }
-  return { ...line, pendingRotation: waiting };
 }
 
 function mergeBy<K extends string, T extends Record<K, string>>(key: K, ours: T[], theirs: T[]): T[] {

@@ -19,6 +19,8 @@ import { SetupProgress } from './progress';
 import { ensureCredential, ensureDestinations, ensureMapping } from './resources';
 import { Saga } from './saga';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Reads the parts of the line's trunk the operation plans from; null when the line has no trunk. */
 export async function observe(line: ManagedLine, operation: LineOperation): Promise<ObservedTrunk | null> {
   const accountSid = line.exotelAccountSid;
@@ -114,6 +116,8 @@ export function stepName(step: PlanStep): string {
     case 'map-did-on-target':
     case 'hand-over-did':
       return `${step.action} ${step.did}`;
+    case 'set-rotation-policy':
+      return step.action;
   }
 }
 
@@ -382,6 +386,24 @@ class LineRun {
         } catch (err) {
           this.done.push(`${step.toCustomerId}'s line could not be told (${describeFailure(err)}): adopt ${step.did} there`);
         }
+        return;
+      }
+      case 'set-rotation-policy': {
+        const op = this.plan.operation.kind === 'set-rotation-policy' ? this.plan.operation : undefined;
+        const { rotationPolicy: _old, ...rest } = line;
+        this.line =
+          step.everyDays === null || !op
+            ? rest
+            : {
+                ...rest,
+                rotationPolicy: {
+                  everyDays: step.everyDays,
+                  ...(op.confirmWithin ? { confirmWithin: op.confirmWithin } : {}),
+                  ...(op.onTimeout ? { onTimeout: op.onTimeout } : {}),
+                  nextAt: new Date(Date.now() + step.everyDays * DAY_MS).toISOString(),
+                },
+              };
+        this.done.push(step.effect);
         return;
       }
       case 'delete-trunk': {

@@ -5,6 +5,7 @@ import { InputValidationError } from '../../domain/issues';
 import { emptyLine, lineFromSetup, type ManagedLine } from '../../domain/line';
 import { parseLineOperation, parseOperationRequest } from '../../domain/line-operation-request';
 import { planOperation, type ObservedTrunk } from '../../domain/line-plans';
+import { dueTimes, onTimers } from '../../domain/line-timers';
 import { sipUserNameFor } from '../../domain/naming';
 
 const AT = '2026-12-01T00:00:00.000Z';
@@ -78,6 +79,7 @@ describe('parseLineOperation', () => {
     expect(issuesOf(() => parseLineOperation({ kind: 'set-destinations', destinations: ['x.example.com:5060;transport=udp'] }))[0]?.rule).toContain('UDP');
     expect(issuesOf(() => parseLineOperation({ kind: 'rotate-credential', onTimeout: 'finish' }))[0]?.rule).toContain('needs confirmWithin');
     expect(issuesOf(() => parseLineOperation({ kind: 'rotate-credential', confirmWithin: '10s' }))[0]?.rule).toContain('at least a minute');
+    expect(issuesOf(() => parseLineOperation({ kind: 'set-rotation-policy', everyDays: 0.5 }))[0]).toMatchObject({ field: 'operation.everyDays', value: '0.5' });
   });
 
   it('checks the request around the operation', () => {
@@ -152,5 +154,36 @@ describe('planOperation', () => {
     const gone = { ...outbound(), status: 'offboarded' as const };
     expect(planOperation(gone, { kind: 'offboard' }, null).notes).toEqual(['already offboarded: nothing left to delete']);
     expect(planOperation(gone, { kind: 'add-dids', dids: ['+919800000003'] }, null).refusals[0]).toContain('was offboarded');
+  });
+});
+
+describe('onTimers', () => {
+  const HOUR = 3_600_000;
+  const pending = (decideBy: string | undefined, onTimeout: 'keep-both' | 'finish') => ({
+    ...outbound(),
+    pendingRotation: { operationId: 'r1', userName: 'sipnew', credentialId: '22', since: AT, onTimeout, ...(decideBy ? { decideBy } : {}) },
+  });
+
+  it('finishes a rotation at its deadline only when told to, and stops waiting either way', () => {
+    const at = Date.parse(AT) + 2 * HOUR;
+    const finish = onTimers(pending(new Date(at - HOUR).toISOString(), 'finish'), at);
+    expect(finish.queue).toEqual([{ operationId: 'r1-confirmed-by-timeout', request: { operation: { kind: 'confirm-rotation' }, confirm: true } }]);
+    expect(finish.line.pendingRotation?.decideBy).toBeUndefined();
+    const keep = onTimers(pending(new Date(at - HOUR).toISOString(), 'keep-both'), at);
+    expect(keep.queue).toEqual([]);
+    expect(keep.warning).toContain('both credentials stay');
+    expect(onTimers(pending(new Date(at + HOUR).toISOString(), 'finish'), at).queue).toEqual([]);
+  });
+
+  it('queues the policy rotation when due, skips a round while one waits, and rotates once after a long stop', () => {
+    const line = { ...outbound(), rotationPolicy: { everyDays: 30, nextAt: AT } };
+    const at = Date.parse(AT) + 100 * 24 * HOUR;
+    const due = onTimers(line, at);
+    expect(due.queue).toEqual([{ operationId: `scheduled-rotation-${AT}`, request: { operation: { kind: 'rotate-credential' } } }]);
+    expect(Date.parse(due.line.rotationPolicy?.nextAt ?? '')).toBe(at + 30 * 24 * HOUR);
+    expect(dueTimes(due.line)).toEqual([at + 30 * 24 * HOUR]);
+    const skipped = onTimers({ ...pending(undefined, 'keep-both'), rotationPolicy: { everyDays: 30, nextAt: AT } }, Date.parse(AT));
+    expect(skipped.queue).toEqual([]);
+    expect(skipped.warning).toContain('skipped');
   });
 });

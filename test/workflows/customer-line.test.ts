@@ -2,7 +2,7 @@
 // from what Exotel holds, sends exactly what it planned, keeps callers reachable while it changes things, and
 // never touches what the line does not own.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adoptInto, lookUpLine, operateOn, planOperationOn } from '../../client/lines';
+import { adoptInto, importSucceededSetups, lookUpLine, operateOn, planOperationOn } from '../../client/lines';
 import type { OperationPlan } from '../../domain/line-plans';
 import type { LineView, OperationReport } from '../../domain/line';
 import { lineWorkflowId } from '../../domain/naming';
@@ -191,6 +191,20 @@ describe('rotate credentials', () => {
   });
 });
 
+describe('a rotation policy', () => {
+  it('is kept in the record with its next rotation, and removed with everyDays null; inbound lines refuse it', async () => {
+    const { customerId } = await outboundCustomer('policy', ['+919820000161']);
+    const set = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'set-rotation-policy', everyDays: 90, confirmWithin: '7d', onTimeout: 'finish' } });
+    expect(set.state).toBe('done');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    const { line } = await lineOf('outbound', customerId);
+    expect(line.rotationPolicy).toMatchObject({ everyDays: 90, confirmWithin: '7d', onTimeout: 'finish' });
+    expect(Date.parse(line.rotationPolicy?.nextAt ?? '') - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'set-rotation-policy', everyDays: null } });
+    expect((await lineOf('outbound', customerId)).line.rotationPolicy).toBeUndefined();
+  });
+});
+
 describe('change destinations and modes', () => {
   it('adds the new URI, reads it back, then removes the old one: never zero destinations', async () => {
     const { customerId, trunkSid } = await inboundCustomer('dest', '+919820000071', ['old.example.com:5061;transport=tls']);
@@ -345,3 +359,39 @@ describe('move a DID where Exotel allows a number on two trunks', () => {
     expect(unroutedMoments(await two.admin.timeline({ number: '+919820000141' }), '+919820000141')).toEqual([]);
   });
 });
+
+describe('setups from before lines existed', () => {
+  it('come under management by import, with what their results say they made, and nothing sent to Exotel', async () => {
+    const customerId = h.customer('import');
+    const started = await h.startOutbound({ customerId, dids: ['+919820000151', '+919820000152'], providerIps: ['203.0.113.15'], allowAclWithDigest: true });
+    await started.handle.result();
+    const made = (await lineOf('outbound', customerId)).line;
+    // As if the setup had finished on a worker without lines: no line runs for it.
+    await h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)).terminate('test: a setup from before lines');
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('absent');
+    await h.mark();
+
+    const dry = await untilListed(() => importSucceededSetups(h.client, { taskQueue: h.taskQueue, customerId, dryRun: true }));
+    expect(dry).toEqual([expect.objectContaining({ customerId, direction: 'outbound', outcome: 'imported' })]);
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('absent');
+
+    expect(await importSucceededSetups(h.client, { taskQueue: h.taskQueue, customerId })).toEqual([expect.objectContaining({ outcome: 'imported' })]);
+    const imported = (await lineOf('outbound', customerId)).line;
+    const parts = (l: typeof made) => ({ trunk: l.trunk?.sid, numbers: l.numbers.map((n) => [n.did, n.mappingId]), credentials: l.credentials.map((c) => [c.id, c.userName]), acl: l.aclEntries.map((e) => [e.id, e.ip]) });
+    expect(parts(imported)).toEqual(parts(made));
+    expect(imported.trunk?.by).toBe(`import of trunk-setup-outbound-${customerId}`);
+    expect(await h.requestsSinceMark()).toEqual([]);
+
+    expect(await importSucceededSetups(h.client, { taskQueue: h.taskQueue, customerId })).toEqual([expect.objectContaining({ outcome: 'already-managed' })]);
+    await expect(importSucceededSetups(h.client, { taskQueue: h.taskQueue, customerId: "x' OR 1=1" })).rejects.toThrow(/customerId/);
+  });
+});
+
+/** Visibility lags a workflow's close by a moment. */
+async function untilListed<T>(list: () => Promise<T[]>): Promise<T[]> {
+  for (let i = 0; ; i++) {
+    const found = await list();
+    if (found.length > 0 || i > 100) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
