@@ -182,10 +182,18 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
   try {
     for (const step of plan.steps) await gate.step(stepName(step), () => run.execute(step, saga));
   } catch (err) {
-    const rollback = await saga.compensate(progress);
-    // What rolled back is no longer in the line; what could not roll back still is.
-    run.forgetRolledBack(rollback.rolledBack.length > 0 && rollback.failures.length === 0);
     const cause = describeFailure(err);
+    if (operation.kind === 'offboard') {
+      // An offboard is not undone (a deleted credential cannot be made again with its password): it stops where it
+      // failed, the line records what is gone, and offboarding again finishes it.
+      return {
+        line: run.line,
+        report: report('failed', `offboard stopped at ${progress.failedStep() ?? 'a step'}: ${cause}. Done so far: ${run.summary() || 'nothing'}. Offboard again to finish`, plan),
+      };
+    }
+    const rollback = await saga.compensate(progress);
+    // Rolled back completely, the line is as it was; otherwise it keeps what its steps recorded.
+    run.forgetRolledBack(rollback.failures.length === 0);
     const undone = rollback.rolledBack.length ? rollback.rolledBack.join('; ') : 'nothing needed undoing';
     const left = rollback.failures.length ? `; NOT rolled back: ${rollback.failures.map((f) => `${f.step}: ${f.error}`).join('; ')}` : '';
     return {
