@@ -18,6 +18,8 @@ export const OPERATION_WORDS: Partial<Record<LineOperationKind, string>> = {
   'rotate-credential': 'rotate',
   'confirm-rotation': 'confirm-rotation',
   offboard: 'offboard',
+  adopt: 'adopt',
+  'move-did': 'move-did',
 };
 
 /** Fields shown by value alone; any other shows as name=value. */
@@ -27,6 +29,11 @@ const PLAIN_FIELDS = new Set(['did', 'dids', 'mode', 'destinations']);
 export function describeOperation(op: LineOperation): string {
   const word = OPERATION_WORDS[op.kind] ?? op.kind;
   if (op.kind === 'rotate-credential') return op.confirmWithin ? `${word} (confirm within ${op.confirmWithin}, then ${op.onTimeout ?? 'keep-both'})` : word;
+  if (op.kind === 'move-did') return `${word} ${op.did} to ${op.toCustomerId} (trunk ${op.toTrunkSid})`;
+  if (op.kind === 'adopt') {
+    const how = [...(op.trunkSid ? [`trunk ${op.trunkSid}`] : []), ...(op.take ?? []).map((t) => `take ${t}`), ...(op.takeAll ? ['take-all'] : []), ...(op.mayDelete ? ['may-delete'] : [])];
+    return `${word} ${op.did}${how.length ? ` (${how.join(', ')})` : ''}`;
+  }
   const { kind: _kind, ...fields } = op as { kind: string } & Record<string, unknown>;
   const parts = Object.entries(fields).flatMap(([name, value]) => {
     const text = Array.isArray(value) ? value.map(String).join(PLAIN_FIELDS.has(name) ? ' ' : ',') : typeof value === 'string' ? value : JSON.stringify(value);
@@ -85,6 +92,7 @@ export function breakingEffects(plan: OperationPlan | OperationPlanSummary): str
 }
 
 export function formatPlan(plan: OperationPlan | OperationPlanSummary, target: LineTarget, operation: LineOperation): string {
+  if (operation.kind === 'adopt') return formatAdoptPlan(plan, target, operation);
   const lines = [`Plan: ${describeOperation(operation)} on ${lineName(target)}`];
   if (plan.reads.length) lines.push(`  read first: ${plan.reads.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   const steps = stepsOf(plan);
@@ -95,15 +103,89 @@ export function formatPlan(plan: OperationPlan | OperationPlanSummary, target: L
       lines.push(`  ${i + 1}. ${request}`, `       ${s.effect}`);
     });
   } else if (plan.refusals.length === 0) {
-    lines.push('Nothing to send: Exotel already holds what was asked.');
+    // An offboard with nothing to send: what is left is not this project's to delete (the notes say what).
+    lines.push(operation.kind === 'offboard' && plan.notes.length ? 'Nothing to send: nothing left on Exotel is this project’s to delete.' : 'Nothing to send: Exotel already holds what was asked.');
   }
-  if (plan.notes.length) lines.push('Stays as it is:', ...plan.notes.map((n) => `  - ${n}`));
+  if (plan.notes.length) lines.push(operation.kind === 'move-did' ? 'Note:' : 'Stays as it is:', ...plan.notes.map((n) => `  - ${n}`));
   if (plan.refusals.length) lines.push('Refused (nothing will be sent):', ...plan.refusals.map((r) => `  - ${r}`));
   lines.push(
     plan.destructive ? 'Destructive: yes: something stops working for callers, so it runs only with --yes' : 'Destructive: no',
     `Fingerprint: ${plan.fingerprint} (it runs only while Exotel still holds what this plan was made from)`,
   );
   return lines.join('\n');
+}
+
+/** The planner's note on what adopt leaves alone: `left as they are, not managed (…): number:+91…, acl:…`. */
+const LEFT_NOTE = /^left as they are, not managed \([^)]*\): (.+)$/;
+
+/** What an adoption leaves unmanaged (as `--take` values), and its other notes. */
+export function adoptionLeft(notes: string[]): { left: string[]; notes: string[] } {
+  const left: string[] = [];
+  const other: string[] = [];
+  for (const note of notes) {
+    const m = LEFT_NOTE.exec(note);
+    if (m?.[1]) left.push(...m[1].split(', '));
+    else other.push(note);
+  }
+  return { left, notes: other };
+}
+
+/** A value as it can be pasted into a shell: `destination:…;transport=tls` needs quotes. */
+const shellWord = (value: string) => (/^[A-Za-z0-9_:.+@/=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * An adoption's plan: the reads it makes (it sends no writes), what it takes over and what it leaves alone, with
+ * the flags that would take the rest too.
+ */
+export function formatAdoptPlan(plan: OperationPlan | OperationPlanSummary, target: LineTarget, operation: Extract<LineOperation, { kind: 'adopt' }>, exotelAccountSid?: string): string {
+  const lines = [`Plan: ${describeOperation(operation)} into ${lineName(target)}${exotelAccountSid ? `, Exotel account ${exotelAccountSid}` : ''}`];
+  if (plan.reads.length) lines.push(`  reads: ${plan.reads.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  lines.push('Sends no writes: adopting only reads Exotel and records in the line what it takes over.');
+  const taken = stepsOf(plan).filter((s) => s.action === 'take-over');
+  if (taken.length) lines.push('Taken over (managed by the line from now on):', ...taken.map((s) => `  - ${s.effect}`));
+  const { left, notes } = adoptionLeft(plan.notes);
+  if (left.length) {
+    lines.push(
+      'Left as they are, not managed:',
+      ...left.map((l) => `  - ${l}`),
+      `  (to take them too: ${left.map((l) => `--take ${shellWord(l)}`).join(' ')}, or --take-all)`,
+    );
+  }
+  if (notes.length) lines.push('Notes:', ...notes.map((n) => `  - ${n}`));
+  if (plan.refusals.length) lines.push('Refused (nothing is taken over):', ...plan.refusals.map((r) => `  - ${r}`));
+  else if (taken.length && !operation.mayDelete) lines.push('What is taken over is never deleted by this project: a later offboard leaves it on Exotel (--may-delete allows that).');
+  lines.push('Destructive: no', `Fingerprint: ${plan.fingerprint} (it runs only while Exotel still holds what this plan was made from)`);
+  return lines.join('\n');
+}
+
+/** What a line manages after an adoption: each part with who made it and whether this project may delete it. */
+export function formatManaged(line: ManagedLine, workflowId: string): string {
+  const part = (what: string, o: Owned) => `  ${what}: ${o.origin}, may delete: ${yesNo(o.mayDelete)}`;
+  return [
+    `Managed now by ${line.customerId}'s ${line.direction} line (workflow ${workflowId}):`,
+    ...(line.trunk ? [part(`trunk ${line.trunk.name} (${line.trunk.sid})`, line.trunk)] : ['  no trunk']),
+    ...line.numbers.map((n) => part(`number ${n.did}`, n)),
+    ...line.credentials.map((c) => part(`credential ${c.userName}`, c)),
+    ...line.aclEntries.map((e) => part(`acl ${e.ip}`, e)),
+    ...line.destinations.map((d) => part(`destination ${d.value}`, d)),
+    `(the whole record: trunkctl line show ${line.customerId} --direction ${line.direction})`,
+  ].join('\n');
+}
+
+/** The part of a move's report that says whether the number was routed at every moment. */
+const UNROUTED = 'unrouted between the two requests';
+
+/** For a move that is done: whether the number stayed routed, in words. */
+export function moveRouting(report: OperationReport): { routedThroughout: boolean; text: string } | undefined {
+  const op = report.operation;
+  if (op.kind !== 'move-did' || report.state !== 'done') return undefined;
+  if (report.message.includes(UNROUTED)) {
+    return {
+      routedThroughout: false,
+      text: `Routing: ${op.did} was unrouted for about one request: Exotel keeps a number on one trunk only, so it was unmapped here and mapped on ${op.toCustomerId}'s trunk ${op.toTrunkSid} right after.`,
+    };
+  }
+  return { routedThroughout: true, text: `Routing: ${op.did} stayed routed at every moment: it was on ${op.toCustomerId}'s trunk ${op.toTrunkSid} before it was unmapped here.` };
 }
 
 /** Why a destructive plan did not run: what it would break, and how to go ahead. */
@@ -154,6 +236,8 @@ export function formatReport(report: OperationReport, target: LineTarget, { reve
     default:
       lines.push(`${report.state}: ${report.message}`);
   }
+  const routing = moveRouting(report);
+  if (routing) lines.push(routing.text);
   if (report.rolledBack?.length && report.state !== 'rolled-back') lines.push(`rolled back: ${report.rolledBack.join('; ')}`);
   const issued = report.issuedCredential;
   if (issued) {

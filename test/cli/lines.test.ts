@@ -1,9 +1,10 @@
 // trunkctl plan | line as people use it on day two, against the real dev server, a real worker and the simulator:
 // plans read and never write, each change prints its plan and runs only that, a destructive one waits for --yes,
 // a rotation's password shows only with --reveal, an absent or offboarded line is said plainly, and bad input is
-// refused (exit 2) before anything is read.
+// refused (exit 2) before anything is read. Adopting a trunk made by hand reads only and deletes nothing later; a
+// number moves to another customer's line only with --yes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { lookUpLine } from '../../client/lines';
+import { lookUpLine, operateOn } from '../../client/lines';
 import type { LineView, OperationReport } from '../../domain/line';
 import type { OperationPlan } from '../../domain/line-plans';
 import { lineWorkflowId } from '../../domain/naming';
@@ -73,7 +74,7 @@ beforeEach(async () => {
 });
 
 describe('help', () => {
-  it.each(['plan', 'line', 'plan remove-did', 'line rotate', 'line show', 'line import', 'line decide'])('%s --help shows its options and an example', async (command) => {
+  it.each(['plan', 'line', 'plan remove-did', 'line rotate', 'line show', 'line import', 'line decide', 'plan adopt', 'line adopt', 'plan move-did', 'line move-did'])('%s --help shows its options and an example', async (command) => {
     const words = command.split(' ');
     const run = await trunkctl([...words, '--help']);
     expect(run.code, run.stderr).toBe(0);
@@ -269,6 +270,172 @@ describe('a customer with both lines', () => {
   });
 });
 
+describe('adopt a trunk made by hand', () => {
+  let customerId: string;
+  let trunk: { trunk_sid: string; trunk_name: string };
+  const did = '+919855500051';
+  const adoptFlags = () => [customerId, '--did', did, '--account', h.exotelAccount.accountSid, '--direction', 'outbound'];
+
+  beforeAll(async () => {
+    customerId = h.customer('adopt');
+    // What someone's curl commands leave behind: a trunk, two numbers and a credential this project never made.
+    trunk = await exotel.createTrunk(`hand${Date.now().toString(36).slice(-8)}`);
+    await exotel.mapPhoneNumber(trunk.trunk_sid, did, 'pstn');
+    await exotel.mapPhoneNumber(trunk.trunk_sid, '+919855500052', 'pstn');
+    await exotel.createCredential(trunk.trunk_sid, { userName: 'byhand51', password: 'Secret_password_123', friendlyName: 'byhand' });
+  });
+
+  it('plan adopt reads only: what it takes over, what it leaves, and the flags that take the rest; the line it started ends by itself', async () => {
+    const run = await plan('adopt', ...adoptFlags(), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const planned = JSON.parse(run.stdout) as OperationPlan;
+    expect(planned.operation).toEqual({ kind: 'adopt', did });
+    expect(planned.steps.map((s) => (s.action === 'take-over' ? [s.part, s.label, s.mayDelete] : [s.action]))).toEqual([
+      ['trunk', trunk.trunk_name, false],
+      ['number', did, false],
+    ]);
+    expect(planned).toMatchObject({ refusals: [], destructive: false });
+    const sent = await h.requestsSinceMark();
+    expect(sent[0]).toBe(`GET /trunk-maps?exophone=${encodeURIComponent(did)}`);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(writes(sent)).toEqual([]);
+
+    const text = await plan('adopt', ...adoptFlags());
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Plan: adopt ${did} into ${customerId}'s outbound line, Exotel account ${h.exotelAccount.accountSid}`);
+    expect(text.stdout).toContain('Sends no writes');
+    expect(text.stdout).toMatch(new RegExp(`Taken over \\(managed by the line from now on\\):\\n {2}- trunk ${trunk.trunk_name} is managed`));
+    expect(text.stdout).toContain('Left as they are, not managed:\n  - number:+919855500052\n  - credential:byhand51');
+    expect(text.stdout).toContain('(to take them too: --take number:+919855500052 --take credential:byhand51, or --take-all)');
+    expect(text.stdout).toContain('Destructive: no');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+
+    // The empty line the plan ran in manages nothing: it ends by itself, and the customer still has no line.
+    await h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)).result();
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('absent');
+  });
+
+  it('line adopt --take credential: takes over the trunk, its number and that credential, sending nothing; show says adopted, never deleted', async () => {
+    const run = await line('adopt', ...adoptFlags(), '--take', 'credential:byhand51');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Sends no writes');
+    expect(run.stdout).toContain('done: took over trunk');
+    expect(run.stdout).toContain(`Managed now by ${customerId}'s outbound line`);
+    expect(run.stdout).toContain('credential byhand51: adopted, may delete: no');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+
+    const json = await line('show', customerId, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const [entry] = JSON.parse(json.stdout) as { state: string; view: LineView }[];
+    expect(entry?.state).toBe('managed');
+    const managed = entry?.view.line;
+    expect(managed?.trunk).toMatchObject({ sid: trunk.trunk_sid, origin: 'adopted', mayDelete: false });
+    expect(managed?.numbers.map((n) => [n.did, n.origin, n.mayDelete])).toEqual([[did, 'adopted', false]]);
+    expect(managed?.credentials.map((c) => [c.userName, c.origin, c.mayDelete])).toEqual([['byhand51', 'adopted', false]]);
+
+    // The line is on its account: another --account is a usage error, before anything is read.
+    await h.mark();
+    const elsewhere = await line('adopt', customerId, '--did', did, '--account', 'acme_sg', '--direction', 'outbound');
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`${customerId}'s outbound line is on Exotel account ${h.exotelAccount.accountSid}`);
+    expect(await h.requestsSinceMark()).toEqual([]);
+  });
+
+  it('offboard --yes afterwards deletes nothing on Exotel and ends the line offboarded', async () => {
+    const run = await line('offboard', customerId, '--yes');
+    expect(run.code, run.stderr).toBe(0);
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    expect((await exotel.listTrunks()).map((t) => t.trunk_sid)).toContain(trunk.trunk_sid);
+    expect((await exotel.listPhoneNumbers(trunk.trunk_sid)).map((n) => n.phone_number).sort()).toEqual([did, '+919855500052']);
+    expect((await exotel.listCredentials(trunk.trunk_sid)).map((c) => c.user_name)).toEqual(['byhand51']);
+    expect((await lookUpLine(h.client, 'outbound', customerId)).state).toBe('offboarded');
+  });
+});
+
+describe('move a DID to another customer', () => {
+  let from: Customer;
+  let to: Customer;
+  /** Set up, then offboarded: no line to move a number to. */
+  let gone: Customer;
+  const did = '+919855500062';
+  beforeAll(async () => {
+    [from, to, gone] = await Promise.all([outbound('move-from', ['+919855500061', did]), outbound('move-to', ['+919855500063']), outbound('move-gone', ['+919855500064'])]);
+    expect((await operateOn(h.client, 'outbound', gone.customerId, { operation: { kind: 'offboard' }, confirm: true })).state).toBe('done');
+  });
+  const numbersOn = async (trunkSid: string) => (await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number).sort();
+
+  it('plan move-did finds the target line’s trunk and plans on the source line, reading only', async () => {
+    const run = await plan('move-did', from.customerId, '--did', did, '--to', to.customerId, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const planned = JSON.parse(run.stdout) as OperationPlan;
+    expect(planned.operation).toEqual({ kind: 'move-did', did, toCustomerId: to.customerId, toTrunkSid: to.trunkSid });
+    expect(planned.steps.map((s) => s.action)).toEqual(['map-did-on-target', 'unmap-did', 'hand-over-did']);
+    expect(planned.destructive).toBe(true);
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+  });
+
+  it('without --yes it is refused and nothing is sent', async () => {
+    const run = await line('move-did', from.customerId, '--did', did, '--to', to.customerId);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`Plan: move-did ${did} to ${to.customerId} (trunk ${to.trunkSid}) on ${from.customerId}'s outbound line`);
+    expect(run.stdout).toContain('refusing without --yes: nothing was sent');
+    expect(writes(await h.requestsSinceMark())).toEqual([]);
+    expect(await numbersOn(from.trunkSid)).toEqual(['+919855500061', did]);
+  });
+
+  it('with --yes the number ends on the target trunk only, the target line lists it, and the output says it was unrouted for a request', async () => {
+    const run = await line('move-did', from.customerId, '--did', did, '--to', to.customerId, '--yes');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('done: ');
+    // The simulator's default keeps a number on one trunk of the account (Exotel's 1008): unmapped, then mapped.
+    expect(run.stdout).toContain(`Routing: ${did} was unrouted for about one request`);
+    expect(await numbersOn(to.trunkSid)).toEqual([did, '+919855500063']);
+    expect(await numbersOn(from.trunkSid)).toEqual(['+919855500061']);
+
+    const shown = await line('show', to.customerId, '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    const [entry] = JSON.parse(shown.stdout) as { view: LineView }[];
+    expect(entry?.view.line.numbers.map((n) => n.did).sort()).toEqual([did, '+919855500063']);
+    expect((await lineOf('outbound', from.customerId)).line.numbers.map((n) => n.did)).toEqual(['+919855500061']);
+  });
+
+  it('a target with no running line is said before anything is read on Exotel', async () => {
+    const never = h.customer('never-target');
+    const absent = await line('move-did', from.customerId, '--did', '+919855500061', '--to', never, '--yes');
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toContain(`${never} has no outbound line (never set up)`);
+    const offboarded = await plan('move-did', from.customerId, '--did', '+919855500061', '--to', gone.customerId);
+    expect(offboarded.code).toBe(1);
+    expect(offboarded.stderr).toContain(`${gone.customerId}'s outbound line was offboarded on`);
+    expect(await h.requestsSinceMark()).toEqual([]);
+    expect(await numbersOn(from.trunkSid)).toEqual(['+919855500061']);
+  });
+
+  it('import --dry-run reports this file’s running lines as already managed', async () => {
+    const run = await line('import', '--dry-run', '--limit', '1000', '--json');
+    // Other test files' setups share the server: only the shape and this file's customers are asserted.
+    expect([0, 1], run.stderr).toContain(run.code);
+    const { outcomes } = JSON.parse(run.stdout) as { outcomes: { customerId: string; direction: Direction; setupWorkflowId: string; outcome: string }[] };
+    expect(Array.isArray(outcomes)).toBe(true);
+    for (const o of outcomes) {
+      expect(o).toMatchObject({ customerId: expect.any(String) as string, setupWorkflowId: expect.any(String) as string });
+      expect(['outbound', 'inbound']).toContain(o.direction);
+      expect(['imported', 'already-managed', 'offboarded', 'unreadable']).toContain(o.outcome);
+    }
+    const ours = [ops, waiting, both, from, to, gone].map((c) => c.customerId);
+    const reported = outcomes.filter((o) => ours.includes(o.customerId));
+    for (const customerId of ours) {
+      for (const direction of ['outbound', 'inbound'] as const) {
+        if ((await lookUpLine(h.client, direction, customerId)).state !== 'managed') continue;
+        expect(reported.filter((o) => o.customerId === customerId && o.direction === direction).map((o) => o.outcome)).toEqual(['already-managed']);
+      }
+    }
+    // from, to and both's two lines run; gone's line ended offboarded, and an old setup does not bring it back.
+    expect(reported.filter((o) => o.outcome === 'already-managed').length).toBeGreaterThanOrEqual(4);
+    expect(reported.filter((o) => o.customerId === gone.customerId).map((o) => o.outcome)).toEqual(['offboarded']);
+  });
+});
+
 describe('an operation that waits for a decision', () => {
   it('exits 3 with the decide commands; line decide rollback undoes it', async () => {
     // The second unmap is refused for good, after the first landed.
@@ -327,5 +494,23 @@ describe('absent lines and bad input', () => {
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('operation.destinations[0] = "x.example.com:5060;transport=udp": UDP is not supported');
     expect(await h.requestsSinceMark()).toEqual([]);
+  });
+
+  it('adopt: a DID not in E.164 is exit 2 naming operation.did; a customer with no line needs --account, one no worker serves is said', async () => {
+    const bad = await line('adopt', 'x', '--did', '98', '--account', 'acme_in', '--direction', 'outbound');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('operation.did = "98": must be E.164');
+    const never = h.customer('adopt-never');
+    const noAccount = await plan('adopt', never, '--did', '+919855500071', '--direction', 'outbound');
+    expect(noAccount.code).toBe(2);
+    expect(noAccount.stderr).toContain(`--account is required: ${never} has no running outbound line`);
+    const noDirection = await plan('adopt', never, '--did', '+919855500071', '--account', 'acme_in');
+    expect(noDirection.code).toBe(2);
+    expect(noDirection.stderr).toContain('--direction is required');
+    const unserved = await plan('adopt', never, '--did', '+919855500071', '--account', 'nobody_serves_this', '--direction', 'outbound');
+    expect(unserved.code).toBe(1);
+    expect(unserved.stderr).toContain('no worker serves Exotel account nobody_serves_this');
+    expect(await h.requestsSinceMark()).toEqual([]);
+    expect((await lookUpLine(h.client, 'outbound', never)).state).toBe('absent');
   });
 });
