@@ -143,7 +143,8 @@ export function formatAdoptPlan(plan: OperationPlan | OperationPlanSummary, targ
   lines.push('Sends no writes: adopting only reads Exotel and records in the line what it takes over.');
   const taken = stepsOf(plan).filter((s) => s.action === 'take-over');
   if (taken.length) lines.push('Taken over (managed by the line from now on):', ...taken.map((s) => `  - ${s.effect}`));
-  const { left, notes } = adoptionLeft(plan.notes);
+  const { left: fromNotes, notes } = adoptionLeft(plan.notes);
+  const left = plan.left ?? fromNotes;
   if (left.length) {
     lines.push(
       'Left as they are, not managed:',
@@ -179,7 +180,7 @@ const UNROUTED = 'unrouted between the two requests';
 export function moveRouting(report: OperationReport): { routedThroughout: boolean; text: string } | undefined {
   const op = report.operation;
   if (op.kind !== 'move-did' || report.state !== 'done') return undefined;
-  if (report.message.includes(UNROUTED)) {
+  if (report.routedThroughout === false || (report.routedThroughout === undefined && report.message.includes(UNROUTED))) {
     return {
       routedThroughout: false,
       text: `Routing: ${op.did} was unrouted for about one request: Exotel keeps a number on one trunk only, so it was unmapped here and mapped on ${op.toCustomerId}'s trunk ${op.toTrunkSid} right after.`,

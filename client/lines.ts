@@ -1,6 +1,6 @@
 // Customer lines from outside: read one, plan and run operations on it, and bring setups that succeeded before
 // lines existed under management. Line workflow ids come from the customer id (domain/naming.ts).
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ServiceError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { emptyLine, lineFromSetup, type LineOperation, type LineView, type ManagedLine, type OperationReport, type OperationRequest } from '../domain/line';
 import type { OperationPlan } from '../domain/line-plans';
@@ -17,20 +17,34 @@ import { sipUserNameFor } from '../domain/naming';
 import { DEFAULT_LIST_LIMIT } from './list-limit';
 import { lineQuery, operateUpdate, planUpdate } from '../workflows/line-messages';
 
+const QUERY_DEADLINE_MS = 10_000;
+
 /** Where a line stands: running (managed), ended (offboarded: its last record), or never set up. */
 export type LineLookup = { state: 'managed'; workflowId: string; view: LineView } | { state: 'offboarded'; workflowId: string; line: ManagedLine } | { state: 'absent'; workflowId: string };
 
 export async function lookUpLine(client: Client, direction: Direction, customerId: string): Promise<LineLookup> {
   const workflowId = lineWorkflowId(direction, customerId);
   const handle = client.workflow.getHandle(workflowId);
-  let status: string;
+  let described;
   try {
-    status = (await handle.describe()).status.name;
+    described = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { state: 'absent', workflowId };
     throw err;
   }
-  if (status === 'RUNNING') return { state: 'managed', workflowId, view: await handle.query(lineQuery) };
+  const status = described.status.name;
+  if (status === 'RUNNING') {
+    const deadline = Date.now() + QUERY_DEADLINE_MS;
+    try {
+      return { state: 'managed', workflowId, view: await client.connection.withDeadline(deadline, () => handle.query(lineQuery)) };
+    } catch (err) {
+      // A query waits for a worker; with none polling it would wait for ever. Past the deadline, that is why.
+      if (err instanceof ServiceError && Date.now() >= deadline) {
+        throw new Error(`no worker answered for ${workflowId} within ${QUERY_DEADLINE_MS / 1000} s: is a worker running on task queue ${described.taskQueue}?`);
+      }
+      throw err;
+    }
+  }
   if (status === 'COMPLETED') {
     const line = (await handle.result()) as ManagedLine;
     // A line also ends when an adoption it was started for took nothing.

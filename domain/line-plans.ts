@@ -62,6 +62,8 @@ export interface OperationPlan {
   notes: string[];
   /** Something stops working for callers: refused without an explicit confirmation. */
   destructive: boolean;
+  /** Adopt: what is on the trunk and stays unmanaged, as `take` values (`number:+91…`, `credential:alice` …). */
+  left?: string[];
   /** Of the reads' answers: two plans with the same fingerprint were made from the same Exotel state. */
   fingerprint: string;
 }
@@ -156,7 +158,7 @@ interface TrunkContext {
   observed: ObservedTrunk;
 }
 
-type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive'>;
+type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive' | 'left'>;
 
 const numbersPath = (sid: string) => `/trunks/${sid}/phone-numbers`;
 
@@ -425,7 +427,7 @@ function planAdopt(line: ManagedLine, operation: Extract<LineOperation, { kind: 
   const unknown = [...wanted].filter((w) => !steps.some((s) => s.action === 'take-over' && `${s.part}:${s.label}` === w) && !w.startsWith('destination:'));
   if (unknown.length > 0) return refuse(`not on trunk ${name}: ${unknown.join(', ')}`);
   if (left.length > 0) notes.push(`left as they are, not managed (take them with take or takeAll): ${left.join(', ')}`);
-  return { steps, refusals: [], notes, destructive: false };
+  return { steps, refusals: [], notes, destructive: false, left };
 }
 
 /**

@@ -138,6 +138,8 @@ export interface OperationReport {
   rolledBack?: string[];
   /** Only in the answer to the person who asked for a rotation; never in the line's query. */
   issuedCredential?: IssuedCredential;
+  /** A move that is done: false when Exotel refused the number on two trunks, so it was unrouted for a request. */
+  routedThroughout?: boolean;
 }
 
 /** A plan as a report keeps it (the full plan type lives in line-plans.ts; this avoids a cycle). */
@@ -148,6 +150,7 @@ export interface OperationPlanSummary {
   notes: string[];
   destructive: boolean;
   fingerprint: string;
+  left?: string[];
 }
 
 /** A rotation whose new credential exists and waits to be confirmed in use before the old ones go. */

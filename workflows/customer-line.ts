@@ -151,7 +151,14 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
     log.info('line took over a setup', { setupWorkflowId });
   });
 
-  setHandler(didMovedInSignal, ({ did, mappingId, fromCustomerId, operationId }) => {
+  setHandler(didMovedInSignal, ({ did, mappingId, trunkSid, fromCustomerId, operationId }) => {
+    // A move that named another trunk than this line's put the number somewhere this line does not manage.
+    if (trunkSid && trunkSid !== line.trunk?.sid) {
+      const message = `${fromCustomerId}'s move put ${did} on trunk ${trunkSid}, which is not this line's (${line.trunk?.sid ?? 'none'}): not taken`;
+      log.warn(message);
+      recent = [...recent, { operationId, operation: { kind: 'move-did' as const, did, toCustomerId: line.customerId, toTrunkSid: trunkSid }, state: 'refused' as const, message, at: new Date().toISOString() }].slice(-RECENT_REPORTS);
+      return;
+    }
     const owned = { origin: 'created' as const, mayDelete: true, since: new Date().toISOString(), by: `${operationId} (moved from ${fromCustomerId})` };
     line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== did), { ...owned, did, mappingId, mode: 'pstn' }] };
   });

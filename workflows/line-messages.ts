@@ -26,5 +26,5 @@ export const operationSignal = defineSignal<[OperationRequest]>('operation');
 /** A setup that succeeded hands over what it made (also how an existing line takes a newer setup's resources). */
 export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWorkflowId: string }]>('setupSucceeded');
 
-/** Another line moved a number here (move-did): this line owns it from now on. */
-export const didMovedInSignal = defineSignal<[{ did: string; mappingId: string; fromCustomerId: string; operationId: string }]>('didMovedIn');
+/** Another line moved a number to `trunkSid` (move-did): this line owns it from now on, if that trunk is its own. */
+export const didMovedInSignal = defineSignal<[{ did: string; mappingId: string; trunkSid: string; fromCustomerId: string; operationId: string }]>('didMovedIn');

@@ -88,6 +88,7 @@ export function summarize(plan: OperationPlan): OperationPlanSummary {
     notes: plan.notes,
     destructive: plan.destructive,
     fingerprint: plan.fingerprint,
+    ...(plan.left ? { left: plan.left } : {}),
   };
 }
 
@@ -203,7 +204,11 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
       }),
     };
   }
-  return { line: settled(run.line, operation), report: report('done', run.summary(), plan, run.issued ? { issuedCredential: run.issued } : {}) };
+  const extra: Partial<OperationReport> = {
+    ...(run.issued ? { issuedCredential: run.issued } : {}),
+    ...(operation.kind === 'move-did' ? { routedThroughout: run.routedThroughout } : {}),
+  };
+  return { line: settled(run.line, operation), report: report('done', run.summary(), plan, extra) };
 }
 
 /** The line once an operation is done: a confirmed rotation is over; an offboarded line owns nothing any more. */
@@ -240,9 +245,13 @@ class LineRun {
     return { origin: 'created', mayDelete: true, since: new Date().toISOString(), by: this.operationId };
   }
 
+  /** What the steps did (the plan's notes stay in the plan). */
   summary(): string {
-    return [...this.done, ...this.plan.notes].join('; ');
+    return this.done.join('; ');
   }
+
+  /** A move: false once the number had to be unmapped before it could be mapped on the target. */
+  routedThroughout = true;
 
   /** After a complete rollback the line is as it was; after a partial one it keeps what the steps recorded. */
   forgetRolledBack(complete: boolean): void {
@@ -269,6 +278,7 @@ class LineRun {
         this.done.push(`unmapped ${step.did}`);
         const target = this.moved?.afterUnmap;
         if (target) {
+          this.routedThroughout = false;
           this.moved = { mappingId: (await ensureMapping(saga, { accountSid, trunkSid: target, did: step.did })).value.id };
           this.done.push(`mapped ${step.did} on ${target} right after: Exotel refused it on two trunks, so it was unrouted between the two requests`);
         }
@@ -389,7 +399,8 @@ class LineRun {
         const mappingId = this.moved?.mappingId ?? '';
         const target = lineWorkflowId(line.direction, step.toCustomerId);
         try {
-          await getExternalWorkflowHandle(target).signal(didMovedInSignal, { did: step.did, mappingId, fromCustomerId: line.customerId, operationId: this.operationId });
+          const toTrunkSid = this.plan.operation.kind === 'move-did' ? this.plan.operation.toTrunkSid : '';
+          await getExternalWorkflowHandle(target).signal(didMovedInSignal, { did: step.did, mappingId, trunkSid: toTrunkSid, fromCustomerId: line.customerId, operationId: this.operationId });
           this.done.push(`${step.toCustomerId}'s line owns ${step.did} now`);
         } catch (err) {
           this.done.push(`${step.toCustomerId}'s line could not be told (${describeFailure(err)}): adopt ${step.did} there`);

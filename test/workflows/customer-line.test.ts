@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adoptInto, importSucceededSetups, lookUpLine, operateOn, planOperationOn } from '../../client/lines';
 import type { OperationPlan } from '../../domain/line-plans';
-import type { LineView, OperationReport } from '../../domain/line';
+import { emptyLine, type LineView, type OperationReport } from '../../domain/line';
 import { lineWorkflowId } from '../../domain/naming';
 import type { Direction } from '../../domain/setup';
 import { ExotelClient } from '../../exotel/client';
@@ -255,6 +255,17 @@ describe('offboard', () => {
     expect(await exotel.listCredentials(trunkSid)).toEqual([]);
   });
 
+  it('says so when no worker answers for a line, instead of waiting for ever', async () => {
+    const customerId = h.customer('no-worker');
+    await h.client.workflow.start('customerLine', {
+      workflowId: lineWorkflowId('outbound', customerId),
+      taskQueue: `nobody-polls-${customerId}`,
+      args: [{ line: { ...emptyLine(customerId, 'outbound', h.exotelAccount.accountSid), trunk: { sid: 'trmum1x', name: 'x', origin: 'created', mayDelete: true, since: '', by: '' } } }],
+    });
+    await expect(lookUpLine(h.client, 'outbound', customerId)).rejects.toThrow(`no worker answered for trunk-line-outbound-${customerId} within 10 s: is a worker running on task queue nobody-polls-${customerId}?`);
+    await h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)).terminate('test done');
+  });
+
   it('says a customer that was never set up has no line', async () => {
     expect((await lookUpLine(h.client, 'outbound', h.customer('never'))).state).toBe('absent');
   });
@@ -321,6 +332,7 @@ describe('move a DID between managed customers', () => {
     });
     expect(report.state).toBe('done');
     expect(report.message).toContain('unrouted between the two requests');
+    expect(report.routedThroughout).toBe(false);
     expect((await exotel.listPhoneNumbers(to.trunkSid)).map((n) => n.phone_number).sort()).toEqual(['+919820000132', '+919820000133']);
     expect((await exotel.listPhoneNumbers(from.trunkSid)).map((n) => n.phone_number)).toEqual(['+919820000131']);
     const target = await lineOf('outbound', to.customerId);
@@ -355,6 +367,7 @@ describe('move a DID where Exotel allows a number on two trunks', () => {
     const plan = await planOperationOn(two.client, 'outbound', from.customerId, operation);
     const report = await operateOn(two.client, 'outbound', from.customerId, { operation, confirm: true, expectFingerprint: plan.fingerprint });
     expect(report.state, report.message).toBe('done');
+    expect(report.routedThroughout).toBe(true);
     expect(writes(await two.requestsSinceMark())).toEqual(['POST /trunks/{trunk}/phone-numbers', expect.stringMatching(/^DELETE \/trunks\/\{trunk\}\/phone-numbers\?id=\d+$/)]);
     expect(unroutedMoments(await two.admin.timeline({ number: '+919820000141' }), '+919820000141')).toEqual([]);
   });
