@@ -59,6 +59,9 @@ describe('README', () => {
       expect(run.output).toMatch(/outbound setup for acme-42: succeeded/);
       expect(run.output).toMatch(/inbound setup for acme-42: succeeded/);
       expect(run.output).toContain('no setups match');
+      expect(run.output).toContain('done: mapped +919800000003');
+      expect(run.output).toMatch(/done: created credential sip\w+/);
+      expect(run.output).toMatch(/done: deleted credential sip\w+/);
       expect(run.output).toMatch(/dev server \d+ stopped/);
     } finally {
       // Whatever the script left behind when a step failed.
