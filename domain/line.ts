@@ -1,5 +1,6 @@
 // A customer line: what this project manages on Exotel for one customer in one direction, and who made each part,
 // so later operations know what is theirs to change or delete. Pure: the line workflow holds it, the CLI prints it.
+import type { LineDrift } from './drift-report';
 import type { AwaitingOps, Direction } from './setup';
 
 /**
@@ -172,7 +173,11 @@ export interface LineView {
   queued: { operationId: string; operation: LineOperation }[];
   /** The latest reports, newest last, without secrets. */
   recent: OperationReport[];
+  /** What the last drift scan found (absent before the first). */
+  drift?: LineDrift;
 }
+
+
 
 /** What a succeeded setup hands to its line: the resources it made, as the line will own them. */
 export function lineFromSetup(

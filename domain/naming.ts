@@ -64,6 +64,16 @@ export function lineEventWorkflowId(eventId: string): string {
   return `trunk-line-event-${eventId}`;
 }
 
+/** An on-demand drift scan of an account, one per start time. */
+export function driftScanWorkflowId(exotelAccountSid: string, at: Date): string {
+  return `trunk-drift-scan-${exotelAccountSid}-${at.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** The Schedule of an account's drift scans, and the id prefix of the scans it starts. */
+export function driftScheduleId(exotelAccountSid: string): string {
+  return `trunk-drift-schedule-${exotelAccountSid}`;
+}
+
 /** A short, stable digest of some text (a plan's view of Exotel, say), for comparing without holding it. */
 export const fingerprintOf = (text: string): string => digest(text);
 

@@ -9,6 +9,8 @@ export const SearchAttributes = {
   provider: defineSearchAttributeKey('TrunkProvider', SearchAttributeType.KEYWORD),
   state: defineSearchAttributeKey('TrunkSetupState', SearchAttributeType.KEYWORD),
   failedStep: defineSearchAttributeKey('TrunkFailedStep', SearchAttributeType.KEYWORD),
+  /** A line's drift state after the last scan: in-sync, drifted, repairing. */
+  driftState: defineSearchAttributeKey('TrunkDriftState', SearchAttributeType.KEYWORD),
 } as const;
 
 export const allSearchAttributeKeys = Object.values(SearchAttributes);

@@ -8,7 +8,9 @@ import { Worker, type NativeConnection, type State, type WorkerOptions, type Wor
 import { createBatchFileActivities } from '../activities/batch-files';
 import { createExotelActivities } from '../activities/exotel-requests';
 import { activityInterceptors, type ActivityObservers } from '../activities/interceptor';
+import { createLineDirectoryActivities } from '../activities/line-directory';
 import { createLocalActivities } from '../activities/local';
+import type { Client } from '@temporalio/client';
 import type { ExotelClientOptions } from '../exotel/client';
 import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from './config';
 import { exotelTaskQueue } from '../domain/task-queue';
@@ -28,6 +30,8 @@ export interface SetupWorkerOptions {
   /** Observers for metrics: every Exotel request, every delete. */
   onExotelRequest?: ExotelClientOptions['onRequest'];
   onDelete?: ActivityObservers['onDelete'];
+  /** A client on the same namespace (and codec), for the drift scan to read the lines' records. */
+  client?: Client;
 }
 
 /** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
@@ -86,7 +90,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
       await Worker.create({
         ...common,
         taskQueue: o.taskQueue,
-        activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities() },
+        activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
         ...(o.workflowBundle
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath

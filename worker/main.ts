@@ -9,7 +9,8 @@ import { projectMetrics, recordCompensation, recordExotelRequest } from '../plat
 import { loadOpsConfig } from '../platform/ops-config';
 import { startOpsServer } from '../platform/ops-server';
 import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
-import { connectNativeConnection, describeTemporalConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
+import { Client } from '@temporalio/client';
+import { connectClientConnection, connectNativeConnection, describeTemporalConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { loadWorkerConfig } from './config';
 import { createSetupWorker } from './create-worker';
 import { priorityWarning } from './server-check';
@@ -26,6 +27,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   if (codec.keyring) logger.info(describeKeyring(codec.keyring));
 
   const connection = await connectNativeConnection(temporal);
+  // The drift scan reads the lines' records through a client with the same codec.
+  const clientConnection = await connectClientConnection(temporal);
+  const client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter: codec.dataConverter });
   const noPriorities = await priorityWarning(connection);
   if (noPriorities) logger.warn(noPriorities);
   try {
@@ -34,6 +38,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       namespace: temporal.namespace,
       ...config,
       dataConverter: codec.dataConverter,
+      client,
       onExotelRequest: recordExotelRequest,
       onDelete: (resource, outcome) => recordCompensation({ resource, outcome }),
     });
@@ -51,6 +56,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   } finally {
     // A failure to close must not hide the failure that got us here.
     await connection.close().catch((err: unknown) => logger.warn(`closing the Temporal connection: ${err instanceof Error ? err.message : String(err)}`));
+    await clientConnection.close().catch(() => undefined);
   }
 }
 

@@ -5,6 +5,7 @@
 import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { BatchFileActivities } from '../activities/batch-files';
 import type { ExotelActivities } from '../activities/exotel-requests';
+import type { LineDirectoryActivities } from '../activities/line-directory';
 import type { LocalActivities } from '../activities/local';
 import {
   COMPENSATION_BACKOFF,
@@ -70,5 +71,12 @@ export const local = proxyActivities<LocalActivities>({
 /** Reading a batch's page and writing its report touch only the worker's disk: quick, and safe to repeat. */
 export const files = proxyActivities<BatchFileActivities>({
   startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** Reading a page of lines' records from Temporal: a query each, so it heartbeats; safe to repeat. */
+export const directory = proxyActivities<LineDirectoryActivities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });

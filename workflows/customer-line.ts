@@ -16,8 +16,9 @@ import type { IssuedCredential, LineView, ManagedLine, OperationReport, Operatio
 import type { AwaitingOps, OpsDecision } from '../domain/setup';
 import { parseLineOperation, parseOperationRequest } from '../domain/line-operation-request';
 import { dueTimes, onTimers } from '../domain/line-timers';
+import { driftStateOf, type LineDrift } from '../domain/drift-report';
 import { SearchAttributes } from '../domain/search-attributes';
-import { didMovedInSignal, lineQuery, operateUpdate, operationSignal, planUpdate, setupSucceededSignal } from './line-messages';
+import { didMovedInSignal, driftObservedSignal, lineQuery, operateUpdate, operationSignal, planUpdate, setupSucceededSignal } from './line-messages';
 import { planNow, runOperation } from './line-operation';
 import { decideUpdate, decisionSignal } from './ops-gate';
 
@@ -31,6 +32,7 @@ export interface CustomerLineInput {
    * same id) until the rotation is confirmed; then it is dropped. Encrypted in history like every payload.
    */
   issued?: Record<string, IssuedCredential>;
+  drift?: LineDrift;
 }
 
 interface QueuedOperation {
@@ -40,6 +42,8 @@ interface QueuedOperation {
 
 /** Reports kept for the query and for answering a repeated operation id (across continue-as-new too). */
 const RECENT_REPORTS = 50;
+/** Differences a line keeps from its last scan. */
+const DRIFT_DIFFERENCES_KEPT = 50;
 /** Operations in one run before continuing as new, whatever the server suggests: a line lives for years. */
 const OPERATIONS_PER_RUN = 100;
 
@@ -54,6 +58,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
   const answers = new Map<string, OperationReport>();
   let current: { operationId: string; request: OperationRequest; state: OperationReport['state']; awaitingOps?: AwaitingOps } | undefined;
   let issued: Record<string, IssuedCredential> = { ...(input.issued ?? {}) };
+  let drift: LineDrift | undefined = input.drift;
   let operationsThisRun = 0;
 
   const reportFor = (operationId: string): OperationReport | undefined => {
@@ -80,6 +85,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       : {}),
     queued: queue.map((q) => ({ operationId: q.operationId, operation: q.request.operation })),
     recent,
+    ...(drift ? { drift } : {}),
   }));
 
   setHandler(planUpdate, (operation) => planNow(line, parseLineOperation(operation)), {
@@ -151,6 +157,12 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
     log.info('line took over a setup', { setupWorkflowId });
   });
 
+  setHandler(driftObservedSignal, ({ scanId, at, differences }) => {
+    // Kept short: the scan's report has them all.
+    drift = { state: driftStateOf(differences), scanId, at, differences: differences.slice(0, DRIFT_DIFFERENCES_KEPT) };
+    upsertSearchAttributes([{ key: SearchAttributes.driftState, value: drift.state }]);
+  });
+
   setHandler(didMovedInSignal, ({ did, mappingId, trunkSid, fromCustomerId, operationId }) => {
     // A move that named another trunk than this line's put the number somewhere this line does not manage.
     if (trunkSid && trunkSid !== line.trunk?.sid) {
@@ -215,7 +227,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       await condition(allHandlersFinished);
       // Checked again: a handler may have queued work while the others finished.
       if (queue.length > 0) continue;
-      await continueAsNew<typeof customerLine>({ line, recent, issued });
+      await continueAsNew<typeof customerLine>({ line, recent, issued, ...(drift ? { drift } : {}) });
     }
   }
 }

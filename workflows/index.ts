@@ -6,3 +6,4 @@ export { statusQuery } from './progress';
 export { signupEvent } from './signup-event';
 export { customerLine } from './customer-line';
 export { lineEvent } from './line-event';
+export { driftScan } from './drift-scan';

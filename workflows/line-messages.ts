@@ -1,6 +1,7 @@
 // How people, platforms and setups talk to a customer line (workflows/customer-line.ts): the names the CLI, the
 // Temporal UI and `temporal workflow update` use, in one place.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Difference } from '../domain/drift-report';
 import type { LineOperation, LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
 import type { OperationPlan } from '../domain/line-plans';
 
@@ -28,3 +29,6 @@ export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWork
 
 /** Another line moved a number to `trunkSid` (move-did): this line owns it from now on, if that trunk is its own. */
 export const didMovedInSignal = defineSignal<[{ did: string; mappingId: string; trunkSid: string; fromCustomerId: string; operationId: string }]>('didMovedIn');
+
+/** A drift scan compared this line with Exotel: what differs (nothing: in sync). */
+export const driftObservedSignal = defineSignal<[{ scanId: string; at: string; differences: Difference[] }]>('driftObserved');

@@ -3,13 +3,18 @@
 // decision run inside this scope, and the proxies (activity-profiles.ts) give their requests its priority.
 import type { Priority } from '@temporalio/common';
 import { AsyncLocalStorage } from '@temporalio/workflow';
-import { priorityFor } from '../domain/priority';
+import { priorityFor, type WorkKind } from '../domain/priority';
 
 const override = new AsyncLocalStorage<Priority>();
 
 /** Runs `body` with its activities at interactive priority. */
 export function asInteractive<T>(body: () => Promise<T>): Promise<T> {
-  return override.run(priorityFor('interactive'), body);
+  return withPriority('interactive', body);
+}
+
+/** Runs `body` with its activities at the priority of `kind`, whatever the workflow was started with. */
+export function withPriority<T>(kind: WorkKind, body: () => Promise<T>): Promise<T> {
+  return override.run(priorityFor(kind), body);
 }
 
 /** The priority activities scheduled now should carry; undefined means the workflow's own (inherited). */

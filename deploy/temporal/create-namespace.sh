@@ -5,7 +5,7 @@ set -eu
 
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 RETENTION="${TEMPORAL_NAMESPACE_RETENTION:-168h}"
-SEARCH_ATTRIBUTES="TrunkCustomerId=Keyword TrunkExotelAccount=Keyword TrunkDirection=Keyword TrunkProvider=Keyword TrunkSetupState=Keyword TrunkFailedStep=Keyword"
+SEARCH_ATTRIBUTES="TrunkCustomerId=Keyword TrunkExotelAccount=Keyword TrunkDirection=Keyword TrunkProvider=Keyword TrunkSetupState=Keyword TrunkFailedStep=Keyword TrunkDriftState=Keyword"
 
 attempts=0
 until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do

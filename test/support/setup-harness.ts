@@ -83,6 +83,7 @@ export async function startHarness(
     accounts: [exotelAccount],
     workflowBundle: await workflowBundle(),
     shutdownGraceSeconds: 1,
+    client,
   });
   const running = worker.run();
   let since = 0;

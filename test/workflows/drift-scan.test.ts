@@ -1,0 +1,108 @@
+// Drift made behind the project's back, through the simulator's HTTP API exactly as a person with curl would, and
+// found by the next scan: each kind, on the lines it belongs to, with their TrunkDriftState; nothing is touched.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDriftScan } from '../../client/drift';
+import { lookUpLine } from '../../client/lines';
+import type { Difference } from '../../domain/drift-report';
+import type { ManagedLine } from '../../domain/line';
+import { SearchAttributes } from '../../domain/search-attributes';
+import { ExotelClient } from '../../exotel/client';
+import { SINGAPORE } from '../support/simulator';
+import { startHarness, type Harness } from '../support/setup-harness';
+
+let h: Harness;
+let exotel: ExotelClient;
+beforeAll(async () => {
+  // An account of its own: the scan judges every trunk of the account, and other files' trunks are not this file's.
+  h = await startHarness({}, { accountSid: SINGAPORE.sid, apiKey: SINGAPORE.apiKey, apiToken: SINGAPORE.apiToken, subdomain: 'api.exotel.com' });
+  exotel = new ExotelClient(h.exotelAccount);
+});
+afterAll(() => h.stop());
+
+async function managed(direction: 'outbound' | 'inbound', customerId: string): Promise<ManagedLine> {
+  for (;;) {
+    const found = await lookUpLine(h.client, direction, customerId);
+    if (found.state === 'managed' && found.view.line.trunk) return found.view.line;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const strip = (d: Difference) => ({ kind: d.kind, part: d.part, item: d.item, ...(d.found ? { found: d.found } : {}) });
+
+describe('drift scan', () => {
+  it('finds every kind of difference made by hand, reports it per line, and changes nothing', { timeout: 180_000 }, async () => {
+    const quiet = h.customer('drift-quiet');
+    const out = h.customer('drift-out');
+    const inb = h.customer('drift-in');
+    const gone = h.customer('drift-gone');
+    await (await h.startOutbound({ customerId: quiet, did: '+6531000001' })).handle.result();
+    await (await h.startOutbound({ customerId: out, dids: ['+6531000011', '+6531000012'], providerIps: ['203.0.113.21'], allowAclWithDigest: true })).handle.result();
+    await (await h.startInbound({ customerId: inb, dids: ['+6531000021', '+6531000022'], destinations: ['a.example.com:5061;transport=tls', 'b.example.com:5061;transport=tls'] })).handle.result();
+    await (await h.startOutbound({ customerId: gone, did: '+6531000031' })).handle.result();
+    const [lineOut, lineIn, lineGone] = [await managed('outbound', out), await managed('inbound', inb), await managed('outbound', gone)];
+    await managed('outbound', quiet);
+    const [outTrunk, inTrunk] = [lineOut.trunk?.sid ?? '', lineIn.trunk?.sid ?? ''];
+
+    // Out of band: a number unmapped and another mapped, a credential deleted and one added, the ACL entry removed,
+    // a destination deleted and one added, a mode changed, a whole trunk deleted, a trunk nobody manages.
+    await exotel.deletePhoneNumber(outTrunk, lineOut.numbers.find((n) => n.did === '+6531000012')?.mappingId ?? '');
+    await exotel.mapPhoneNumber(outTrunk, '+6531000019', 'pstn');
+    await exotel.deleteCredential(outTrunk, lineOut.credentials[0]?.id ?? '');
+    await exotel.createCredential(outTrunk, { userName: 'byhand02', password: 'Byhand_password_123', friendlyName: 'byhand' });
+    await exotel.deleteWhitelistedIp(outTrunk, lineOut.aclEntries[0]?.id ?? '');
+    await exotel.deleteDestinationUri(inTrunk, lineIn.destinations.find((d) => d.value.startsWith('b.'))?.id ?? '');
+    await exotel.addDestinationUris(inTrunk, ['c.example.com:5061;transport=tls']);
+    const mapping = lineIn.numbers.find((n) => n.did === '+6531000022');
+    await exotel.updatePhoneNumber(inTrunk, mapping?.mappingId ?? '', '+6531000022', 'flow');
+    await exotel.deleteTrunk(lineGone.trunk?.sid ?? '');
+    const stray = await exotel.createTrunk('strayhand');
+    await h.mark();
+
+    const report = await runDriftScan(h.client, { exotelAccountSid: h.exotelAccount.accountSid }, { taskQueue: h.taskQueue });
+
+    const sent = await h.requestsSinceMark();
+    expect(sent.filter((r) => !r.startsWith('GET '))).toEqual([]);
+    const mine = (customerId: string) => report.differences.filter((d) => d.customerId === customerId).map(strip);
+    expect(mine(out)).toEqual(
+      expect.arrayContaining([
+        { kind: 'missing', part: 'number', item: '+6531000012' },
+        { kind: 'extra', part: 'number', item: '+6531000019' },
+        { kind: 'missing', part: 'credential', item: lineOut.credentials[0]?.userName },
+        { kind: 'extra', part: 'credential', item: 'byhand02' },
+        { kind: 'missing', part: 'acl', item: '203.0.113.21' },
+      ]),
+    );
+    expect(mine(out)).toHaveLength(5);
+    expect(mine(inb).sort((a, b) => a.item.localeCompare(b.item))).toEqual([
+      { kind: 'changed', part: 'number', item: '+6531000022', found: 'flow' },
+      { kind: 'missing', part: 'destination', item: 'b.example.com:5061;transport=tls' },
+      { kind: 'extra', part: 'destination', item: 'c.example.com:5061;transport=tls' },
+    ].sort((a, b) => a.item.localeCompare(b.item)));
+    expect(mine(gone)).toEqual([{ kind: 'missing', part: 'trunk', item: lineGone.trunk?.name }]);
+    expect(mine(quiet)).toEqual([]);
+    expect(report.differences.filter((d) => d.kind === 'unmanaged-trunk').map((d) => d.trunkSid)).toContain(stray.trunk_sid);
+    expect(report.driftedLines).toBe(3);
+    expect(report.linesScanned).toBeGreaterThanOrEqual(4);
+    // One list of trunks, then three reads an outbound line and two an inbound one (none for a trunk that is gone).
+    expect(report.reads).toBe(sent.length);
+
+    const drifted = await lookUpLine(h.client, 'outbound', out);
+    expect(drifted.state === 'managed' && drifted.view.drift?.state).toBe('drifted');
+    const calm = await lookUpLine(h.client, 'outbound', quiet);
+    expect(calm.state === 'managed' && calm.view.drift?.state).toBe('in-sync');
+    const described = await h.client.workflow.getHandle(`trunk-line-outbound-${out}`).describe();
+    expect(described.typedSearchAttributes.get(SearchAttributes.driftState)).toBe('drifted');
+  });
+
+  it('keeps to its share of the budget: reads spaced by the pace that share allows', { timeout: 180_000 }, async () => {
+    await h.mark();
+    // 60 requests a minute at a share of 0.5: a read every 2 s at most.
+    const report = await runDriftScan(h.client, { exotelAccountSid: h.exotelAccount.accountSid, requestsPerMinute: 60, share: 0.5 }, { taskQueue: h.taskQueue });
+    const reads = (await h.loggedSinceMark()).map((r) => Date.parse(r.time));
+    expect(reads.length).toBe(report.reads);
+    expect(reads.length).toBeGreaterThan(5);
+    const gaps = reads.slice(1).map((t, i) => t - (reads[i] ?? t));
+    // The pace is kept by the scan's own timers; the log's clock and the workflow's may differ by a few ms.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_950);
+  });
+});

@@ -1,0 +1,136 @@
+// A drift scan of one Exotel account: every trunk of the account listed once, then each managed line's trunk read
+// (numbers, and credentials and ACL outbound, destinations inbound: the fewest reads a line can be judged by) and
+// compared with its record (domain/drift.ts). Exotel sends no webhooks, so this is how changes made behind the
+// project's back are found. It runs at the lowest priority and paces itself to a share of the account's budget, a
+// page of lines at a time, continuing as new between pages; each line is told what differs (its TrunkDriftState).
+import { continueAsNew, getExternalWorkflowHandle, sleep, workflowInfo } from '@temporalio/workflow';
+import { diffLine, partsToRead, unmanagedTrunks } from '../domain/drift';
+import { DEFAULT_DRIFT_SHARE, DEFAULT_REQUESTS_PER_MINUTE, noDifferencesByKind, REPORT_DIFFERENCES_CAP, type Difference, type DriftReport } from '../domain/drift-report';
+import type { ManagedLine } from '../domain/line';
+import type { ObservedTrunk } from '../domain/line-plans';
+import { lineWorkflowId } from '../domain/naming';
+import { directory, exotelFor } from './activity-profiles';
+import { driftObservedSignal } from './line-messages';
+import { withPriority } from './priority';
+
+/** Lines read per page (and per run of this workflow): keeps each run's history small. */
+const LINES_PER_PAGE = 100;
+
+export interface DriftScanInput {
+  exotelAccountSid: string;
+  /** The share of the account's budget the scan may use (0 < share ≤ 1; default 0.2). */
+  share?: number;
+  /** The account's budget, when it is not Exotel's 200 a minute. */
+  requestsPerMinute?: number;
+  /** Carried across continue-as-new. */
+  carried?: Carried;
+}
+
+interface Carried {
+  scanId: string;
+  /** When the next read may go, in ms since the epoch: the pace holds across runs. */
+  nextReadAt?: number;
+  startedAt: string;
+  pageToken?: string;
+  reads: number;
+  linesScanned: number;
+  driftedLines: number;
+  trunks: { trunkSid: string; trunkName: string }[];
+  managed: string[];
+  report: Pick<DriftReport, 'byKind' | 'differences' | 'unlisted'>;
+}
+
+export async function driftScan(input: DriftScanInput): Promise<DriftReport> {
+  // A Schedule cannot give the workflows it starts a priority: the scan sets its own, the lowest.
+  return withPriority('drift', () => scan(input));
+}
+
+async function scan(input: DriftScanInput): Promise<DriftReport> {
+  const accountSid = input.exotelAccountSid;
+  const share = input.share ?? DEFAULT_DRIFT_SHARE;
+  if (!(share > 0 && share <= 1)) throw new Error(`share ${share}: must be more than 0 and at most 1`);
+  const perRead = 60_000 / ((input.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE) * share);
+  const { exotel } = exotelFor(accountSid);
+  let readsThisRun = 0;
+  let nextReadAt = input.carried?.nextReadAt ?? Date.now();
+  /** Waits until one more read keeps the scan within its share (across runs: the time of the next read is carried). */
+  const read = async <T>(request: () => Promise<T>): Promise<T> => {
+    if (nextReadAt > Date.now()) await sleep(nextReadAt - Date.now());
+    nextReadAt = Math.max(nextReadAt, Date.now()) + perRead;
+    readsThisRun++;
+    return request();
+  };
+
+  let carried = input.carried;
+  if (!carried) {
+    const trunks = await read(() => exotel.listTrunks({ accountSid }));
+    carried = {
+      scanId: workflowInfo().workflowId,
+      startedAt: new Date().toISOString(),
+      reads: 0,
+      linesScanned: 0,
+      driftedLines: 0,
+      trunks,
+      managed: [],
+      report: { byKind: noDifferencesByKind(), differences: [], unlisted: 0 },
+    };
+  }
+  const present = new Set(carried.trunks.map((t) => t.trunkSid));
+  const page = await directory.managedLinesPage({ accountSid, pageSize: LINES_PER_PAGE, ...(carried.pageToken ? { pageToken: carried.pageToken } : {}) });
+  const found: Difference[] = [];
+  for (const { line } of page.lines) {
+    if (!line.trunk) continue;
+    carried.managed.push(line.trunk.sid);
+    const observed = present.has(line.trunk.sid) ? await observeLine(line, read) : null;
+    const differences = diffLine(line, observed);
+    carried.linesScanned++;
+    if (differences.length > 0) carried.driftedLines++;
+    found.push(...differences);
+    // A line that ended since it was listed has nobody to tell.
+    await getExternalWorkflowHandle(lineWorkflowId(line.direction, line.customerId))
+      .signal(driftObservedSignal, { scanId: carried.scanId, at: new Date().toISOString(), differences })
+      .catch(() => undefined);
+  }
+  carried.reads += readsThisRun;
+  record(carried.report, found);
+  if (page.nextPageToken) {
+    await continueAsNew<typeof driftScan>({ ...input, carried: { ...carried, pageToken: page.nextPageToken, nextReadAt } });
+  }
+  record(carried.report, unmanagedTrunks(carried.trunks, new Set(carried.managed)));
+  return {
+    exotelAccountSid: accountSid,
+    scanId: carried.scanId,
+    startedAt: carried.startedAt,
+    finishedAt: new Date().toISOString(),
+    share,
+    linesScanned: carried.linesScanned,
+    reads: carried.reads,
+    readsPerLine: carried.linesScanned ? Math.round(((carried.reads - 1) / carried.linesScanned) * 100) / 100 : 0,
+    byKind: carried.report.byKind,
+    driftedLines: carried.driftedLines,
+    differences: carried.report.differences,
+    unlisted: carried.report.unlisted,
+  };
+}
+
+async function observeLine(line: ManagedLine, read: <T>(request: () => Promise<T>) => Promise<T>): Promise<ObservedTrunk> {
+  const accountSid = line.exotelAccountSid;
+  const trunkSid = line.trunk?.sid ?? '';
+  const { exotel } = exotelFor(accountSid);
+  const observed: ObservedTrunk = { trunkSid };
+  for (const part of partsToRead(line)) {
+    if (part === 'numbers') observed.numbers = await read(() => exotel.listPhoneNumbers({ accountSid, trunkSid }));
+    if (part === 'credentials') observed.credentials = await read(() => exotel.listCredentials({ accountSid, trunkSid }));
+    if (part === 'aclEntries') observed.aclEntries = (await read(() => exotel.listWhitelistedIps({ accountSid, trunkSid }))).map(({ id, ip }) => ({ id, ip }));
+    if (part === 'destinations') observed.destinations = await read(() => exotel.listDestinationUris({ accountSid, trunkSid }));
+  }
+  return observed;
+}
+
+function record(report: Carried['report'], differences: Difference[]): void {
+  for (const d of differences) {
+    report.byKind[d.kind]++;
+    if (report.differences.length < REPORT_DIFFERENCES_CAP) report.differences.push(d);
+    else report.unlisted++;
+  }
+}
