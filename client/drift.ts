@@ -3,6 +3,7 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import type { DriftReport } from '../domain/drift-report';
+import type { RepairKind } from '../domain/line';
 import { InputValidationError, type ValidationIssue } from '../domain/issues';
 import { driftScanWorkflowId, driftScheduleId } from '../domain/naming';
 import { priorityFor } from '../domain/priority';
@@ -13,6 +14,8 @@ export interface DriftScanRequest {
   exotelAccountSid: string;
   share?: number;
   requestsPerMinute?: number;
+  /** Kinds each line repairs by itself: missing, changed, extra (default none: report only). */
+  repair?: RepairKind[];
 }
 
 /** Checked before anything starts: the account, the share (0 < share ≤ 1), the budget. */
@@ -27,8 +30,11 @@ export function checkDriftScanRequest(r: DriftScanRequest): DriftScanRequest {
   if (r.requestsPerMinute !== undefined && !(Number.isInteger(r.requestsPerMinute) && r.requestsPerMinute >= 1)) {
     issues.push({ field: 'requestsPerMinute', value: String(r.requestsPerMinute), rule: 'must be a whole number of requests a minute, at least 1' });
   }
+  if (r.repair !== undefined && !(Array.isArray(r.repair) && r.repair.every((k) => ['missing', 'changed', 'extra'].includes(k)))) {
+    issues.push({ field: 'repair', value: JSON.stringify(r.repair), rule: 'must list kinds among missing, changed, extra (extra removes what nobody recorded)' });
+  }
   if (issues.length) throw new InputValidationError(issues);
-  return { ...r, exotelAccountSid: account };
+  return { ...r, exotelAccountSid: account, ...(r.repair ? { repair: [...new Set(r.repair)] } : {}) };
 }
 
 export async function startDriftScan(client: Client, request: DriftScanRequest, { taskQueue }: { taskQueue: string }) {

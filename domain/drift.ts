@@ -1,7 +1,7 @@
 // Drift: what Exotel holds compared with what a line records, by kind. Pure: the scan reads, this judges, so the
 // rules are tested without a server and a scan's report is data.
 import type { ManagedLine } from './line';
-import type { ObservedTrunk } from './line-plans';
+import type { ObservedTrunk } from './observed';
 import type { Difference } from './drift-report';
 import { normalizeDestination } from './rules';
 

@@ -1,7 +1,7 @@
 // The one check of an operation on a line, wherever it comes from (CLI flags, the UI's Update, a platform's event):
 // every field named with its value and rule, values pasted with spaces trimmed, before anything is read or sent.
 import { InputValidationError, type ValidationIssue } from './issues';
-import type { LineOperation, LineOperationKind, OperationRequest } from './line';
+import type { LineOperation, LineOperationKind, OperationRequest, RepairKind } from './line';
 import { durationMs, normalizeDestination, rules } from './rules';
 
 export const LINE_OPERATION_KINDS: readonly LineOperationKind[] = [
@@ -15,6 +15,7 @@ export const LINE_OPERATION_KINDS: readonly LineOperationKind[] = [
   'adopt',
   'move-did',
   'set-rotation-policy',
+  'repair',
 ];
 
 /** What `adopt` may be told to take besides the trunk and the number it was found by. */
@@ -46,6 +47,7 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
     adopt: ['did', 'trunkSid', 'take', 'takeAll', 'mayDelete'],
     'move-did': ['did', 'toCustomerId', 'toTrunkSid'],
     'set-rotation-policy': ['everyDays', 'confirmWithin', 'onTimeout'],
+    repair: ['kinds'],
   };
   for (const key of Object.keys(value)) {
     if (key !== 'kind' && !allowed[kind as LineOperationKind].includes(key)) issue(key, value[key], `is not a field of ${kind} (it takes ${allowed[kind as LineOperationKind].join(', ') || 'none'})`);
@@ -98,6 +100,15 @@ export function parseLineOperation(value: unknown, field = 'operation'): LineOpe
     case 'rotate-credential':
       operation = { kind: 'rotate-credential', ...rotationSettings(value, issue) };
       break;
+    case 'repair': {
+      const kinds = value.kinds;
+      const known = ['missing', 'changed', 'extra'];
+      if (kinds !== undefined && !(Array.isArray(kinds) && kinds.length > 0 && kinds.every((k) => typeof k === 'string' && known.includes(k)))) {
+        issue('kinds', kinds, 'must be a non-empty list of missing, changed, extra (extra removes what nobody recorded)');
+      }
+      operation = { kind: 'repair', ...(Array.isArray(kinds) ? { kinds: [...new Set(kinds as RepairKind[])] } : {}) };
+      break;
+    }
     case 'set-rotation-policy': {
       const days = value.everyDays;
       if (days !== null && !(typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650)) {

@@ -1,22 +1,11 @@
 // Plans for the operations on a customer line: from the line's record and what Exotel holds now, exactly the
 // requests an operation will send, in order, each with what it changes for callers. Pure, so `trunkctl plan` and
 // the execution build the same plan from the same reads, and a plan is data: printable, comparable, testable.
-import { deletable, type LineCredential, type LineOperation, type ManagedLine, type Owned } from './line';
+import { deletable, type LineCredential, type LineOperation, type ManagedLine, type Owned, type RepairKind } from './line';
 import { credentialFriendlyNameFor, fingerprintOf, sipUserNameFor } from './naming';
+import { diffLine } from './drift';
+import type { ObservedTrunk } from './observed';
 import { normalizeDestination } from './rules';
-
-/** What Exotel holds on the line's trunk, as far as the operation needs to know (the reads it made). */
-export interface ObservedTrunk {
-  trunkSid: string;
-  /** For adopt: how the trunk was found by its number, and every trunk that carries the number. */
-  found?: { via: 'trunk-maps' | 'listing'; candidates: string[]; trunkName?: string };
-  /** For move-did: the numbers on the target trunk. */
-  target?: { trunkSid: string; numbers: { id: string; phoneNumber: string; mode: string | null }[] };
-  numbers?: { id: string; phoneNumber: string; mode: string | null }[];
-  credentials?: { id: string; userName: string }[];
-  aclEntries?: { id: string; ip: string }[];
-  destinations?: { id: string; destination: string }[];
-}
 
 export type ObservedPart = 'numbers' | 'credentials' | 'aclEntries' | 'destinations';
 
@@ -46,6 +35,8 @@ export type PlanStep =
   | { action: 'take-over'; part: 'trunk' | 'number' | 'credential' | 'acl' | 'destination'; id: string; label: string; mayDelete: boolean; effect: string }
   /** Move: the number is mapped on the target trunk first (routed on both for a moment). */
   | { action: 'map-did-on-target'; did: string; trunkSid: string; request: PlannedRequest }
+  /** Repair: an ACL entry the record has, added again. */
+  | { action: 'add-acl'; ip: string; request: PlannedRequest }
   /** The line's own rotation schedule changes; no request. */
   | { action: 'set-rotation-policy'; everyDays: number | null; effect: string }
   /** Move: the target line is told it owns the number now; no request. */
@@ -82,6 +73,7 @@ export function readsFor(operation: LineOperation): ObservedPart[] {
       return ['credentials'];
     case 'offboard':
     case 'adopt':
+    case 'repair':
       return ['credentials', 'numbers', 'aclEntries', 'destinations'];
     case 'move-did':
       return ['numbers'];
@@ -139,7 +131,68 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       return { ...base, reads: [...base.reads, ...readRequests(operation.toTrunkSid, ['numbers'])], ...planMove(trunk, operation) };
     case 'set-rotation-policy':
       return { ...base, ...planRotationPolicy(line, operation) };
+    case 'repair':
+      return { ...base, ...planRepair(trunk, new Set(operation.kinds ?? ['missing', 'changed'])) };
   }
+}
+
+/**
+ * What the record has and the trunk lost or changed, put back; what the trunk has and nobody recorded, removed only
+ * when asked. Judged by domain/drift.ts, so a repair acts on exactly what a scan reports.
+ */
+function planRepair({ sid, line, observed }: TrunkContext, kinds: ReadonlySet<RepairKind>): Planned {
+  const steps: PlanStep[] = [];
+  const notes: string[] = [];
+  const path = (collection: string) => `/trunks/${sid}/${collection}`;
+  const stops = (did: string) => (line.direction === 'inbound' ? `${did} stops ringing` : `${did} can no longer be the caller id`);
+  const missingDestinations: string[] = [];
+  const removeExtra = kinds.has('extra');
+  for (const d of diffLine(line, observed)) {
+    if (d.kind !== 'extra' && d.kind !== 'unmanaged-trunk' && !kinds.has(d.kind)) {
+      notes.push(`${d.kind} ${d.part} ${d.item}: not repaired (only ${[...kinds].join(', ')})`);
+    } else if (d.kind === 'missing' && d.part === 'number') {
+      steps.push({ action: 'map-did', did: d.item, request: { method: 'POST', path: path('phone-numbers'), body: { phone_number: d.item, mode: 'pstn' }, effect: `${d.item} ${reaches(line)} again` } });
+    } else if (d.kind === 'changed' && d.part === 'number') {
+      const mapping = (observed.numbers ?? []).find((n) => n.phoneNumber === d.item);
+      const mode = d.expected === 'flow' ? 'flow' : 'pstn';
+      if (mapping) steps.push({ action: 'set-mode', did: d.item, mappingId: mapping.id, mode, request: { method: 'PUT', path: `${path('phone-numbers')}/${mapping.id}`, body: { phone_number: d.item, mode }, effect: `calls to ${d.item} go to the ${mode === 'pstn' ? 'SIP trunk' : 'Exotel flow'} again` } });
+    } else if (d.kind === 'missing' && d.part === 'acl') {
+      steps.push({ action: 'add-acl', ip: d.item, request: { method: 'POST', path: path('whitelisted-ips'), body: { ip: d.item, mask: 32 }, effect: `${d.item} is allowlisted again` } });
+    } else if ((d.kind === 'missing' || d.kind === 'changed') && d.part === 'destination') {
+      missingDestinations.push(d.item);
+    } else if (d.kind === 'missing' && d.part === 'credential') {
+      notes.push(`credential ${d.item} is gone and cannot be made again with its password: rotate-credential makes a new one for the platform to take`);
+    } else if (d.kind === 'extra' && !removeExtra) {
+      notes.push(`${d.part} ${d.item} is on the trunk and recorded by nobody: it stays (repair with kind extra removes it)`);
+    } else if (d.kind === 'extra') {
+      if (d.part === 'number') {
+        const n = (observed.numbers ?? []).find((o) => o.phoneNumber === d.item);
+        if (n) steps.push({ action: 'unmap-did', did: d.item, mappingId: n.id, request: { method: 'DELETE', path: `${path('phone-numbers')}?id=${n.id}`, effect: stops(d.item) } });
+      } else if (d.part === 'credential') {
+        const c = (observed.credentials ?? []).find((o) => o.userName === d.item);
+        if (c) steps.push({ action: 'delete-credential', id: c.id, userName: d.item, request: { method: 'DELETE', path: `${path('credentials')}?id=${c.id}`, effect: `${d.item} stops working` } });
+      } else if (d.part === 'acl') {
+        const e = (observed.aclEntries ?? []).find((o) => o.ip === d.item);
+        if (e) steps.push({ action: 'delete-acl', id: e.id, ip: d.item, request: { method: 'DELETE', path: `${path('whitelisted-ips')}?id=${e.id}`, effect: `${d.item} is no longer allowlisted` } });
+      } else if (d.part === 'destination') {
+        const e = (observed.destinations ?? []).find((o) => normalizeDestination(o.destination) === d.item);
+        if (e) steps.push({ action: 'delete-destination', id: e.id, value: d.item, request: { method: 'DELETE', path: `${path('destination-uris')}?id=${e.id}`, effect: `calls no longer go to ${d.item}` } });
+      }
+    }
+  }
+  if (missingDestinations.length > 0) {
+    // Added (and read back) before any extra destination goes, like set-destinations.
+    const adds: PlanStep[] = [
+      { action: 'add-destinations', values: missingDestinations, request: { method: 'POST', path: path('destination-uris'), body: { destinations: missingDestinations.map((destination) => ({ destination })) }, effect: `calls may go to ${missingDestinations.join(', ')} again` } },
+      { action: 'verify-destinations', values: missingDestinations, request: { method: 'GET', path: path('destination-uris'), effect: 'reads the destinations back' } },
+    ];
+    const firstDelete = steps.findIndex((s) => s.action === 'delete-destination');
+    steps.splice(firstDelete < 0 ? steps.length : firstDelete, 0, ...adds);
+  }
+  // Credentials are deleted last: nothing can bring one back.
+  steps.sort((a, b) => Number(a.action === 'delete-credential') - Number(b.action === 'delete-credential'));
+  if (steps.length === 0 && notes.length === 0) notes.push('the trunk holds what the line records: nothing to repair');
+  return { steps, refusals: [], notes, destructive: steps.some((s) => s.action.startsWith('delete') || s.action === 'unmap-did') };
 }
 
 function planRotationPolicy(line: ManagedLine, operation: Extract<LineOperation, { kind: 'set-rotation-policy' }>): Planned {

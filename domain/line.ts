@@ -81,8 +81,17 @@ export type LineOperation =
   | { kind: 'adopt'; did: string; trunkSid?: string; take?: string[]; takeAll?: boolean; mayDelete?: boolean }
   /** Moves a number to another managed customer's trunk, routed all the time where Exotel allows two trunks. */
   | { kind: 'move-did'; did: string; toCustomerId: string; toTrunkSid: string }
+  /**
+   * Puts back what the record has and Exotel lost or changed (numbers mapped again, modes set back, ACL entries and
+   * destinations added again) for the kinds named (default missing and changed); with `extra`, also removes what is
+   * on the trunk and recorded by nobody. A lost credential or trunk cannot be put back as it was: the plan says what
+   * to do instead.
+   */
+  | { kind: 'repair'; kinds?: RepairKind[] }
   /** Rotates by itself every `everyDays` (null: stops), each rotation as rotate-credential with these settings. */
   | { kind: 'set-rotation-policy'; everyDays: number | null; confirmWithin?: string; onTimeout?: 'keep-both' | 'finish' };
+
+export type RepairKind = 'missing' | 'changed' | 'extra';
 
 export type LineOperationKind = LineOperation['kind'];
 

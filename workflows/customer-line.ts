@@ -157,9 +157,15 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
     log.info('line took over a setup', { setupWorkflowId });
   });
 
-  setHandler(driftObservedSignal, ({ scanId, at, differences }) => {
+  setHandler(driftObservedSignal, ({ scanId, at, differences, repair = [] }) => {
     // Kept short: the scan's report has them all.
     drift = { state: driftStateOf(differences), scanId, at, differences: differences.slice(0, DRIFT_DIFFERENCES_KEPT) };
+    const operationId = `repair-${scanId}`;
+    // Repaired through the same operation as a person's `repair`: planned, serialized, rolled back on failure.
+    if (differences.some((d) => (repair as string[]).includes(d.kind)) && !reportFor(operationId) && !queue.some((q) => q.operationId === operationId)) {
+      queue.push({ operationId, request: { operation: { kind: 'repair', kinds: repair }, confirm: repair.includes('extra') } });
+      drift.state = 'repairing';
+    }
     upsertSearchAttributes([{ key: SearchAttributes.driftState, value: drift.state }]);
   });
 
@@ -214,6 +220,12 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       if (!line.pendingRotation) issued = {};
       const { issuedCredential: _secret, ...shareable } = report;
       recent = [...recent.filter((r) => r.operationId !== next.operationId), shareable].slice(-RECENT_REPORTS);
+      if (report.operation.kind === 'repair' && drift) {
+        // What the repair could not put back (a lost credential, an extra it was not to remove) keeps it drifted.
+        const left = report.state === 'done' && (report.plan?.notes ?? []).every((n) => n.includes('nothing to repair'));
+        drift = { ...drift, state: left ? 'in-sync' : 'drifted' };
+        upsertSearchAttributes([{ key: SearchAttributes.driftState, value: drift.state }]);
+      }
       showState(restingState());
       continue;
     }

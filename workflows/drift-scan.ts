@@ -6,8 +6,8 @@
 import { continueAsNew, getExternalWorkflowHandle, sleep, workflowInfo } from '@temporalio/workflow';
 import { diffLine, partsToRead, unmanagedTrunks } from '../domain/drift';
 import { DEFAULT_DRIFT_SHARE, DEFAULT_REQUESTS_PER_MINUTE, noDifferencesByKind, REPORT_DIFFERENCES_CAP, type Difference, type DriftReport } from '../domain/drift-report';
-import type { ManagedLine } from '../domain/line';
-import type { ObservedTrunk } from '../domain/line-plans';
+import type { ManagedLine, RepairKind } from '../domain/line';
+import type { ObservedTrunk } from '../domain/observed';
 import { lineWorkflowId } from '../domain/naming';
 import { directory, exotelFor } from './activity-profiles';
 import { driftObservedSignal } from './line-messages';
@@ -22,6 +22,11 @@ export interface DriftScanInput {
   share?: number;
   /** The account's budget, when it is not Exotel's 200 a minute. */
   requestsPerMinute?: number;
+  /**
+   * The kinds of difference each line repairs by itself (its `repair` operation): none by default (report only);
+   * `extra` removes what nobody recorded, so it is never implied.
+   */
+  repair?: RepairKind[];
   /** Carried across continue-as-new. */
   carried?: Carried;
 }
@@ -88,7 +93,7 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
     found.push(...differences);
     // A line that ended since it was listed has nobody to tell.
     await getExternalWorkflowHandle(lineWorkflowId(line.direction, line.customerId))
-      .signal(driftObservedSignal, { scanId: carried.scanId, at: new Date().toISOString(), differences })
+      .signal(driftObservedSignal, { scanId: carried.scanId, at: new Date().toISOString(), differences, ...(input.repair?.length ? { repair: input.repair } : {}) })
       .catch(() => undefined);
   }
   carried.reads += readsThisRun;

@@ -2,7 +2,7 @@
 // Temporal UI and `temporal workflow update` use, in one place.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Difference } from '../domain/drift-report';
-import type { LineOperation, LineView, ManagedLine, OperationReport, OperationRequest } from '../domain/line';
+import type { LineOperation, LineView, ManagedLine, OperationReport, OperationRequest, RepairKind } from '../domain/line';
 import type { OperationPlan } from '../domain/line-plans';
 
 /** The record and what is running, queued and recently done. */
@@ -30,5 +30,5 @@ export const setupSucceededSignal = defineSignal<[{ line: ManagedLine; setupWork
 /** Another line moved a number to `trunkSid` (move-did): this line owns it from now on, if that trunk is its own. */
 export const didMovedInSignal = defineSignal<[{ did: string; mappingId: string; trunkSid: string; fromCustomerId: string; operationId: string }]>('didMovedIn');
 
-/** A drift scan compared this line with Exotel: what differs (nothing: in sync). */
-export const driftObservedSignal = defineSignal<[{ scanId: string; at: string; differences: Difference[] }]>('driftObserved');
+/** A drift scan compared this line with Exotel: what differs (nothing: in sync), and which kinds to repair. */
+export const driftObservedSignal = defineSignal<[{ scanId: string; at: string; differences: Difference[]; repair?: RepairKind[] }]>('driftObserved');

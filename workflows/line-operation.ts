@@ -9,14 +9,15 @@ import { FailureTypes } from '../domain/failures';
 import { InputValidationError } from '../domain/issues';
 import type { IssuedCredential, LineOperation, ManagedLine, OperationPlanSummary, OperationReport, OperationRequest, Owned } from '../domain/line';
 import { lineWorkflowId } from '../domain/naming';
-import { planOperation, readsFor, type ObservedTrunk, type OperationPlan, type PlanStep } from '../domain/line-plans';
+import { planOperation, readsFor, type OperationPlan, type PlanStep } from '../domain/line-plans';
+import type { ObservedTrunk } from '../domain/observed';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
 import { exotelFor, local } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
 import { SetupProgress } from './progress';
-import { ensureCredential, ensureDestinations, ensureMapping } from './resources';
+import { ensureAclEntry, ensureCredential, ensureDestinations, ensureMapping } from './resources';
 import { Saga } from './saga';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -119,6 +120,8 @@ export function stepName(step: PlanStep): string {
       return `${step.action} ${step.did}`;
     case 'set-rotation-policy':
       return step.action;
+    case 'add-acl':
+      return `${step.action} ${step.ip}`;
   }
 }
 
@@ -266,7 +269,10 @@ class LineRun {
     switch (step.action) {
       case 'map-did': {
         const { value } = await ensureMapping(saga, { accountSid, trunkSid, did: step.did });
-        this.line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== step.did), { ...this.owned(), did: step.did, mappingId: value.id, mode: 'pstn' }] };
+        // Mapped again by a repair, a number keeps who it belongs to.
+        const known = line.numbers.find((n) => n.did === step.did);
+        const number = known ? { ...known, mappingId: value.id, mode: 'pstn' as const } : { ...this.owned(), did: step.did, mappingId: value.id, mode: 'pstn' as const };
+        this.line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== step.did), number] };
         this.done.push(`mapped ${step.did}`);
         return;
       }
@@ -299,7 +305,7 @@ class LineRun {
         // The plan read them, and its fingerprint showed nothing changed since the person saw it.
         const known = this.observed.destinations ?? [];
         const ids = await ensureDestinations(saga, { ours: new Set() }, { accountSid, trunkSid, wanted: step.values, trunkOrigin: 'pre-existing', known });
-        const added = step.values.map((value, i) => ({ ...this.owned(), id: ids[i] ?? '', value }));
+        const added = step.values.map((value, i) => ({ ...(line.destinations.find((d) => d.value === value) ?? this.owned()), id: ids[i] ?? '', value }));
         this.line = { ...line, destinations: [...line.destinations.filter((d) => !step.values.includes(d.value)), ...added] };
         this.done.push(`added ${step.values.join(', ')}`);
         return;
@@ -405,6 +411,13 @@ class LineRun {
         } catch (err) {
           this.done.push(`${step.toCustomerId}'s line could not be told (${describeFailure(err)}): adopt ${step.did} there`);
         }
+        return;
+      }
+      case 'add-acl': {
+        const { value } = await ensureAclEntry(saga, { accountSid, trunkSid, ip: step.ip });
+        const known = line.aclEntries.find((e) => e.ip === step.ip);
+        this.line = { ...line, aclEntries: [...line.aclEntries.filter((e) => e.ip !== step.ip), { ...(known ?? this.owned()), id: value.id, ip: step.ip }] };
+        this.done.push(`allowlisted ${step.ip}`);
         return;
       }
       case 'set-rotation-policy': {

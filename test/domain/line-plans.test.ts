@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { InputValidationError } from '../../domain/issues';
 import { emptyLine, lineFromSetup, type ManagedLine } from '../../domain/line';
 import { parseLineOperation, parseOperationRequest } from '../../domain/line-operation-request';
-import { planOperation, type ObservedTrunk } from '../../domain/line-plans';
+import { planOperation } from '../../domain/line-plans';
+import type { ObservedTrunk } from '../../domain/observed';
 import { dueTimes, onTimers } from '../../domain/line-timers';
 import { sipUserNameFor } from '../../domain/naming';
 

@@ -106,3 +106,58 @@ describe('drift scan', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_950);
   });
 });
+
+describe('drift repair', () => {
+  async function untilRepaired(direction: 'outbound' | 'inbound', customerId: string, scanId: string) {
+    for (;;) {
+      const found = await lookUpLine(h.client, direction, customerId);
+      const report = found.state === 'managed' ? found.view.recent.find((r) => r.operationId === `repair-${scanId}`) : undefined;
+      if (found.state === 'managed' && report) return { report, drift: found.view.drift };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('puts back what is missing or changed by the policy, leaves extras unless told, and never touches a line in sync', { timeout: 240_000 }, async () => {
+    const out = h.customer('repair-out');
+    const inb = h.customer('repair-in');
+    const calm = h.customer('repair-calm');
+    await (await h.startOutbound({ customerId: calm, did: '+6532000031' })).handle.result();
+    await (await h.startOutbound({ customerId: out, dids: ['+6532000011', '+6532000012'], providerIps: ['203.0.113.31'], allowAclWithDigest: true })).handle.result();
+    await (await h.startInbound({ customerId: inb, did: '+6532000021', destinations: ['r.example.com:5061;transport=tls'] })).handle.result();
+    const [lineOut, lineIn] = [await managed('outbound', out), await managed('inbound', inb)];
+    const [outTrunk, inTrunk] = [lineOut.trunk?.sid ?? '', lineIn.trunk?.sid ?? ''];
+    await exotel.deletePhoneNumber(outTrunk, lineOut.numbers[1]?.mappingId ?? '');
+    await exotel.deleteWhitelistedIp(outTrunk, lineOut.aclEntries[0]?.id ?? '');
+    await exotel.createCredential(outTrunk, { userName: 'byhand03', password: 'Byhand_password_123', friendlyName: 'byhand' });
+    await exotel.deleteDestinationUri(inTrunk, lineIn.destinations[0]?.id ?? '');
+    await exotel.updatePhoneNumber(inTrunk, lineIn.numbers[0]?.mappingId ?? '', '+6532000021', 'flow');
+
+    const fast = { exotelAccountSid: h.exotelAccount.accountSid, requestsPerMinute: 600, share: 1 };
+    const first = await runDriftScan(h.client, { ...fast, repair: ['missing', 'changed'] }, { taskQueue: h.taskQueue });
+    const repairedOut = await untilRepaired('outbound', out, first.scanId);
+    const repairedIn = await untilRepaired('inbound', inb, first.scanId);
+    expect(repairedOut.report.state, repairedOut.report.message).toBe('done');
+    expect(repairedIn.report.state, repairedIn.report.message).toBe('done');
+    expect((await exotel.listPhoneNumbers(outTrunk)).map((n) => n.phone_number).sort()).toEqual(['+6532000011', '+6532000012']);
+    expect((await exotel.listWhitelistedIps(outTrunk)).map((e) => e.ip)).toEqual(['203.0.113.31']);
+    expect((await exotel.listCredentials(outTrunk)).map((c) => c.user_name)).toContain('byhand03');
+    expect((await exotel.listDestinationUris(inTrunk)).map((d) => d.destination.replace(/^sip:/, ''))).toEqual(['r.example.com:5061;transport=tls']);
+    expect((await exotel.listPhoneNumbers(inTrunk))[0]?.mode).toBe('pstn');
+    expect(repairedIn.drift?.state).toBe('in-sync');
+    const untouched = await lookUpLine(h.client, 'outbound', calm);
+    expect(untouched.state === 'managed' && untouched.view.recent).toEqual([]);
+    expect(untouched.state === 'managed' && untouched.view.drift?.state).toBe('in-sync');
+    expect(repairedOut.drift?.state).toBe('drifted');
+    // The record follows Exotel's new mapping id, and the number is still the setup's.
+    const after = await managed('outbound', out);
+    expect(after.numbers.find((n) => n.did === '+6532000012')).toMatchObject({ origin: 'created', by: `trunk-setup-outbound-${out}` });
+
+    const second = await runDriftScan(h.client, { ...fast, repair: ['extra'] }, { taskQueue: h.taskQueue });
+    const cleaned = await untilRepaired('outbound', out, second.scanId);
+    expect(cleaned.report.state, cleaned.report.message).toBe('done');
+    expect((await exotel.listCredentials(outTrunk)).map((c) => c.user_name)).not.toContain('byhand03');
+    expect(cleaned.drift?.state).toBe('in-sync');
+    const third = await runDriftScan(h.client, fast, { taskQueue: h.taskQueue });
+    expect(third.differences.filter((d) => d.customerId === out || d.customerId === inb)).toEqual([]);
+  });
+});
