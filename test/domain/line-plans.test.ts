@@ -71,11 +71,12 @@ describe('parseLineOperation', () => {
 
   it('names every bad field with its value and rule, all at once', () => {
     const issues = issuesOf(() => parseLineOperation({ kind: 'add-dids', dids: ['919800000003', '+919800000004', '+919800000004'], mode: 'pstn' }));
-    expect(issues).toEqual([
-      { field: 'operation.mode', value: 'pstn', rule: 'is not a field of add-dids (it takes dids)' },
-      { field: 'operation.dids[0]', value: '919800000003', rule: expect.stringContaining('must be E.164') },
-      { field: 'operation.dids[2]', value: '+919800000004', rule: 'is named twice' },
+    expect(issues.map((i) => [i.field, i.value])).toEqual([
+      ['operation.mode', 'pstn'],
+      ['operation.dids[0]', '919800000003'],
+      ['operation.dids[2]', '+919800000004'],
     ]);
+    expect(issues.map((i) => i.rule)).toEqual(['is not a field of add-dids (it takes dids)', expect.stringContaining('must be E.164'), 'is named twice']);
     expect(issuesOf(() => parseLineOperation({ kind: 'rename' }))[0]).toMatchObject({ field: 'operation.kind', value: 'rename' });
     expect(issuesOf(() => parseLineOperation({ kind: 'set-destinations', destinations: ['x.example.com:5060;transport=udp'] }))[0]?.rule).toContain('UDP');
     expect(issuesOf(() => parseLineOperation({ kind: 'rotate-credential', onTimeout: 'finish' }))[0]?.rule).toContain('needs confirmWithin');
