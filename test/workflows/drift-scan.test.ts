@@ -161,3 +161,25 @@ describe('drift repair', () => {
     expect(third.differences.filter((d) => d.customerId === out || d.customerId === inb)).toEqual([]);
   });
 });
+
+describe('a scan under faults', () => {
+  it('finishes with the same findings when Exotel answers 429s and 5xx on its reads', { timeout: 240_000 }, async () => {
+    const customerId = h.customer('faults');
+    await (await h.startOutbound({ customerId, did: '+6533000001' })).handle.result();
+    const line = await managed('outbound', customerId);
+    await exotel.mapPhoneNumber(line.trunk?.sid ?? '', '+6533000009', 'pstn');
+    const fast = { exotelAccountSid: h.exotelAccount.accountSid, requestsPerMinute: 600, share: 1 };
+    const calm = await runDriftScan(h.client, fast, { taskQueue: h.taskQueue });
+    expect(calm.differences.filter((d) => d.customerId === customerId).map((d) => `${d.kind} ${d.item}`)).toEqual(['extra +6533000009']);
+    await h.admin.addFault({ method: 'GET', path: '^/v2/', kind: 'status', status: 429, retryAfterSeconds: 1, count: 3 });
+    await h.admin.addFault({ method: 'GET', path: '/phone-numbers$', kind: 'status', status: 503, count: 3 });
+    await h.mark();
+    const stormy = await runDriftScan(h.client, fast, { taskQueue: h.taskQueue });
+    const statuses = (await h.loggedSinceMark()).map((r) => r.status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(3);
+    const key = (r: typeof calm) => r.differences.map((d) => `${d.kind} ${d.part} ${d.item} ${d.trunkSid}`).sort();
+    expect(key(stormy)).toEqual(key(calm));
+    expect(stormy.reads).toBe(calm.reads);
+  });
+});
