@@ -12,6 +12,7 @@ import { createLineDirectoryActivities } from '../activities/line-directory';
 import { createLocalActivities } from '../activities/local';
 import type { Client } from '@temporalio/client';
 import type { ExotelClientOptions } from '../exotel/client';
+import type { DriftScanSummary } from '../platform/metrics';
 import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from './config';
 import { exotelTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
@@ -30,6 +31,8 @@ export interface SetupWorkerOptions {
   /** Observers for metrics: every Exotel request, every delete. */
   onExotelRequest?: ExotelClientOptions['onRequest'];
   onDelete?: ActivityObservers['onDelete'];
+  /** Told of each finished drift scan, for metrics. */
+  onDriftScan?: (summary: DriftScanSummary) => void;
   /** A client on the same namespace (and codec), for the drift scan to read the lines' records. */
   client?: Client;
 }
@@ -90,7 +93,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
       await Worker.create({
         ...common,
         taskQueue: o.taskQueue,
-        activities: { ...createLocalActivities({ accounts }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
+        activities: { ...createLocalActivities({ accounts, onDriftScan: o.onDriftScan }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
         ...(o.workflowBundle
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath

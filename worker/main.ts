@@ -5,7 +5,7 @@ import { describeKeyring } from '../codec/keyring';
 import { InputValidationError } from '../domain/issues';
 import { workerHealth } from '../platform/health';
 import { JsonLogger } from '../platform/logger';
-import { projectMetrics, recordCompensation, recordExotelRequest } from '../platform/metrics';
+import { projectMetrics, recordCompensation, recordDriftScan, recordExotelRequest } from '../platform/metrics';
 import { loadOpsConfig } from '../platform/ops-config';
 import { startOpsServer } from '../platform/ops-server';
 import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
@@ -41,6 +41,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       client,
       onExotelRequest: recordExotelRequest,
       onDelete: (resource, outcome) => recordCompensation({ resource, outcome }),
+      onDriftScan: recordDriftScan,
     });
     const opsServer =
       ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, registry: projectMetrics.registry, health: workerHealth(worker) });

@@ -9,7 +9,7 @@ import { DEFAULT_DRIFT_SHARE, DEFAULT_REQUESTS_PER_MINUTE, noDifferencesByKind, 
 import type { ManagedLine, RepairKind } from '../domain/line';
 import type { ObservedTrunk } from '../domain/observed';
 import { lineWorkflowId } from '../domain/naming';
-import { directory, exotelFor } from './activity-profiles';
+import { directory, exotelFor, local } from './activity-profiles';
 import { driftObservedSignal } from './line-messages';
 import { withPriority } from './priority';
 
@@ -102,11 +102,19 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
     await continueAsNew<typeof driftScan>({ ...input, carried: { ...carried, pageToken: page.nextPageToken, nextReadAt } });
   }
   record(carried.report, unmanagedTrunks(carried.trunks, new Set(carried.managed)));
+  const finishedAt = new Date();
+  await local.recordDriftScan({
+    account: accountSid,
+    durationSeconds: (finishedAt.getTime() - Date.parse(carried.startedAt)) / 1000,
+    reads: carried.reads,
+    byKind: carried.report.byKind,
+    driftedLines: carried.driftedLines,
+  });
   return {
     exotelAccountSid: accountSid,
     scanId: carried.scanId,
     startedAt: carried.startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: finishedAt.toISOString(),
     share,
     linesScanned: carried.linesScanned,
     reads: carried.reads,

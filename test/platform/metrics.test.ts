@@ -66,6 +66,22 @@ describe('the registry', () => {
   });
 });
 
+describe('drift metrics', () => {
+  it('count scans and reads per account and keep the last scan\'s differences by kind', () => {
+    const metrics = new ProjectMetrics(new MetricsRegistry());
+    metrics.recordDriftScan({ account: 'acme_in', durationSeconds: 42, reads: 31, byKind: { missing: 2, extra: 1 }, driftedLines: 2 });
+    metrics.recordDriftScan({ account: 'acme_in', durationSeconds: 40, reads: 31, byKind: { missing: 1 }, driftedLines: 1 });
+    metrics.recordDriftScan({ account: 'x y', durationSeconds: 1, reads: 1, byKind: {}, driftedLines: 0 });
+    const text = metrics.registry.render();
+    expect(text).toContain('trunk_drift_scans_total{account="acme_in"} 2');
+    expect(text).toContain('trunk_drift_reads_total{account="acme_in"} 62');
+    expect(text).toContain('trunk_drift_differences{account="acme_in",kind="missing"} 1');
+    expect(text).toContain('trunk_drift_differences{account="acme_in",kind="extra"} 0');
+    expect(text).toContain('trunk_drift_drifted_lines{account="acme_in"} 1');
+    expect(text).toContain('trunk_drift_scans_total{account="unknown"} 1');
+  });
+});
+
 describe('Exotel endpoint labels', () => {
   it.each([
     ['/trunks', '/trunks'],
