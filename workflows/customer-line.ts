@@ -142,9 +142,16 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
   setHandler(decideUpdate, nothingWaits, { validator: nothingWaits });
   setHandler(decisionSignal, () => log.warn('a decision arrived while no operation waits for one'));
 
+  /** Changes signalled while an operation runs: the line it ends with gets them too (else `line = after` drops them). */
+  let arrivedDuring: ((l: ManagedLine) => ManagedLine)[] = [];
+  const arrive = (change: (l: ManagedLine) => ManagedLine) => {
+    line = change(line);
+    if (current) arrivedDuring.push(change);
+  };
+
   setHandler(setupSucceededSignal, ({ line: fromSetup, setupWorkflowId }) => {
     // A newer setup of the same line (a re-run for the customer) brings what it made; what operations added stays.
-    line = {
+    arrive((line) => ({
       ...line,
       trunk: fromSetup.trunk,
       provider: fromSetup.provider ?? line.provider,
@@ -153,7 +160,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       aclEntries: mergeBy('id', line.aclEntries, fromSetup.aclEntries),
       destinations: mergeBy('id', line.destinations, fromSetup.destinations),
       status: 'active',
-    };
+    }));
     log.info('line took over a setup', { setupWorkflowId });
   });
 
@@ -178,7 +185,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       return;
     }
     const owned = { origin: 'created' as const, mayDelete: true, since: new Date().toISOString(), by: `${operationId} (moved from ${fromCustomerId})` };
-    line = { ...line, numbers: [...line.numbers.filter((n) => n.did !== did), { ...owned, did, mappingId, mode: 'pstn' }] };
+    arrive((line) => ({ ...line, numbers: [...line.numbers.filter((n) => n.did !== did), { ...owned, did, mappingId, mode: 'pstn' }] }));
   });
 
   showState(restingState());
@@ -211,7 +218,8 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
           answers.set(next.operationId, { operationId: next.operationId, operation: next.request.operation, state: 'awaiting-ops', message, at: new Date().toISOString() });
         },
       });
-      line = after;
+      line = arrivedDuring.reduce((l, change) => change(l), after);
+      arrivedDuring = [];
       current = undefined;
       operationsThisRun++;
       answers.set(next.operationId, report);

@@ -1,6 +1,9 @@
-// npm run chaos -- [--customers 200] [--seed 1] [--kill-every 5] [--server-restarts 1] [--keep-histories DIR] [--json]
-// Exits 1 on any duplicate, orphan or missing resource, or a setup planned to fail that succeeded. A setup that
-// failed for good under the faults is fine as long as it left nothing behind: it is listed, not fatal.
+// npm run chaos -- [--customers 200] [--seed 1] [--kill-every 5] [--server-restarts 1] [--lifecycle-share 0.5]
+//                   [--offboard-share 0.1] [--keep-histories DIR] [--json]
+// Exits 1 on any duplicate, orphan or missing (lost) resource, a setup planned to fail that succeeded, a moment a
+// customer was unreachable while its credential, destinations or a DID changed, an operation that never answered,
+// or a line still busy at the end. A setup or an operation that failed for good under the faults and rolled back is
+// fine as long as it left nothing behind: it is listed, not fatal.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHAOS, runChaos, type ChaosReport } from './run';
 
@@ -11,7 +14,21 @@ function positiveInt(flag: string, value: string | undefined, fallback: number, 
   return n;
 }
 
+function share(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${flag} ${value}: must be a number from 0 to 1`);
+  return n;
+}
+
+/** "add-dids 9 done, 1 rolled-back; offboard 3 done" */
+function operationsLine(operations: ChaosReport['lifecycle']['operations']): string {
+  const kinds = Object.entries(operations).map(([kind, states]) => `${kind} ${Object.entries(states ?? {}).map(([state, n]) => `${n} ${state}`).join(', ')}`);
+  return kinds.join('; ') || 'none';
+}
+
 function print(r: ChaosReport): void {
+  const l = r.lifecycle;
   const lines = [
     `customers        ${r.customers} (${r.outbound} outbound, ${r.inbound} inbound)`,
     `succeeded        ${r.succeeded}`,
@@ -20,16 +37,31 @@ function print(r: ChaosReport): void {
     `faults injected  ${Object.entries(r.faults).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none'}`,
     `worker kills     ${r.kills} (SIGKILL; ${r.workerStarts} worker starts in all)`,
     `server restarts  ${r.serverRestarts}`,
+    `day two          ${l.customers} customers (${l.outbound} outbound, ${l.inbound} inbound; ${l.offboards} offboarded) in ${l.wallSeconds} s, under ${l.kills} of the kills and ${l.serverRestarts} of the restarts`,
+    `operations       ${operationsLine(l.operations)}`,
+    `slowest          ${l.slowest}`,
+    `update retries   ${l.retries} (calls that got no answer, sent again with the same operation id)`,
+    `unanswered       ${l.unanswered.length}`,
+    `task failures    ${Object.values(l.workflowTaskFailures).reduce((a, b) => a + b, 0)} (workflow tasks of the lines that failed, rather than timed out)`,
+    `unreachable      ${r.unreachable.length} moments (timeline of ${r.momentsChecked.credentials} rotated trunks, ${r.momentsChecked.destinations} re-pointed trunks, ${r.momentsChecked.numbers} moved DIDs)`,
     `duplicates       ${r.duplicates.length}`,
     `orphans          ${r.orphans.length}`,
-    `missing          ${r.missing.length}`,
+    `missing (lost)   ${r.missing.length}`,
+    `unsettled lines  ${r.unsettled.length}`,
     `wall time        ${r.wallSeconds} s`,
   ];
   console.log(lines.join('\n'));
   for (const [title, items] of [
+    ['unreachable moments', r.unreachable],
     ['duplicates', r.duplicates],
     ['orphans', r.orphans],
-    ['missing', r.missing],
+    ['missing (lost)', r.missing],
+    ['unsettled lines', r.unsettled],
+    ['operations that never answered', l.unanswered],
+    ['update calls sent again, by why the first got no answer', Object.entries(l.retryReasons).map(([why, n]) => `${n}× ${why}`)],
+    ['operations asked more than once', l.retried],
+    ["workflow task failures in the lines' histories", Object.entries(l.workflowTaskFailures).map(([why, n]) => `${n}× ${why}`)],
+    ['operations that failed for good under the faults (rolled back, or failed: see why)', l.undone],
     ['planned to fail, but succeeded', r.plannedButSucceeded],
     ['failed for good under the faults (rolled back)', r.unplannedFailures],
   ] as const) {
@@ -45,6 +77,8 @@ async function main(): Promise<number> {
       'kill-every': { type: 'string' },
       'server-restarts': { type: 'string' },
       'keep-histories': { type: 'string' },
+      'lifecycle-share': { type: 'string' },
+      'offboard-share': { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -56,10 +90,13 @@ async function main(): Promise<number> {
     serverRestarts: positiveInt('server-restarts', values['server-restarts'], DEFAULT_CHAOS.serverRestarts, 0),
     log: values.json ? () => {} : (line) => console.log(line),
     historiesDir: values['keep-histories'],
+    lifecycleShare: share('lifecycle-share', values['lifecycle-share'], DEFAULT_CHAOS.lifecycleShare),
+    offboardShare: share('offboard-share', values['offboard-share'], DEFAULT_CHAOS.offboardShare),
   });
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else print(report);
-  const clean = report.duplicates.length + report.orphans.length + report.missing.length + report.plannedButSucceeded.length === 0;
+  const problems = [report.duplicates, report.orphans, report.missing, report.plannedButSucceeded, report.unreachable, report.unsettled, report.lifecycle.unanswered];
+  const clean = problems.every((p) => p.length === 0);
   return clean ? 0 : 1;
 }
 

@@ -342,6 +342,25 @@ describe('move a DID between managed customers', () => {
   });
 });
 
+describe('a DID moved into a line that is busy with its own operation', () => {
+  it('is kept in its record when that operation ends', async () => {
+    const from = await outboundCustomer('race-from', ['+919820000171', '+919820000172']);
+    const to = await outboundCustomer('race-to', ['+919820000173']);
+    // The target's own add-dids is slow to read its trunk, so the move's signal arrives while it runs.
+    await h.admin.addFault({ method: 'GET', path: `/trunks/${to.trunkSid}/phone-numbers$`, kind: 'latency', latencyMs: 3000, count: 1 });
+    const own = operateOn(h.client, 'outbound', to.customerId, { operation: { kind: 'add-dids', dids: ['+919820000179'] } });
+    await new Promise((r) => setTimeout(r, 500));
+    const moved = await operateOn(h.client, 'outbound', from.customerId, {
+      operation: { kind: 'move-did', did: '+919820000172', toCustomerId: to.customerId, toTrunkSid: to.trunkSid },
+      confirm: true,
+    });
+    expect(moved.state, moved.message).toBe('done');
+    expect((await own).state).toBe('done');
+    const { line } = await lineOf('outbound', to.customerId);
+    expect(line.numbers.map((n) => n.did).sort()).toEqual(['+919820000172', '+919820000173', '+919820000179']);
+  });
+});
+
 describe('move a DID where Exotel allows a number on two trunks', () => {
   let two: Harness;
   beforeAll(async () => {
