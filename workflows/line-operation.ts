@@ -11,6 +11,7 @@ import type { IssuedCredential, LineOperation, ManagedLine, OperationPlanSummary
 import { lineWorkflowId } from '../domain/naming';
 import { planOperation, readsFor, type OperationPlan, type PlanStep } from '../domain/line-plans';
 import type { ObservedTrunk } from '../domain/observed';
+import { normalizeDestination } from '../domain/rules';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
 import { exotelFor, local } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
@@ -196,8 +197,10 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
       };
     }
     const rollback = await saga.compensate(progress);
-    // Rolled back completely, the line is as it was; otherwise it keeps what its steps recorded.
-    run.forgetRolledBack(rollback.failures.length === 0);
+    // Rolled back completely, the line is as it was. Partly, nobody knows without looking: what the operation had
+    // or made is recorded as far as Exotel still holds it.
+    if (rollback.failures.length === 0) run.forgetRolledBack();
+    else await run.reconcile().catch(() => undefined);
     const undone = rollback.rolledBack.length ? rollback.rolledBack.join('; ') : 'nothing needed undoing';
     const left = rollback.failures.length ? `; NOT rolled back: ${rollback.failures.map((f) => `${f.step}: ${f.error}`).join('; ')}` : '';
     return {
@@ -257,8 +260,26 @@ class LineRun {
   routedThroughout = true;
 
   /** After a complete rollback the line is as it was; after a partial one it keeps what the steps recorded. */
-  forgetRolledBack(complete: boolean): void {
-    if (complete) this.line = this.before;
+  forgetRolledBack(): void {
+    this.line = this.before;
+  }
+
+  /** After a partial rollback: each part the line had before or since, kept only if Exotel still holds it. */
+  async reconcile(): Promise<void> {
+    const now = await observe(this.before, { kind: 'offboard' });
+    if (!now) return;
+    const union = <T>(key: (t: T) => string, a: T[], b: T[]) => [...new Map([...a, ...b].map((t) => [key(t), t])).values()];
+    const { before, line } = this;
+    this.line = {
+      ...line,
+      numbers: union((n) => n.did, before.numbers, line.numbers).flatMap((n) => {
+        const found = (now.numbers ?? []).find((o) => o.phoneNumber === n.did);
+        return found ? [{ ...n, mappingId: found.id }] : [];
+      }),
+      credentials: union((c) => c.id, before.credentials, line.credentials).filter((c) => (now.credentials ?? []).some((o) => o.id === c.id)),
+      aclEntries: union((e) => e.ip, before.aclEntries, line.aclEntries).filter((e) => (now.aclEntries ?? []).some((o) => o.ip === e.ip)),
+      destinations: union((d) => d.value, before.destinations, line.destinations).filter((d) => (now.destinations ?? []).some((o) => normalizeDestination(o.destination) === d.value)),
+    };
   }
 
   async execute(step: PlanStep, saga: Saga): Promise<void> {

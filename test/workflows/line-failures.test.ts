@@ -150,3 +150,23 @@ describe('a move that fails', () => {
     });
   }
 });
+
+describe('a rollback that cannot finish', () => {
+  it('leaves the record as Exotel holds it: what was undone is gone from it, what could not be undone stays', async () => {
+    const customerId = h.customer('partial-rollback');
+    const kept = nextDid();
+    await (await h.startOutbound({ customerId, did: kept })).handle.result();
+    const line = await managed('outbound', customerId);
+    const trunkSid = line.trunk?.sid ?? '';
+    const [a, b, c] = [nextDid(), nextDid(), nextDid()];
+    // The third map is refused for good; rolling back, the newest undo (b's unmap) is refused too, a's goes through.
+    await h.admin.addFault({ method: 'POST', path: '/phone-numbers$', kind: 'status', status: 400, skip: 2 });
+    await h.admin.addFault({ method: 'DELETE', path: '/phone-numbers', kind: 'status', status: 400 });
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: [a, b, c] }, opsDecisionTimeout: '0s' });
+    expect(report.state, report.message).toBe('failed');
+    expect(report.message).toContain('NOT rolled back');
+    const onExotel = (await exotel.listPhoneNumbers(trunkSid)).map((n) => n.phone_number).sort();
+    expect(onExotel).toEqual([kept, b].sort());
+    expect((await managed('outbound', customerId)).numbers.map((n) => n.did).sort()).toEqual(onExotel);
+  });
+});
