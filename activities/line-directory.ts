@@ -9,11 +9,15 @@ import { lineQuery } from '../workflows/line-messages';
 
 /** Records read at once: enough to keep the server busy, few enough to leave it room. */
 const QUERY_CONCURRENCY = 8;
+/** A line's answer takes milliseconds; one that takes this long has no worker. */
+const QUERY_DEADLINE_MS = 10_000;
 
 export interface LinesPage {
   lines: { workflowId: string; line: ManagedLine }[];
   /** Absent on the last page. */
   nextPageToken?: string;
+  /** Lines listed that did not answer (no worker for them, or ended meanwhile): not scanned this time. */
+  unanswered: number;
 }
 
 export function createLineDirectoryActivities({ client }: { client?: Client }) {
@@ -31,23 +35,25 @@ export function createLineDirectoryActivities({ client }: { client?: Client }) {
       });
       const ids = (answer.executions ?? []).map((e) => e.execution?.workflowId).filter((id): id is string => typeof id === 'string');
       const lines: LinesPage['lines'] = [];
+      let unanswered = 0;
       for (let i = 0; i < ids.length; i += QUERY_CONCURRENCY) {
         const batch = ids.slice(i, i + QUERY_CONCURRENCY);
         const views = await Promise.all(
           batch.map((workflowId) =>
-            client.workflow
-              .getHandle(workflowId)
-              .query(lineQuery)
+            client.connection
+              // A line no worker answers for (its task queue unserved) must not hold the scan up.
+              .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(workflowId).query(lineQuery))
               .then((view) => ({ workflowId, line: view.line }))
-              // A line that ended between the listing and the query has nothing to scan.
-              .catch(() => undefined),
+              // A line that ended since it was listed, or that nobody answers for, has nothing to scan now.
+              .catch(() => undefined)
+              .finally(() => Context.current().heartbeat(workflowId)),
           ),
         );
         for (const v of views) if (v) lines.push(v);
-        Context.current().heartbeat(i);
+        unanswered += views.filter((v) => v === undefined).length;
       }
       const next = answer.nextPageToken && answer.nextPageToken.length > 0 ? Buffer.from(answer.nextPageToken).toString('base64') : undefined;
-      return { lines, ...(next ? { nextPageToken: next } : {}) };
+      return { lines, unanswered, ...(next ? { nextPageToken: next } : {}) };
     },
   };
 }

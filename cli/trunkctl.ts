@@ -5,6 +5,7 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { InputValidationError } from '../domain/issues';
 import { migrateCommand } from './commands/batches';
+import { driftCommand } from './commands/drift';
 import { lineCommand, planCommand } from './commands/lines';
 import { handoffCommand, listCommand, retryCommand, rollbackCommand, showCommand } from './commands/ops';
 import { processCommands } from './commands/processes';
@@ -35,6 +36,7 @@ With --json, errors go to stderr as JSON too: {"error", "issues": [{"field", "va
     rollbackCommand,
     planCommand,
     lineCommand,
+    driftCommand,
     ...processCommands,
   ];
   for (const command of commands) root.addCommand(command);

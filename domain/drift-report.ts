@@ -49,7 +49,9 @@ export interface DriftReport {
   finishedAt: string;
   share: number;
   linesScanned: number;
-  /** Exotel reads the scan made (one per list; a list longer than a page costs a read per page). */
+  /** Lines listed that did not answer with their record (no worker serves them): not judged by this scan. */
+  linesUnanswered?: number;
+  /** Exotel requests the scan's reads cost at most: a list is a request per page of 50 (domain/exotel-paging.ts). */
   reads: number;
   readsPerLine: number;
   byKind: Record<DriftKind, number>;

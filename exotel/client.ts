@@ -1,4 +1,5 @@
 // One client per Exotel account: knows the wire format (reference §1–§3) and nothing about workflows.
+import { EXOTEL_PAGE_SIZE } from '../domain/exotel-paging';
 import axios, { type AxiosInstance } from 'axios';
 import { IssueCollector } from '../domain/issues';
 import { rules } from '../domain/rules';
@@ -42,8 +43,6 @@ export interface ExotelClientOptions {
 
 type Query = Record<string, string | number | undefined>;
 
-/** Exotel's server enforces an unpublished maximum page size; 50 is its default and always accepted. */
-const PAGE_SIZE = 50;
 /** Guards a list walk against a server that keeps answering the same next page. */
 const MAX_LIST_ITEMS = 20_000;
 
@@ -300,7 +299,7 @@ export class ExotelClient {
   private async listAll(path: string): Promise<unknown[]> {
     const items: unknown[] = [];
     const seen = new Set<string>();
-    let next: { path: string; query?: Query } | null = { path, query: { page_size: PAGE_SIZE, offset: 0 } };
+    let next: { path: string; query?: Query } | null = { path, query: { page_size: EXOTEL_PAGE_SIZE, offset: 0 } };
     while (next) {
       const page = readListPage(await this.send('GET', next.path, { query: next.query }));
       items.push(...page.items);

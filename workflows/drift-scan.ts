@@ -5,6 +5,7 @@
 // page of lines at a time, continuing as new between pages; each line is told what differs (its TrunkDriftState).
 import { continueAsNew, getExternalWorkflowHandle, sleep, workflowInfo } from '@temporalio/workflow';
 import { diffLine, partsToRead, unmanagedTrunks } from '../domain/drift';
+import { pagesFor } from '../domain/exotel-paging';
 import { DEFAULT_DRIFT_SHARE, DEFAULT_REQUESTS_PER_MINUTE, noDifferencesByKind, REPORT_DIFFERENCES_CAP, type Difference, type DriftReport } from '../domain/drift-report';
 import type { ManagedLine, RepairKind } from '../domain/line';
 import type { ObservedTrunk } from '../domain/observed';
@@ -39,6 +40,7 @@ interface Carried {
   pageToken?: string;
   reads: number;
   linesScanned: number;
+  linesUnanswered?: number;
   driftedLines: number;
   trunks: { trunkSid: string; trunkName: string }[];
   managed: string[];
@@ -58,12 +60,18 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
   const { exotel } = exotelFor(accountSid);
   let readsThisRun = 0;
   let nextReadAt = input.carried?.nextReadAt ?? Date.now();
-  /** Waits until one more read keeps the scan within its share (across runs: the time of the next read is carried). */
-  const read = async <T>(request: () => Promise<T>): Promise<T> => {
+  /**
+   * Waits until one more read keeps the scan within its share (the time of the next read is carried across runs),
+   * and counts what the list cost: one request a page, so a long list pushes the next read back by its extra pages.
+   */
+  const read = async <T>(request: () => Promise<T[]>): Promise<T[]> => {
     if (nextReadAt > Date.now()) await sleep(nextReadAt - Date.now());
     nextReadAt = Math.max(nextReadAt, Date.now()) + perRead;
-    readsThisRun++;
-    return request();
+    const items = await request();
+    const extra = pagesFor(items.length) - 1;
+    readsThisRun += 1 + extra;
+    nextReadAt += extra * perRead;
+    return items;
   };
 
   let carried = input.carried;
@@ -82,6 +90,7 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
   }
   const present = new Set(carried.trunks.map((t) => t.trunkSid));
   const page = await directory.managedLinesPage({ accountSid, pageSize: LINES_PER_PAGE, ...(carried.pageToken ? { pageToken: carried.pageToken } : {}) });
+  carried.linesUnanswered = (carried.linesUnanswered ?? 0) + page.unanswered;
   const found: Difference[] = [];
   for (const { line } of page.lines) {
     if (!line.trunk) continue;
@@ -117,6 +126,7 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
     finishedAt: finishedAt.toISOString(),
     share,
     linesScanned: carried.linesScanned,
+    linesUnanswered: carried.linesUnanswered ?? 0,
     reads: carried.reads,
     readsPerLine: carried.linesScanned ? Math.round(((carried.reads - 1) / carried.linesScanned) * 100) / 100 : 0,
     byKind: carried.report.byKind,
@@ -126,7 +136,7 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
   };
 }
 
-async function observeLine(line: ManagedLine, read: <T>(request: () => Promise<T>) => Promise<T>): Promise<ObservedTrunk> {
+async function observeLine(line: ManagedLine, read: <T>(request: () => Promise<T[]>) => Promise<T[]>): Promise<ObservedTrunk> {
   const accountSid = line.exotelAccountSid;
   const trunkSid = line.trunk?.sid ?? '';
   const { exotel } = exotelFor(accountSid);
