@@ -22,6 +22,21 @@ const QUERY_DEADLINE_MS = 10_000;
 /** Where a line stands: running (managed), ended (offboarded: its last record), or never set up. */
 export type LineLookup = { state: 'managed'; workflowId: string; view: LineView } | { state: 'offboarded'; workflowId: string; line: ManagedLine } | { state: 'absent'; workflowId: string };
 
+/** Where a line stands from Temporal's own records only (no query, so no worker is needed). */
+async function lineState(client: Client, direction: Direction, customerId: string): Promise<LineLookup['state']> {
+  const handle = client.workflow.getHandle(lineWorkflowId(direction, customerId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'absent';
+    throw err;
+  }
+  if (status === 'RUNNING') return 'managed';
+  if (status === 'COMPLETED') return ((await handle.result()) as ManagedLine).status === 'offboarded' ? 'offboarded' : 'absent';
+  return 'absent';
+}
+
 export async function lookUpLine(client: Client, direction: Direction, customerId: string): Promise<LineLookup> {
   const workflowId = lineWorkflowId(direction, customerId);
   const handle = client.workflow.getHandle(workflowId);
@@ -143,8 +158,8 @@ export async function importSucceededSetups(
     }
     const base = { customerId: line.customerId, direction, setupWorkflowId: wf.workflowId };
     if (dryRun) {
-      const found = await lookUpLine(client, direction, line.customerId);
-      outcomes.push({ ...base, outcome: found.state === 'absent' ? 'imported' : found.state === 'managed' ? 'already-managed' : 'offboarded' });
+      const state = await lineState(client, direction, line.customerId);
+      outcomes.push({ ...base, outcome: state === 'absent' ? 'imported' : state === 'managed' ? 'already-managed' : 'offboarded' });
       continue;
     }
     try {
@@ -162,8 +177,7 @@ export async function importSucceededSetups(
       outcomes.push({ ...base, outcome: 'imported' });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const found = await lookUpLine(client, direction, line.customerId);
-      outcomes.push({ ...base, outcome: found.state === 'offboarded' ? 'offboarded' : 'already-managed' });
+      outcomes.push({ ...base, outcome: (await lineState(client, direction, line.customerId)) === 'offboarded' ? 'offboarded' : 'already-managed' });
     }
   }
   return outcomes;

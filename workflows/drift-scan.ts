@@ -65,8 +65,10 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
    * and counts what the list cost: one request a page, so a long list pushes the next read back by its extra pages.
    */
   const read = async <T>(request: () => Promise<T[]>): Promise<T[]> => {
-    if (nextReadAt > Date.now()) await sleep(nextReadAt - Date.now());
-    nextReadAt = Math.max(nextReadAt, Date.now()) + perRead;
+    // The slot is taken when the read is asked for, so reads asked for together still go out a pace apart.
+    const at = Math.max(nextReadAt, Date.now());
+    nextReadAt = at + perRead;
+    if (at > Date.now()) await sleep(at - Date.now());
     const items = await request();
     const extra = pagesFor(items.length) - 1;
     readsThisRun += 1 + extra;
@@ -141,12 +143,15 @@ async function observeLine(line: ManagedLine, read: <T>(request: () => Promise<T
   const trunkSid = line.trunk?.sid ?? '';
   const { exotel } = exotelFor(accountSid);
   const observed: ObservedTrunk = { trunkSid };
-  for (const part of partsToRead(line)) {
-    if (part === 'numbers') observed.numbers = await read(() => exotel.listPhoneNumbers({ accountSid, trunkSid }));
-    if (part === 'credentials') observed.credentials = await read(() => exotel.listCredentials({ accountSid, trunkSid }));
-    if (part === 'aclEntries') observed.aclEntries = (await read(() => exotel.listWhitelistedIps({ accountSid, trunkSid }))).map(({ id, ip }) => ({ id, ip }));
-    if (part === 'destinations') observed.destinations = await read(() => exotel.listDestinationUris({ accountSid, trunkSid }));
-  }
+  // Asked for together (each still waits for its own slot of the pace), so a line costs one round of workflow tasks.
+  await Promise.all(
+    partsToRead(line).map(async (part) => {
+      if (part === 'numbers') observed.numbers = await read(() => exotel.listPhoneNumbers({ accountSid, trunkSid }));
+      if (part === 'credentials') observed.credentials = await read(() => exotel.listCredentials({ accountSid, trunkSid }));
+      if (part === 'aclEntries') observed.aclEntries = (await read(() => exotel.listWhitelistedIps({ accountSid, trunkSid }))).map(({ id, ip }) => ({ id, ip }));
+      if (part === 'destinations') observed.destinations = await read(() => exotel.listDestinationUris({ accountSid, trunkSid }));
+    }),
+  );
   return observed;
 }
 

@@ -14,7 +14,7 @@ import { driftScheduleId, lineWorkflowId } from '../../domain/naming';
 import { ExotelClient } from '../../exotel/client';
 import type { LineDriftEntry, ScheduleShown } from '../../cli/format-drift';
 import { startHarness, type Harness } from '../support/setup-harness';
-import { SINGAPORE } from '../support/simulator';
+import { ownAccount } from '../support/simulator';
 import { temporalCli, trunkctl, trunkctlRunning } from '../support/trunkctl';
 
 let h: Harness;
@@ -22,7 +22,8 @@ let exotel: ExotelClient;
 let customerId: string;
 let trunkSid: string;
 let strayTrunkSid: string;
-const ACCOUNT = SINGAPORE.sid;
+const OWN = ownAccount('drift_cli_sg');
+const ACCOUNT = 'drift_cli_sg';
 /** Fast scans: a read every 100 ms (60000 / (600 × 1)). */
 const FAST = ['--share', '1', '--requests-per-minute', '600'];
 const drift = (...args: string[]) => trunkctl(['drift', ...args], { taskQueue: h.taskQueue });
@@ -49,7 +50,7 @@ async function lineOf(id: string): Promise<LineView> {
 
 beforeAll(async () => {
   // An account of its own: a scan judges every trunk of the account (test/workflows/drift-scan.test.ts does too).
-  h = await startHarness({}, { accountSid: SINGAPORE.sid, apiKey: SINGAPORE.apiKey, apiToken: SINGAPORE.apiToken, subdomain: 'api.exotel.com' });
+  h = await startHarness(OWN.simulator, OWN.account);
   exotel = new ExotelClient(h.exotelAccount);
   reportFile = join(mkdtempSync(join(tmpdir(), 'drift-report-')), 'report.json');
   customerId = h.customer('drift-cli');
@@ -126,7 +127,7 @@ describe('drift scan', () => {
   it('prints a summary and each difference by line, in words; --fail-on-drift makes it exit 1; --force overwrites the report', { timeout: SCAN_TIMEOUT }, async () => {
     const run = await scan('--account', ACCOUNT, ...FAST, '--fail-on-drift', '--report', reportFile, '--force');
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/^drift scan started: workflow trunk-drift-scan-acme_sg-\S+, at most one Exotel read every 0\.1 s/);
+    expect(run.stdout).toMatch(/^drift scan started: workflow trunk-drift-scan-drift_cli_sg-\S+, at most one Exotel read every 0\.1 s/);
     expect(run.stdout).toMatch(/Lines scanned: \d+/);
     expect(run.stdout).toMatch(/Exotel reads: \d+ \([\d.]+ per line, after 1 list of the account's trunks\); nothing was written/);
     expect(run.stdout).toMatch(/Drifted lines: [1-9]/);
@@ -147,7 +148,7 @@ describe('drift scan', () => {
     const run = await drift('scan', '--account', ACCOUNT, ...FAST, '--no-wait', '--json');
     expect(run.code, run.stderr).toBe(0);
     const started = JSON.parse(run.stdout) as { workflowId: string; exotelAccountSid: string };
-    expect(started).toMatchObject({ workflowId: expect.stringMatching(/^trunk-drift-scan-acme_sg-/) as string, exotelAccountSid: ACCOUNT });
+    expect(started).toMatchObject({ workflowId: expect.stringMatching(/^trunk-drift-scan-drift_cli_sg-/) as string, exotelAccountSid: ACCOUNT });
     const report = (await h.client.workflow.getHandle(started.workflowId).result()) as DriftReport;
     expect(report.scanId).toBe(started.workflowId);
   });
@@ -160,13 +161,13 @@ describe('drift show', () => {
     const [entry, ...more] = JSON.parse(json.stdout) as LineDriftEntry[];
     expect(more).toEqual([]);
     expect(entry).toMatchObject({ customerId, direction: 'outbound', line: 'managed', exotelAccountSid: ACCOUNT, drift: { state: 'drifted' } });
-    expect(entry?.drift?.scanId).toMatch(/^trunk-drift-scan-acme_sg-/);
+    expect(entry?.drift?.scanId).toMatch(/^trunk-drift-scan-drift_cli_sg-/);
     expect(entry?.drift?.differences.map(strip)).toContainEqual({ kind: 'missing', part: 'acl', item: '203.0.113.31' });
 
     const text = await drift('show', customerId, '--direction', 'outbound');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${customerId} outbound line (workflow trunk-line-outbound-${customerId}, Exotel account ${ACCOUNT}): drifted`);
-    expect(text.stdout).toMatch(/ {2}last scan trunk-drift-scan-acme_sg-\S+ at \d{4}-/);
+    expect(text.stdout).toMatch(/ {2}last scan trunk-drift-scan-drift_cli_sg-\S+ at \d{4}-/);
     expect(text.stdout).toContain('    extra number +6532000009');
   });
 

@@ -29,3 +29,15 @@ export async function startTestSimulator(options: Partial<SimulatorOptions> = {}
     close: () => sim.close(),
   };
 }
+
+/**
+ * An account no other test file uses (Singapore region), for tests that judge every trunk or line of an account:
+ * a drift scan would otherwise meet other files' lines, whose workers are gone. Pass both parts to startHarness.
+ */
+export function ownAccount(sid: string): { simulator: Partial<SimulatorOptions>; account: Partial<ExotelAccountSettings> } {
+  const own = { sid, apiKey: `${sid}_key`, apiToken: `${sid}_token_S3cr3t`, region: 'sg' as const };
+  return {
+    simulator: { accounts: [INDIA, SINGAPORE, own] },
+    account: { accountSid: own.sid, apiKey: own.apiKey, apiToken: own.apiToken, subdomain: 'api.exotel.com' },
+  };
+}
