@@ -41,6 +41,9 @@ interface OperationFlags extends ConnectionFlags {
   confirmWithin?: string;
   onTimeout?: string;
   to?: string;
+  everyDays?: string;
+  off?: true;
+  kinds?: string;
   // `line <operation>` only:
   yes?: true;
   operationId?: string;
@@ -136,6 +139,32 @@ const OPERATIONS: OperationSpec[] = [
     options: [],
     operation: () => ({ kind: 'confirm-rotation' }),
     example: '',
+  },
+  {
+    name: 'rotation-policy',
+    description: 'rotate the credential by itself every N days (each rotation like `rotate`, old credentials kept until confirmed), or --off',
+    direction: 'outbound',
+    options: [
+      { flags: '--every-days <n>', description: 'days between rotations, 1-3650' },
+      { flags: '--off', description: 'stop rotating by itself' },
+      { flags: '--confirm-within <duration>', description: 'each rotation waits this long for confirm-rotation, e.g. 7d' },
+      { flags: '--on-timeout <keep-both|finish>', description: 'with --confirm-within: at the deadline keep both credentials, or finish' },
+    ],
+    operation: (f) => ({
+      kind: 'set-rotation-policy',
+      // The parser names the field and the rule for anything but a whole number of days.
+      everyDays: f.off ? null : f.everyDays === undefined ? required('every-days', undefined) : Number(f.everyDays),
+      ...(f.confirmWithin !== undefined ? { confirmWithin: f.confirmWithin } : {}),
+      ...(f.onTimeout !== undefined ? { onTimeout: f.onTimeout.trim() } : {}),
+    }),
+    example: '--every-days 90 --confirm-within 7d',
+  },
+  {
+    name: 'repair',
+    description: 'put back what the line records and Exotel lost or changed (drift); --kinds extra also removes what nobody recorded',
+    options: [{ flags: '--kinds <kinds>', description: 'comma-separated: missing, changed, extra (default missing,changed)' }],
+    operation: (f) => ({ kind: 'repair', ...(f.kinds !== undefined ? { kinds: f.kinds.split(',').map((k) => k.trim()).filter(Boolean) } : {}) }),
+    example: '--kinds missing',
   },
   {
     name: 'move-did',

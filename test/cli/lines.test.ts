@@ -514,3 +514,26 @@ describe('absent lines and bad input', () => {
     expect((await lookUpLine(h.client, 'outbound', never)).state).toBe('absent');
   });
 });
+
+describe('rotation policy and repair', () => {
+  it('sets and stops a rotation policy, and repairs a number unmapped by hand', async () => {
+    const own = await outbound('policy-cli', ['+919855500041', '+919855500042']);
+    const set = await line('rotation-policy', own.customerId, '--every-days', '30', '--confirm-within', '7d', '--direction', 'outbound');
+    expect(set.code, set.stdout + set.stderr).toBe(0);
+    expect((await lineOf('outbound', own.customerId)).line.rotationPolicy).toMatchObject({ everyDays: 30, confirmWithin: '7d' });
+    const bad = await line('rotation-policy', own.customerId, '--every-days', '0.5', '--direction', 'outbound');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr + bad.stdout).toContain('operation.everyDays');
+    const off = await line('rotation-policy', own.customerId, '--off', '--direction', 'outbound');
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect((await lineOf('outbound', own.customerId)).line.rotationPolicy).toBeUndefined();
+
+    const mapping = (await lineOf('outbound', own.customerId)).line.numbers.find((n) => n.did === '+919855500042');
+    await exotel.deletePhoneNumber(own.trunkSid, mapping?.mappingId ?? '');
+    await h.mark();
+    const repaired = await line('repair', own.customerId, '--direction', 'outbound');
+    expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+    expect(writes(await h.requestsSinceMark())).toEqual(['POST /trunks/{trunk}/phone-numbers']);
+    expect((await exotel.listPhoneNumbers(own.trunkSid)).map((n) => n.phone_number).sort()).toEqual(['+919855500041', '+919855500042']);
+  });
+});
