@@ -191,54 +191,58 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
   };
 }
 
-/** The event's id and the setup it asks for; every problem at once, as a 422. */
-function parseEvent(event: unknown, opsDecisionTimeout: Duration | undefined): { eventId: string; request: ReturnType<typeof parseSetupRequest> } {
+/**
+ * What every event shares: not nested too deep, an object, and the sender's event id (checked into `c`). The rest
+ * of its fields go to the event's own parser; every problem is said at once, as a 422, by `refuseIfAny`.
+ */
+function eventEnvelope(event: unknown, c: IssueCollector): { eventId: unknown; fields: Record<string, unknown>; isObject: boolean } {
   if (depthOf(event, DEFAULTS.maxDepth) > DEFAULTS.maxDepth) {
-    throw new HttpError(422, `body is nested more than ${DEFAULTS.maxDepth} levels deep; a signup event is a flat object`);
+    throw new HttpError(422, `body is nested more than ${DEFAULTS.maxDepth} levels deep; an event is a flat object`);
   }
-  const c = new IssueCollector();
-  const { eventId, ...fields } = typeof event === 'object' && event !== null && !Array.isArray(event) ? (event as Record<string, unknown>) : { eventId: undefined };
+  const isObject = typeof event === 'object' && event !== null && !Array.isArray(event);
+  const { eventId, ...fields } = isObject ? (event as Record<string, unknown>) : { eventId: undefined };
   c.check('eventId', eventId, (v) =>
     EVENT_ID.test(v) ? null : "must be the sender's id of this event, the same on every delivery: 1-128 letters, digits and . _ : -",
   );
-  let request: ReturnType<typeof parseSetupRequest> | undefined;
-  try {
-    request = parseSetupRequest(typeof event === 'object' && event !== null && !Array.isArray(event) ? fields : event, { what: 'body', defaults: { opsDecisionTimeout } });
-  } catch (err) {
-    if (!(err instanceof InputValidationError)) throw err;
-    c.issues.push(...err.issues);
-  }
-  if (c.issues.length > 0 || !request) {
-    const error = new InputValidationError(c.issues);
-    throw new HttpError(422, error.message, error.issues);
-  }
-  return { eventId: eventId as string, request };
+  return { eventId, fields, isObject };
 }
 
-/** A lifecycle event: its id, whose line, and the operation (checked by the one operation parser); all problems as a 422. */
-function parseLineEvent(event: unknown): { eventId: string; direction: Direction; customerId: string; request: OperationRequest } {
-  if (depthOf(event, DEFAULTS.maxDepth) > DEFAULTS.maxDepth) {
-    throw new HttpError(422, `body is nested more than ${DEFAULTS.maxDepth} levels deep`);
-  }
-  const c = new IssueCollector();
-  const fields = typeof event === 'object' && event !== null && !Array.isArray(event) ? (event as Record<string, unknown>) : {};
-  const { eventId, direction, customerId, ...asked } = fields;
-  c.check('eventId', eventId, (v) =>
-    EVENT_ID.test(v) ? null : "must be the sender's id of this event, the same on every delivery: 1-128 letters, digits and . _ : -",
-  );
-  c.check('direction', direction, (v) => (v === 'outbound' || v === 'inbound' ? null : 'must be outbound or inbound'));
-  c.check('customerId', typeof customerId === 'string' ? customerId.trim() : customerId, rules.customerId);
-  let request: OperationRequest | undefined;
+/** Runs an event's own parser, collecting its issues with the envelope's. */
+function collect<T>(c: IssueCollector, parse: () => T): T | undefined {
   try {
-    // The event's id is the operation's: the line runs it once however often it is delivered.
-    request = parseOperationRequest(asked);
+    return parse();
   } catch (err) {
     if (!(err instanceof InputValidationError)) throw err;
     c.issues.push(...err.issues);
+    return undefined;
   }
-  if (c.issues.length > 0 || !request) {
+}
+
+function refuseIfAny<T>(c: IssueCollector, parsed: T | undefined): T {
+  if (c.issues.length > 0 || parsed === undefined) {
     const error = new InputValidationError(c.issues);
     throw new HttpError(422, error.message, error.issues);
   }
-  return { eventId: eventId as string, direction: direction as Direction, customerId: (customerId as string).trim(), request };
+  return parsed;
+}
+
+/** The event's id and the setup it asks for. */
+function parseEvent(event: unknown, opsDecisionTimeout: Duration | undefined): { eventId: string; request: ReturnType<typeof parseSetupRequest> } {
+  const c = new IssueCollector();
+  const { eventId, fields, isObject } = eventEnvelope(event, c);
+  const request = collect(c, () => parseSetupRequest(isObject ? fields : event, { what: 'body', defaults: { opsDecisionTimeout } }));
+  return { eventId: eventId as string, request: refuseIfAny(c, request) };
+}
+
+/** A lifecycle event: its id, whose line, and the operation (checked by the one operation parser). */
+function parseLineEvent(event: unknown): { eventId: string; direction: Direction; customerId: string; request: OperationRequest } {
+  const c = new IssueCollector();
+  const { eventId, fields } = eventEnvelope(event, c);
+  const { direction, customerId, ...asked } = fields;
+  c.check('direction', direction, (v) => (v === 'outbound' || v === 'inbound' ? null : 'must be outbound or inbound'));
+  const customer = typeof customerId === 'string' ? customerId.trim() : customerId;
+  c.check('customerId', customer, rules.customerId);
+  // The event's id is the operation's: the line runs it once however often it is delivered.
+  const request = collect(c, () => parseOperationRequest(asked));
+  return { eventId: eventId as string, direction: direction as Direction, customerId: customer as string, request: refuseIfAny(c, request) };
 }

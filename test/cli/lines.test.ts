@@ -3,6 +3,7 @@
 // a rotation's password shows only with --reveal, an absent or offboarded line is said plainly, and bad input is
 // refused (exit 2) before anything is read. Adopting a trunk made by hand reads only and deletes nothing later; a
 // number moves to another customer's line only with --yes.
+import { managedLine } from '../support/lines';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lookUpLine, operateOn } from '../../client/lines';
 import type { LineView, OperationReport } from '../../domain/line';
@@ -19,15 +20,7 @@ let exotel: ExotelClient;
 const line = (...args: string[]) => trunkctl(['line', ...args], { taskQueue: h.taskQueue });
 const plan = (...args: string[]) => trunkctl(['plan', ...args], { taskQueue: h.taskQueue });
 
-/** The line once the setup's handover has reached it. */
-async function lineOf(direction: Direction, customerId: string): Promise<LineView> {
-  for (let i = 0; ; i++) {
-    const found = await lookUpLine(h.client, direction, customerId);
-    if (found.state === 'managed' && found.view.line.trunk) return found.view;
-    if (i > 100) throw new Error(`no line for ${customerId}: ${found.state}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const lineOf = (direction: Direction, customerId: string): Promise<LineView> => managedLine(h.client, direction, customerId);
 
 const writes = (requests: string[]) => requests.filter((r) => !r.startsWith('GET '));
 

@@ -1,6 +1,7 @@
 // Day two on the real dev server against the simulator: a setup hands over to its line, and each operation plans
 // from what Exotel holds, sends exactly what it planned, keeps callers reachable while it changes things, and
 // never touches what the line does not own.
+import { managedLine } from '../support/lines';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adoptInto, importSucceededSetups, lookUpLine, operateOn, planOperationOn } from '../../client/lines';
 import type { OperationPlan } from '../../domain/line-plans';
@@ -27,15 +28,7 @@ beforeEach(async () => {
   await h.mark();
 });
 
-/** The line once the setup's handover has reached it. */
-async function lineOf(direction: Direction, customerId: string): Promise<LineView> {
-  for (let i = 0; ; i++) {
-    const found = await lookUpLine(h.client, direction, customerId);
-    if (found.state === 'managed' && found.view.line.trunk) return found.view;
-    if (i > 100) throw new Error(`no line for ${customerId}: ${found.state}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const lineOf = (direction: Direction, customerId: string): Promise<LineView> => managedLine(h.client, direction, customerId);
 
 async function outboundCustomer(label: string, dids: string[]) {
   const customerId = h.customer(label);
