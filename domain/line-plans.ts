@@ -1,7 +1,7 @@
 // Plans for the operations on a customer line: from the line's record and what Exotel holds now, exactly the
 // requests an operation will send, in order, each with what it changes for callers. Pure, so `trunkctl plan` and
 // the execution build the same plan from the same reads, and a plan is data: printable, comparable, testable.
-import { deletable, type LineCredential, type LineOperation, type ManagedLine, type Owned, type RepairKind } from './line';
+import { deletable, type LineOperation, type ManagedLine, type Owned, type RepairKind } from './line';
 import { credentialFriendlyNameFor, fingerprintOf, sipUserNameFor } from './naming';
 import { diffLine } from './drift';
 import type { ObservedTrunk } from './observed';
@@ -534,9 +534,4 @@ function canonical(observed: ObservedTrunk | null): string {
     aclEntries: sorted(observed.aclEntries),
     destinations: sorted(observed.destinations),
   });
-}
-
-/** The credentials a line holds once a rotation's new one is made. */
-export function withCredential(line: ManagedLine, credential: LineCredential): ManagedLine {
-  return { ...line, credentials: [...line.credentials.filter((c) => c.id !== credential.id), credential] };
 }

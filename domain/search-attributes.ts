@@ -30,9 +30,6 @@ export function setupSearchAttributes({ direction, input }: SetupRequest): Searc
   ];
 }
 
-/** What a customer line shows in TrunkSetupState: active, running (an operation), awaiting-ops, rotating, offboarded. */
-export const LINE_STATES = ['active', 'running', 'awaiting-ops', 'rotating', 'offboarded'] as const;
-
 /** What a customer line starts with (the same keys as its setups, so one filter finds both). */
 export function lineSearchAttributes(line: { customerId: string; exotelAccountSid: string; direction: string; provider?: string }): SearchAttributePair[] {
   return [
