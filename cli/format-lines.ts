@@ -341,6 +341,6 @@ export function formatImport(outcomes: ImportOutcome[], { dryRun }: { dryRun: bo
   const count = (o: ImportOutcome['outcome']) => outcomes.filter((x) => x.outcome === o).length;
   const word = (o: ImportOutcome['outcome']) => (o === 'imported' && dryRun ? 'would import' : o);
   const rows = outcomes.map((o) => [word(o.outcome), o.direction, o.customerId || '-', o.setupWorkflowId, o.reason ?? '']);
-  const summary = `${outcomes.length} succeeded setup${outcomes.length === 1 ? '' : 's'}: ${count('imported')} ${dryRun ? 'to import' : 'imported'}, ${count('already-managed')} already managed, ${count('unreadable')} unreadable`;
+  const summary = `${outcomes.length} succeeded setup${outcomes.length === 1 ? '' : 's'}: ${count('imported')} ${dryRun ? 'to import' : 'imported'}, ${count('already-managed')} already managed, ${count('offboarded')} offboarded, ${count('unreadable')} unreadable`;
   return [...(rows.length ? [table([['OUTCOME', 'DIRECTION', 'CUSTOMER', 'SETUP', 'REASON'], ...rows])] : []), dryRun ? `${summary} (dry run: nothing was started)` : summary].join('\n');
 }

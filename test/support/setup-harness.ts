@@ -3,7 +3,7 @@
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { expect } from 'vitest';
 import type { StepState } from '../../domain/setup';
@@ -17,7 +17,7 @@ import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
 import { silentLogger } from '../../scripts/build-workflow-bundle';
 import type { LoggedRequest, SimulatorOptions } from '../../simulator';
 import { startTestSimulator, type TestSimulator } from './simulator';
-import { closeClient, connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
+import { closeClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundled once per test file: webpack takes a second or two. */
@@ -69,16 +69,19 @@ function quietRuntime(): void {
 export async function startHarness(
   simulatorOptions: Partial<SimulatorOptions> = {},
   accountOverrides: Partial<ExotelAccountSettings> = {},
+  /** A server of the test's own (e.g. where it must see only its own workflows, as a fresh clone would); default
+   *  the shared one. */
+  temporal: { address: string; namespace: string } = { address: temporalAddress(), namespace: temporalNamespace() },
 ): Promise<Harness> {
   quietRuntime();
   const simulator = await startTestSimulator(simulatorOptions);
   const exotelAccount = simulator.account(accountOverrides);
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
-  const client = await connectClient();
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
   const taskQueue = uniqueTaskQueue('setup');
   const worker = await createSetupWorker({
     connection,
-    namespace: temporalNamespace(),
+    namespace: temporal.namespace,
     taskQueue,
     accounts: [exotelAccount],
     workflowBundle: await workflowBundle(),
