@@ -7,7 +7,8 @@ import { startDevServer, waitForTemporal } from '../scripts/dev-server';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
-    temporalNamespace: string;
+    /** One namespace per test worker (VITEST_POOL_ID), so files that run at once never share a task queue. */
+    temporalNamespaces: string[];
   }
 }
 
@@ -27,12 +28,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       },
     );
     project.provide('temporalAddress', external);
-    project.provide('temporalNamespace', namespace);
+    // One namespace for all: vitest.config runs files one at a time against an external server.
+    project.provide('temporalNamespaces', [namespace]);
     return undefined;
   }
 
-  const server = await startDevServer({ uiPort: false });
+  // Every file's worker polls the account queues (exotel-acme_in …): a namespace per test worker keeps two files
+  // that run at once from taking each other's Exotel requests to the wrong simulator. The dev server registers the
+  // search attributes in each.
+  const namespaces = Array.from({ length: project.config.maxWorkers }, (_, i) => `test-pool-${i + 1}`);
+  const server = await startDevServer({ uiPort: false, namespace: namespaces[0], extraArgs: namespaces.slice(1).flatMap((n) => ['--namespace', n]) });
   project.provide('temporalAddress', server.address);
-  project.provide('temporalNamespace', server.namespace);
+  project.provide('temporalNamespaces', namespaces);
   return () => server.stop();
 }

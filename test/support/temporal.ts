@@ -8,8 +8,13 @@ export function temporalAddress(): string {
   return inject('temporalAddress');
 }
 
+/** This test worker's namespace on the shared server (see test/global-setup.ts). */
 export function temporalNamespace(): string {
-  return inject('temporalNamespace');
+  const namespaces = inject('temporalNamespaces');
+  const pool = Number(process.env.VITEST_POOL_ID ?? '1');
+  const namespace = namespaces[pool - 1];
+  if (!namespace) throw new Error(`test worker ${pool} has no namespace: global setup made ${namespaces.length}`);
+  return namespace;
 }
 
 /** A Client on the shared server; release it with closeClient() (e.g. in afterAll). */
