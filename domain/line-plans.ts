@@ -2,7 +2,7 @@
 // requests an operation will send, in order, each with what it changes for callers. Pure, so `trunkctl plan` and
 // the execution build the same plan from the same reads, and a plan is data: printable, comparable, testable.
 import { deletable, type LineOperation, type ManagedLine, type Owned, type RepairKind } from './line';
-import { credentialFriendlyNameFor, fingerprintOf, sipUserNameFor } from './naming';
+import { credentialFriendlyNameFor, exotelSipDomain, fingerprintOf, sipUserNameFor, trunkNameFor } from './naming';
 import { diffLine } from './drift';
 import type { ObservedTrunk } from './observed';
 import { normalizeDestination } from './rules';
@@ -37,6 +37,8 @@ export type PlanStep =
   | { action: 'map-did-on-target'; did: string; trunkSid: string; request: PlannedRequest }
   /** Repair: an ACL entry the record has, added again. */
   | { action: 'add-acl'; ip: string; request: PlannedRequest }
+  /** Repair: the line's trunk is gone from Exotel; a new one takes its place (later steps act on it). */
+  | { action: 'create-trunk'; trunkName: string; request: PlannedRequest }
   /** The line's own rotation schedule changes; no request. */
   | { action: 'set-rotation-policy'; everyDays: number | null; effect: string }
   /** Move: the target line is told it owns the number now; no request. */
@@ -55,6 +57,9 @@ export interface OperationPlan {
   destructive: boolean;
   /** Adopt: what is on the trunk and stays unmanaged, as `take` values (`number:+91…`, `credential:alice` …). */
   left?: string[];
+  /** Repair: the differences it does not put back (a lost credential, a kind it was not asked to repair), as notes
+   *  also say; none means the line is in sync once it is done. */
+  unrepaired?: string[];
   /** Of the reads' answers: two plans with the same fingerprint were made from the same Exotel state. */
   fingerprint: string;
 }
@@ -106,6 +111,7 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       : refuse(`${line.customerId} (${line.direction}) was offboarded: set it up again first`);
   }
   if (operation.kind === 'adopt') return { ...base, reads: adoptReads(operation, observed), ...planAdopt(line, operation, observed) };
+  if (operation.kind === 'repair' && line.trunk && !observed) return { ...base, ...planRecreate(line, new Set(operation.kinds ?? ['missing', 'changed'])) };
   if (!line.trunk || !observed) {
     return operation.kind === 'offboard'
       ? { ...base, steps: [], refusals: [], notes: ['nothing was ever set up: nothing to delete'], destructive: false }
@@ -146,10 +152,15 @@ function planRepair({ sid, line, observed }: TrunkContext, kinds: ReadonlySet<Re
   const path = (collection: string) => `/trunks/${sid}/${collection}`;
   const stops = (did: string) => (line.direction === 'inbound' ? `${did} stops ringing` : `${did} can no longer be the caller id`);
   const missingDestinations: string[] = [];
+  const unrepaired: string[] = [];
+  const leave = (note: string) => {
+    notes.push(note);
+    unrepaired.push(note);
+  };
   const removeExtra = kinds.has('extra');
   for (const d of diffLine(line, observed)) {
     if (d.kind !== 'extra' && d.kind !== 'unmanaged-trunk' && !kinds.has(d.kind)) {
-      notes.push(`${d.kind} ${d.part} ${d.item}: not repaired (only ${[...kinds].join(', ')})`);
+      leave(`${d.kind} ${d.part} ${d.item}: not repaired (only ${[...kinds].join(', ')})`);
     } else if (d.kind === 'missing' && d.part === 'number') {
       steps.push({ action: 'map-did', did: d.item, request: { method: 'POST', path: path('phone-numbers'), body: { phone_number: d.item, mode: 'pstn' }, effect: `${d.item} ${reaches(line)} again` } });
     } else if (d.kind === 'changed' && d.part === 'number') {
@@ -161,9 +172,9 @@ function planRepair({ sid, line, observed }: TrunkContext, kinds: ReadonlySet<Re
     } else if ((d.kind === 'missing' || d.kind === 'changed') && d.part === 'destination') {
       missingDestinations.push(d.item);
     } else if (d.kind === 'missing' && d.part === 'credential') {
-      notes.push(`credential ${d.item} is gone and cannot be made again with its password: rotate-credential makes a new one for the platform to take`);
+      leave(`credential ${d.item} is gone and cannot be made again with its password: rotate-credential makes a new one for the platform to take`);
     } else if (d.kind === 'extra' && !removeExtra) {
-      notes.push(`${d.part} ${d.item} is on the trunk and recorded by nobody: it stays (repair with kind extra removes it)`);
+      leave(`${d.part} ${d.item} is on the trunk and recorded by nobody: it stays (repair with kind extra removes it)`);
     } else if (d.kind === 'extra') {
       if (d.part === 'number') {
         const n = (observed.numbers ?? []).find((o) => o.phoneNumber === d.item);
@@ -192,7 +203,51 @@ function planRepair({ sid, line, observed }: TrunkContext, kinds: ReadonlySet<Re
   // Credentials are deleted last: nothing can bring one back.
   steps.sort((a, b) => Number(a.action === 'delete-credential') - Number(b.action === 'delete-credential'));
   if (steps.length === 0 && notes.length === 0) notes.push('the trunk holds what the line records: nothing to repair');
-  return { steps, refusals: [], notes, destructive: steps.some((s) => s.action.startsWith('delete') || s.action === 'unmap-did') };
+  return { steps, refusals: [], notes, unrepaired, destructive: steps.some((s) => s.action.startsWith('delete') || s.action === 'unmap-did') };
+}
+
+/** Where a new trunk's requests go before Exotel names it: the plan says so in its paths. */
+export const NEW_TRUNK = '{new trunk}';
+
+/**
+ * The line's trunk is gone (deleted in the console or by an old script; Exotel deletes its numbers, ACL entries and
+ * destinations with it): a new trunk with everything the record has. Credentials cannot come back with their
+ * passwords, so the plan says to rotate, which makes one for the platform to take.
+ */
+function planRecreate(line: ManagedLine, kinds: ReadonlySet<RepairKind>): Planned {
+  const gone = line.trunk?.name ?? '';
+  if (!kinds.has('missing')) {
+    const note = `missing trunk ${gone}: not repaired (only ${[...kinds].join(', ')})`;
+    return { steps: [], refusals: [], notes: [note], unrepaired: [note], destructive: false };
+  }
+  const trunkName = trunkNameFor(line.customerId, line.direction);
+  const path = (collection: string) => `/trunks/${NEW_TRUNK}/${collection}`;
+  const steps: PlanStep[] = [
+    {
+      action: 'create-trunk',
+      trunkName,
+      request: { method: 'POST', path: '/trunks', body: { trunk_name: trunkName, nso_code: 'ANY-ANY', domain_name: exotelSipDomain(line.exotelAccountSid) }, effect: `a trunk for ${line.customerId} again, in place of ${gone}` },
+    },
+  ];
+  for (const n of line.numbers) {
+    steps.push({ action: 'map-did', did: n.did, request: { method: 'POST', path: path('phone-numbers'), body: { phone_number: n.did, mode: 'pstn' }, effect: `${n.did} ${reaches(line)} again` } });
+    if (n.mode === 'flow') {
+      // Its mapping id is Exotel's answer to the step before.
+      steps.push({ action: 'set-mode', did: n.did, mappingId: '', mode: 'flow', request: { method: 'PUT', path: `${path('phone-numbers')}/{mapping}`, body: { phone_number: n.did, mode: 'flow' }, effect: `calls to ${n.did} go to the Exotel flow again` } });
+    }
+  }
+  for (const e of line.aclEntries) steps.push({ action: 'add-acl', ip: e.ip, request: { method: 'POST', path: path('whitelisted-ips'), body: { ip: e.ip, mask: 32 }, effect: `${e.ip} is allowlisted again` } });
+  const values = line.destinations.map((d) => d.value);
+  if (values.length > 0) {
+    steps.push(
+      { action: 'add-destinations', values, request: { method: 'POST', path: path('destination-uris'), body: { destinations: values.map((destination) => ({ destination })) }, effect: `calls may go to ${values.join(', ')} again` } },
+      { action: 'verify-destinations', values, request: { method: 'GET', path: path('destination-uris'), effect: 'reads the destinations back' } },
+    );
+  }
+  const notes = [`trunk ${gone} (${line.trunk?.sid ?? ''}) is not on Exotel any more: a new one replaces it`];
+  if (line.trunk && line.trunk.origin !== 'created') notes.push(`${gone} was ${line.trunk.origin}; the new trunk is this project's`);
+  const unrepaired = line.credentials.map((c) => `credential ${c.userName} went with the trunk and cannot be made again with its password: rotate-credential afterwards makes a new one for the platform to take`);
+  return { steps, refusals: [], notes: [...notes, ...unrepaired], unrepaired, destructive: false };
 }
 
 function planRotationPolicy(line: ManagedLine, operation: Extract<LineOperation, { kind: 'set-rotation-policy' }>): Planned {
@@ -211,7 +266,7 @@ interface TrunkContext {
   observed: ObservedTrunk;
 }
 
-type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive' | 'left'>;
+type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive' | 'left' | 'unrepaired'>;
 
 const numbersPath = (sid: string) => `/trunks/${sid}/phone-numbers`;
 

@@ -161,6 +161,7 @@ export interface OperationPlanSummary {
   destructive: boolean;
   fingerprint: string;
   left?: string[];
+  unrepaired?: string[];
 }
 
 /** A rotation whose new credential exists and waits to be confirmed in use before the old ones go. */

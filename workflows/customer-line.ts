@@ -230,8 +230,8 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       recent = [...recent.filter((r) => r.operationId !== next.operationId), shareable].slice(-RECENT_REPORTS);
       if (report.operation.kind === 'repair' && drift) {
         // What the repair could not put back (a lost credential, an extra it was not to remove) keeps it drifted.
-        const left = report.state === 'done' && (report.plan?.notes ?? []).every((n) => n.includes('nothing to repair'));
-        drift = { ...drift, state: left ? 'in-sync' : 'drifted' };
+        const inSync = report.state === 'done' && (report.plan?.unrepaired ?? []).length === 0;
+        drift = { ...drift, state: inSync ? 'in-sync' : 'drifted' };
         upsertSearchAttributes([{ key: SearchAttributes.driftState, value: drift.state }]);
       }
       showState(restingState());

@@ -18,7 +18,7 @@ import { describeFailure, exotelFailureOf } from './failures';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
 import { SetupProgress } from './progress';
-import { ensureAclEntry, ensureCredential, ensureDestinations, ensureMapping } from './resources';
+import { ensureAclEntry, ensureCredential, ensureDestinations, ensureMapping, ensureTrunk } from './resources';
 import { Saga } from './saga';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,10 +40,17 @@ export async function observe(line: ManagedLine, operation: LineOperation): Prom
   const { trunkSid } = observed;
   // One after another, in the plan's order, so the request log reads like the plan.
   for (const part of readsFor(operation)) {
-    if (part === 'numbers') observed.numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });
-    if (part === 'credentials') observed.credentials = await exotel.listCredentials({ accountSid, trunkSid });
-    if (part === 'aclEntries') observed.aclEntries = (await exotel.listWhitelistedIps({ accountSid, trunkSid })).map(({ id, ip }) => ({ id, ip }));
-    if (part === 'destinations') observed.destinations = await exotel.listDestinationUris({ accountSid, trunkSid });
+    try {
+      if (part === 'numbers') observed.numbers = await exotel.listPhoneNumbers({ accountSid, trunkSid });
+      if (part === 'credentials') observed.credentials = await exotel.listCredentials({ accountSid, trunkSid });
+      if (part === 'aclEntries') observed.aclEntries = (await exotel.listWhitelistedIps({ accountSid, trunkSid })).map(({ id, ip }) => ({ id, ip }));
+      if (part === 'destinations') observed.destinations = await exotel.listDestinationUris({ accountSid, trunkSid });
+    } catch (err) {
+      // A repair of a trunk that is gone plans a new one; one read of the trunk itself tells gone from a bad answer.
+      if (operation.kind !== 'repair' || exotelFailureOf(err)?.kind !== 'not-found') throw err;
+      if (!(await exotel.findTrunk({ accountSid, trunkSid }))) return null;
+      throw err;
+    }
   }
   if (operation.kind === 'move-did') {
     observed.target = { trunkSid: operation.toTrunkSid, numbers: await exotel.listPhoneNumbers({ accountSid, trunkSid: operation.toTrunkSid }) };
@@ -91,6 +98,7 @@ export function summarize(plan: OperationPlan): OperationPlanSummary {
     destructive: plan.destructive,
     fingerprint: plan.fingerprint,
     ...(plan.left ? { left: plan.left } : {}),
+    ...(plan.unrepaired ? { unrepaired: plan.unrepaired } : {}),
   };
 }
 
@@ -123,6 +131,8 @@ export function stepName(step: PlanStep): string {
       return step.action;
     case 'add-acl':
       return `${step.action} ${step.ip}`;
+    case 'create-trunk':
+      return `${step.action} ${step.trunkName}`;
   }
 }
 
@@ -166,9 +176,10 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
   if (plan.destructive && !request.confirm) {
     return { line, report: report('needs-confirmation', 'this plan stops something working for callers: confirm it (--yes, or confirm: true)', plan) };
   }
-  if (plan.steps.length === 0 || !observed) return { line: settled(line, operation), report: report('done', plan.notes.join('; ') || 'nothing to do', plan) };
+  if (plan.steps.length === 0) return { line: settled(line, operation), report: report('done', plan.notes.join('; ') || 'nothing to do', plan) };
 
-  const run = new LineRun(line, operationId, plan, observed);
+  // No trunk observed: a repair makes a new one first (its create-trunk step names it).
+  const run = new LineRun(line, operationId, plan, observed ?? { trunkSid: '' });
   const progress = new SetupProgress(line.direction, line.customerId, plan.steps.map(stepName));
   const saga = new Saga();
   const subject: GateSubject<OperationPlan> = {
@@ -237,6 +248,8 @@ class LineRun {
   private moved: { mappingId?: string; afterUnmap?: string } | undefined;
   private readonly before: ManagedLine;
   private readonly done: string[] = [];
+  /** The trunk the steps act on: the observed one, or the one a create-trunk step made. */
+  private trunkSid: string;
 
   constructor(
     public line: ManagedLine,
@@ -245,6 +258,7 @@ class LineRun {
     private readonly observed: ObservedTrunk,
   ) {
     this.before = line;
+    this.trunkSid = observed.trunkSid;
   }
 
   private owned(): Owned {
@@ -285,7 +299,7 @@ class LineRun {
   async execute(step: PlanStep, saga: Saga): Promise<void> {
     const line = this.line;
     const accountSid = line.exotelAccountSid;
-    const { trunkSid } = this.observed;
+    const { trunkSid } = this;
     const { exotel, undoExotel } = exotelFor(accountSid);
     switch (step.action) {
       case 'map-did': {
@@ -312,12 +326,15 @@ class LineRun {
         return;
       }
       case 'set-mode': {
-        const previous = line.numbers.find((n) => n.did === step.did)?.mode ?? 'pstn';
+        const known = line.numbers.find((n) => n.did === step.did);
+        // Planned without an id when the step before maps it on a new trunk.
+        const id = step.mappingId || (known?.mappingId ?? '');
+        const previous = step.mappingId ? (known?.mode ?? 'pstn') : 'pstn';
         saga.register(stepName(step), `mode:${step.did}`, async () => {
-          await undoExotel.setPhoneNumberMode({ accountSid, trunkSid, id: step.mappingId, phoneNumber: step.did, mode: previous });
+          await undoExotel.setPhoneNumberMode({ accountSid, trunkSid, id, phoneNumber: step.did, mode: previous });
           return `${step.did} back to mode ${previous}`;
         });
-        await exotel.setPhoneNumberMode({ accountSid, trunkSid, id: step.mappingId, phoneNumber: step.did, mode: step.mode });
+        await exotel.setPhoneNumberMode({ accountSid, trunkSid, id, phoneNumber: step.did, mode: step.mode });
         this.line = { ...line, numbers: line.numbers.map((n) => (n.did === step.did ? { ...n, mode: step.mode } : n)) };
         this.done.push(`${step.did} in mode ${step.mode}`);
         return;
@@ -457,6 +474,16 @@ class LineRun {
                 },
               };
         this.done.push(step.effect);
+        return;
+      }
+      case 'create-trunk': {
+        const made = await ensureTrunk(saga, { accountSid, customerId: line.customerId, direction: line.direction, dids: line.numbers.map((n) => n.did) });
+        this.trunkSid = made.trunkSid;
+        // A trunk of that name found empty is used, never deleted (ensureTrunk's rule for setups).
+        const trunk = made.origin === 'created' ? this.owned() : { ...this.owned(), origin: 'pre-existing' as const, mayDelete: false };
+        // Its credentials went with the old trunk; the rest is mapped and added again by the next steps.
+        this.line = { ...line, trunk: { ...trunk, sid: made.trunkSid, name: made.trunkName }, credentials: [] };
+        this.done.push(`created trunk ${made.trunkSid} (${made.trunkName}) in place of ${line.trunk?.sid ?? 'the lost one'}`);
         return;
       }
       case 'delete-trunk': {

@@ -157,6 +157,29 @@ describe('planOperation', () => {
     expect(planOperation(gone, { kind: 'offboard' }, null).notes).toEqual(['already offboarded: nothing left to delete']);
     expect(planOperation(gone, { kind: 'add-dids', dids: ['+919800000003'] }, null).refusals[0]).toContain('was offboarded');
   });
+
+  it('makes a lost trunk again with all the record has, and says a lost credential needs a rotation', () => {
+    const out = planOperation(outbound(), { kind: 'repair' }, null);
+    expect(out.refusals).toEqual([]);
+    expect(out.steps.map((s) => ('request' in s ? `${s.action} ${s.request.method} ${s.request.path}` : s.action))).toEqual([
+      'create-trunk POST /trunks',
+      'map-did POST /trunks/{new trunk}/phone-numbers',
+      'add-acl POST /trunks/{new trunk}/whitelisted-ips',
+    ]);
+    expect(out.unrepaired).toEqual([expect.stringContaining(`credential ${sipUserNameFor('acme-1')} went with the trunk`)]);
+    expect(out.destructive).toBe(false);
+
+    const flow = { ...inbound(), numbers: inbound().numbers.map((n) => ({ ...n, mode: 'flow' as const })) };
+    const inb = planOperation(flow, { kind: 'repair', kinds: ['missing'] }, null);
+    expect(inb.steps.map((s) => s.action)).toEqual(['create-trunk', 'map-did', 'set-mode', 'add-destinations', 'verify-destinations']);
+    expect(inb.unrepaired).toEqual([]);
+    // It was given to the setup, not made by it: the notes say the new one is this project's.
+    expect(inb.notes).toEqual(expect.arrayContaining([expect.stringContaining('was pre-existing')]));
+
+    const told = planOperation(inbound(), { kind: 'repair', kinds: ['changed'] }, null);
+    expect(told.steps).toEqual([]);
+    expect(told.unrepaired).toEqual([expect.stringContaining('missing trunk')]);
+  });
 });
 
 describe('onTimers', () => {

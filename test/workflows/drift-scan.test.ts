@@ -1,14 +1,15 @@
 // Drift made behind the project's back, through the simulator's HTTP API exactly as a person with curl would, and
 // found by the next scan: each kind, on the lines it belongs to, with their TrunkDriftState; nothing is touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDriftScan } from '../../client/drift';
-import { lookUpLine } from '../../client/lines';
+import { runDriftScan, startDriftScan } from '../../client/drift';
+import { lookUpLine, operateOn } from '../../client/lines';
 import type { Difference } from '../../domain/drift-report';
-import type { ManagedLine } from '../../domain/line';
+import type { LineView, ManagedLine } from '../../domain/line';
 import { SearchAttributes } from '../../domain/search-attributes';
 import { ExotelClient } from '../../exotel/client';
 import { ownAccount } from '../support/simulator';
-import { startHarness, type Harness } from '../support/setup-harness';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { decideUpdate } from '../../workflows/ops-gate';
 
 let h: Harness;
 let exotel: ExotelClient;
@@ -164,6 +165,76 @@ describe('drift repair', () => {
     expect(cleaned.drift?.state).toBe('in-sync');
     const third = await runDriftScan(h.client, fast, { taskQueue: h.taskQueue });
     expect(third.differences.filter((d) => d.customerId === out || d.customerId === inb)).toEqual([]);
+  });
+});
+
+describe('drift repair of a lost trunk, and of a step that fails', () => {
+  async function lineWhere(direction: 'outbound' | 'inbound', customerId: string, done: (v: LineView) => boolean): Promise<LineView> {
+    for (;;) {
+      const found = await lookUpLine(h.client, direction, customerId);
+      if (found.state === 'managed' && done(found.view)) return found.view;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('makes a deleted trunk again with what the line records; a repair whose step fails for good waits for ops', { timeout: 240_000 }, async () => {
+    const inb = h.customer('lost-in');
+    const out = h.customer('lost-out');
+    const stuck = h.customer('repair-stuck');
+    await (await h.startInbound({ customerId: inb, dids: ['+6534000011', '+6534000012'], destinations: ['l.example.com:5061;transport=tls'] })).handle.result();
+    await (await h.startOutbound({ customerId: out, did: '+6534000021', providerIps: ['203.0.113.41'], allowAclWithDigest: true })).handle.result();
+    await (await h.startOutbound({ customerId: stuck, dids: ['+6534000031', '+6534000032'] })).handle.result();
+    const [lineIn, lineOut, lineStuck] = [await managed('inbound', inb), await managed('outbound', out), await managed('outbound', stuck)];
+    // A mode set by the line's own operation, so the record says flow and the new trunk must have it too.
+    await operateOn(h.client, 'inbound', inb, { operation: { kind: 'set-mode', did: '+6534000012', mode: 'flow' }, confirm: true });
+    await exotel.deleteTrunk(lineIn.trunk?.sid ?? '');
+    await exotel.deleteTrunk(lineOut.trunk?.sid ?? '');
+    const stuckTrunk = lineStuck.trunk?.sid ?? '';
+    await exotel.deletePhoneNumber(stuckTrunk, lineStuck.numbers[1]?.mappingId ?? '');
+    // Refused for good (400) once: the repair's map waits for a decision.
+    await h.admin.addFault({ method: 'POST', path: `/trunks/${stuckTrunk}/phone-numbers$`, kind: 'status', status: 400, count: 1 });
+
+    const scanning = await startDriftScan(h.client, { exotelAccountSid: h.exotelAccount.accountSid, requestsPerMinute: 600, share: 1, repair: ['missing', 'changed'] }, { taskQueue: h.taskQueue });
+    const scan = await scanning.result();
+    expect(scan.differences.filter((d) => d.customerId === inb || d.customerId === out).map(strip)).toEqual(
+      expect.arrayContaining([
+        { kind: 'missing', part: 'trunk', item: lineIn.trunk?.name },
+        { kind: 'missing', part: 'trunk', item: lineOut.trunk?.name },
+      ]),
+    );
+
+    const isDone = (v: LineView) => v.recent.some((r) => r.operationId === `repair-${scan.scanId}`);
+    const reportOf = (v: LineView) => v.recent.find((r) => r.operationId === `repair-${scan.scanId}`);
+    const viewIn = await lineWhere('inbound', inb, isDone);
+    expect(reportOf(viewIn)?.state, reportOf(viewIn)?.message).toBe('done');
+    const newIn = viewIn.line.trunk?.sid ?? '';
+    expect(newIn).not.toBe(lineIn.trunk?.sid);
+    expect((await exotel.listPhoneNumbers(newIn)).map((n) => [n.phone_number, n.mode]).sort()).toEqual([['+6534000011', 'pstn'], ['+6534000012', 'flow']]);
+    expect((await exotel.listDestinationUris(newIn)).map((d) => d.destination.replace(/^sip:/, ''))).toEqual(['l.example.com:5061;transport=tls']);
+    expect(viewIn.line.numbers.map((n) => n.mappingId).sort()).toEqual((await exotel.listPhoneNumbers(newIn)).map((n) => n.id).sort());
+    expect(viewIn.drift?.state).toBe('in-sync');
+
+    const viewOut = await lineWhere('outbound', out, isDone);
+    expect(reportOf(viewOut)?.state, reportOf(viewOut)?.message).toBe('done');
+    const newOut = viewOut.line.trunk?.sid ?? '';
+    expect((await exotel.listPhoneNumbers(newOut)).map((n) => n.phone_number)).toEqual(['+6534000021']);
+    expect((await exotel.listWhitelistedIps(newOut)).map((e) => e.ip)).toEqual(['203.0.113.41']);
+    // Its credential went with the trunk: the line says so, records none, and stays drifted until a rotation.
+    expect(viewOut.line.credentials).toEqual([]);
+    expect(reportOf(viewOut)?.plan?.unrepaired).toEqual([expect.stringContaining('rotate-credential')]);
+    expect(viewOut.drift?.state).toBe('drifted');
+
+    const waiting = await lineWhere('outbound', stuck, (v) => v.current?.state === 'awaiting-ops');
+    expect(waiting.current?.awaitingOps?.step).toBe('map-did +6534000032');
+    expect(waiting.drift?.state).toBe('repairing');
+    await h.client.workflow.getHandle(`trunk-line-outbound-${stuck}`).executeUpdate(decideUpdate, { args: [{ action: 'retry', note: 'the 400 was a fluke' }] });
+    const retried = await lineWhere('outbound', stuck, isDone);
+    expect(reportOf(retried)?.state, reportOf(retried)?.message).toBe('done');
+    expect((await exotel.listPhoneNumbers(stuckTrunk)).map((n) => n.phone_number).sort()).toEqual(['+6534000031', '+6534000032']);
+    expect(retried.drift?.state).toBe('in-sync');
+    await keepHistory('drift-scan-repairing', scanning);
+    await keepHistory('line-trunk-recreated', h.client.workflow.getHandle(`trunk-line-inbound-${inb}`));
+    await keepHistory('line-repair-retried-by-ops', h.client.workflow.getHandle(`trunk-line-outbound-${stuck}`));
   });
 });
 

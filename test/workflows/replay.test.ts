@@ -9,7 +9,7 @@ import { HISTORY_FIXTURES, workflowBundle } from '../support/setup-harness';
 const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
-  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers, ops decisions and chaos runs', () => {
+  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers, ops decisions, chaos runs, line operations and drift scans', () => {
     const names = fixtures.map((f) => f.replace(/\.json$/, ''));
     expect(names).toEqual(
       expect.arrayContaining([
@@ -34,6 +34,9 @@ describe('replay of recorded histories', () => {
         'line-rolled-back-by-ops',
         'line-destinations-changed',
         'line-offboarded',
+        'line-trunk-recreated',
+        'line-repair-retried-by-ops',
+        'drift-scan-repairing',
       ]),
     );
   });
