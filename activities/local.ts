@@ -3,13 +3,28 @@ import { randomInt } from 'node:crypto';
 import type { ExotelAccounts } from '../exotel/accounts';
 import type { SipEdge } from '../domain/setup-result';
 import type { DriftScanSummary } from '../platform/metrics';
+import type { ApiProvider, PlatformAccountInfo } from '../domain/platform-side';
+import { PlatformAccounts } from '../voice-ai/accounts';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 32 characters of [A-Za-z0-9] is ~190 bits; Exotel rejects anything outside [A-Za-z0-9_]. */
 const PASSWORD_LENGTH = 32;
 
-export function createLocalActivities({ accounts, onDriftScan }: { accounts: ExotelAccounts; onDriftScan?: (summary: DriftScanSummary) => void }) {
+export function createLocalActivities({
+  accounts,
+  platforms = new PlatformAccounts(),
+  onDriftScan,
+}: {
+  accounts: ExotelAccounts;
+  platforms?: PlatformAccounts;
+  onDriftScan?: (summary: DriftScanSummary) => void;
+}) {
   return {
+    /** The platform account a setup would use (the one named, or the platform's only one), or null: none serves. */
+    async describePlatformAccount({ provider, name }: { provider: ApiProvider; name?: string }): Promise<PlatformAccountInfo | null> {
+      return platforms.find(provider, name);
+    },
+
     /** A finished drift scan, told to the process's metrics (a workflow cannot reach them itself). */
     async recordDriftScan(summary: DriftScanSummary): Promise<void> {
       onDriftScan?.(summary);

@@ -4,12 +4,16 @@
 //
 //   Exotel.<kind>             an Exotel request failed; details[0] is ExotelFailureDetails. Retryable only for
 //                             kinds `transient` and `rate-limited` (exotel/errors.ts decides the kind).
+//   VoiceAi.<kind>            a voice-AI platform's request failed (voice-ai/errors.ts); the same kinds and retry
+//                             rule; details[0] names the platform, the request, its status and code.
 //   InputValidationError      the input breaks a rule; details[0] lists the issues (field, value, rule). Never retried.
 //   ConfigurationError        the worker is not configured for what was asked (an unknown Exotel account).
 //   Conflict                  Exotel holds something that is not this setup's (a trunk name taken, a DID on
 //                             another trunk, a digest user whose password is unknown). Left untouched.
 //   TrunkNotFound             the trunk an inbound setup was given does not exist.
 //   VerificationMismatch      the read-back differs from what was asked; details list each difference.
+//   CrossCheckMismatch        Exotel's side and the platform's disagree (address, transport, numbers, media
+//                             encryption …); details list each CrossCheckMismatch.
 //   InvalidBatchSource        a batch file that cannot be read or whose format is unknown.
 //   SetupFailed               a setup ended after rolling back; details[0] is SetupFailureDetails.
 //   SetupFailedWithLeftovers  the same, but a compensation failed: what it names needs a person.
@@ -41,12 +45,16 @@ export interface ExotelFailureDetails {
 export const EXOTEL_FAILURE_PREFIX = 'Exotel.';
 export const exotelFailureType = (kind: ExotelErrorKind): string => `${EXOTEL_FAILURE_PREFIX}${kind}`;
 
+export const VOICE_AI_FAILURE_PREFIX = 'VoiceAi.';
+export const voiceAiFailureType = (kind: ExotelErrorKind): string => `${VOICE_AI_FAILURE_PREFIX}${kind}`;
+
 export const FailureTypes = {
   inputValidation: 'InputValidationError',
   configuration: 'ConfigurationError',
   conflict: 'Conflict',
   trunkNotFound: 'TrunkNotFound',
   verificationMismatch: 'VerificationMismatch',
+  crossCheckMismatch: 'CrossCheckMismatch',
   invalidBatchSource: 'InvalidBatchSource',
   setupFailed: 'SetupFailed',
   setupFailedWithLeftovers: 'SetupFailedWithLeftovers',

@@ -1,5 +1,6 @@
 // What a succeeded setup answers with: the Exotel resources it made, the values the platform needs, and the
 // handoff sheet.
+import type { PlatformSideResult } from './platform-side';
 import type { HandoffSheet } from './providers/handoff-sheet';
 
 export interface SipEdge {
@@ -28,6 +29,8 @@ export interface OutboundSetupResult {
   sipDomain: string;
   sipUserName: string;
   sipPassword: string;
+  /** The platform's side: configured by API (what was made there, cross-checked) or left to the sheet, and why. */
+  platformSide?: PlatformSideResult;
 }
 
 export interface InboundSetupResult {
@@ -44,4 +47,5 @@ export interface InboundSetupResult {
   destinationIds: string[];
   /** What the Exotel Flow's Connect applet must dial (console-only step). */
   connectAppletDialWhom: string;
+  platformSide?: PlatformSideResult;
 }

@@ -2,6 +2,7 @@
 // workflows before their first Exotel request. Every failure names the field, the value (secrets masked) and the
 // rule; all failures of one input come together.
 import { IssueCollector } from './issues';
+import { API_PROVIDERS, isApiProvider } from './platform-side';
 import { withProviderDefaults } from './providers/apply';
 import { ACL_WITH_DIGEST_RULE, validateProviderInput } from './providers/validate';
 import { bareIp, durationMs, normalizeDestination, rules } from './rules';
@@ -21,6 +22,16 @@ function checkBase(c: IssueCollector, input: OutboundSetupInput | InboundSetupIn
     checkList(c, 'dids', input.dids, rules.e164, { required: true });
     if (Array.isArray(input.dids) && input.dids.length > MAX_DIDS) c.add('dids', `${input.dids.length} numbers`, `at most ${MAX_DIDS} per setup`);
     if (Array.isArray(input.dids) && input.dids[0] !== input.did) c.add('did', input.did, 'must be the first of dids');
+  }
+  if (input.providerSide !== undefined) {
+    if (input.providerSide !== 'api' && input.providerSide !== 'manual') c.add('providerSide', input.providerSide, 'must be api or manual');
+    else if (input.providerSide === 'api' && !isApiProvider(input.provider)) {
+      c.add('providerSide', input.providerSide, `api needs a provider whose side is configured by API (${API_PROVIDERS.join(', ')}); ${input.provider ?? 'no provider'} has its handoff sheet: use manual`);
+    }
+  }
+  if (input.platformAccount !== undefined) {
+    c.check('platformAccount', input.platformAccount, (v) => (/^[A-Za-z0-9_.-]{1,64}$/.test(v) ? null : 'must be the name of one of the worker\'s platform accounts: 1-64 of letters, digits, . _ -'));
+    if (input.providerSide === 'manual') c.add('platformAccount', input.platformAccount, 'names the account the API side uses: leave it out with providerSide manual');
   }
   if (input.opsDecisionTimeout !== undefined && durationMs(input.opsDecisionTimeout) === null) {
     c.add('opsDecisionTimeout', input.opsDecisionTimeout, "must be a duration such as '24h', '15m', '30s' or milliseconds ≥ 0");

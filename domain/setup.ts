@@ -1,5 +1,6 @@
 // The shapes a setup is asked for, and its status. One object per workflow so fields can be added later.
 import type { Duration } from '@temporalio/common';
+import type { ProviderSide } from './platform-side';
 
 export type Direction = 'outbound' | 'inbound';
 
@@ -25,6 +26,14 @@ export interface SetupBase {
   provider?: string;
   /** The platform's own fields, e.g. LiveKit's `{ subdomain, region }`; checked against its profile. */
   providerFields?: Record<string, string>;
+  /**
+   * Who configures the platform's side: `api`, this setup, through the platform's API (domain/platform-side.ts
+   * lists the platforms; the worker needs an account for it), or `manual`, a person with the handoff sheet.
+   * Default: `api` where the platform has one and the worker an account, else `manual`, said in the result.
+   */
+  providerSide?: ProviderSide;
+  /** Which of the worker's accounts on the platform serves this customer; default its only one. Never a key. */
+  platformAccount?: string;
   /**
    * How long a setup whose step failed for good waits for an operator's decision (retry or roll back) before it
    * rolls back by itself: a Temporal duration such as '24h' or '15m', or milliseconds. 0 rolls back at once.

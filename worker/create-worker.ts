@@ -1,7 +1,7 @@
 // Wires the workers of one process: the workflows with the local and batch-file activities on the main task queue,
-// and one worker per Exotel account on that account's queue, rate-limited by the Temporal server to the account's
-// request budget, holding the Exotel requests and nothing else. An Exotel request therefore runs nowhere but on
-// its account's queue.
+// one worker per Exotel account on that account's queue, rate-limited by the Temporal server to the account's
+// request budget, holding the Exotel requests and nothing else (so an Exotel request runs nowhere but on its
+// account's queue), and one per voice-AI platform with configured accounts, holding that platform's requests.
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
@@ -10,11 +10,13 @@ import { createExotelActivities } from '../activities/exotel-requests';
 import { activityInterceptors, type ActivityObservers } from '../activities/interceptor';
 import { createLineDirectoryActivities } from '../activities/line-directory';
 import { createLocalActivities } from '../activities/local';
+import { createVoiceAiActivities } from '../activities/voice-ai-requests';
+import { PlatformAccounts, type PlatformAccountSettings } from '../voice-ai/accounts';
 import type { Client } from '@temporalio/client';
 import type { ExotelClientOptions } from '../exotel/client';
 import type { DriftScanSummary } from '../platform/metrics';
 import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from './config';
-import { exotelTaskQueue } from '../domain/task-queue';
+import { exotelTaskQueue, voiceAiTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
 
 export interface SetupWorkerOptions {
@@ -22,6 +24,8 @@ export interface SetupWorkerOptions {
   namespace: string;
   taskQueue: string;
   accounts: ExotelAccountSettings[];
+  /** Voice-AI platform accounts whose side setups configure by API (voice-ai/accounts.ts); none: every setup is manual. */
+  platformAccounts?: PlatformAccountSettings[];
   /** A prebuilt bundle, in memory (tests share one) or on disk; otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
   workflowBundlePath?: string;
@@ -87,13 +91,14 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS}s`,
   };
   const exotelActivities = createExotelActivities({ accounts });
+  const platforms = new PlatformAccounts(o.platformAccounts);
   const created: Worker[] = [];
   try {
     created.push(
       await Worker.create({
         ...common,
         taskQueue: o.taskQueue,
-        activities: { ...createLocalActivities({ accounts, onDriftScan: o.onDriftScan }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
+        activities: { ...createLocalActivities({ accounts, platforms, onDriftScan: o.onDriftScan }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
         ...(o.workflowBundle
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath
@@ -112,6 +117,12 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
           maxTaskQueueActivitiesPerSecond: exotelQueueRate(account.requestBudget),
         }),
       );
+    }
+    if (platforms.providers.length > 0) {
+      const voiceAiActivities = createVoiceAiActivities({ platforms });
+      for (const provider of platforms.providers) {
+        created.push(await Worker.create({ ...common, taskQueue: voiceAiTaskQueue(provider), activities: voiceAiActivities }));
+      }
     }
   } catch (err) {
     // Workers made so far hold the connection: release them, or closing it fails and hides this error.

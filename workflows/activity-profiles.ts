@@ -7,6 +7,8 @@ import type { BatchFileActivities } from '../activities/batch-files';
 import type { ExotelActivities } from '../activities/exotel-requests';
 import type { LineDirectoryActivities } from '../activities/line-directory';
 import type { LocalActivities } from '../activities/local';
+import type { VoiceAiActivities } from '../activities/voice-ai-requests';
+import type { ApiProvider } from '../domain/platform-side';
 import {
   COMPENSATION_BACKOFF,
   COMPENSATION_BUDGET_MS,
@@ -14,10 +16,10 @@ import {
   FORWARD_STEP_BUDGET_MS,
   temporalRetryPolicy,
 } from '../domain/retry-policy';
-import { exotelTaskQueue } from '../domain/task-queue';
+import { exotelTaskQueue, voiceAiTaskQueue } from '../domain/task-queue';
 import { priorityOverride } from './priority';
 
-/** The HTTP client gives up at 15 s, so one attempt ends well within this. */
+/** The HTTP clients (Exotel's, the platforms' SDKs) give up at 15 s, so one attempt ends well within this. */
 const EXOTEL_ATTEMPT_TIMEOUT = '20s';
 
 /** Reads and other requests Temporal may simply repeat. */
@@ -61,6 +63,20 @@ export function exotelFor(accountSid: string) {
 }
 
 export type ExotelRequests = ReturnType<typeof exotelFor>['exotel'];
+
+/**
+ * A voice-AI platform's requests, on its own queue, with the same three profiles as Exotel's: reads repeat, creates
+ * go once (the workflow retries them, looking up by name first), deletes are retried long.
+ */
+export function platformFor(provider: ApiProvider) {
+  const priority = priorityOverride();
+  const where = { taskQueue: voiceAiTaskQueue(provider), ...(priority ? { priority } : {}) };
+  return {
+    platform: proxyActivities<VoiceAiActivities>({ ...FORWARD, ...where }),
+    platformOnce: proxyActivities<VoiceAiActivities>({ ...ONCE, ...where }),
+    undoPlatform: proxyActivities<VoiceAiActivities>({ ...COMPENSATION, ...where }),
+  };
+}
 
 /** Work on the worker itself (account configuration, password generation): quick, and safe to repeat. */
 export const local = proxyActivities<LocalActivities>({

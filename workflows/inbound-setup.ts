@@ -1,9 +1,11 @@
-// PSTN → Exotel → voice AI: a trunk (given or created), the DID on it, destination URIs, then a read-back that
-// proves Exotel holds what was asked for.
+// PSTN → Exotel → voice AI: a trunk (given or created), the DID on it, (where the platform's side goes by API: the
+// platform's inbound trunk and dispatch rule), destination URIs, then a read-back that proves Exotel holds what was
+// asked for, and a cross-check that the platform agrees.
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
 import { connectAppletDialWhom } from '../domain/naming';
-import { normalizeDestination } from '../domain/rules';
+import type { PlatformObject, PlatformSideResult } from '../domain/platform-side';
+import { normalizeDestination, parseDestination } from '../domain/rules';
 import { didsOf, type InboundSetupInput } from '../domain/setup';
 import type { InboundSetupResult } from '../domain/setup-result';
 import { exotelFor, local } from './activity-profiles';
@@ -12,7 +14,14 @@ import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
+import { crossCheckInboundSide, decidePlatformSide, ensureLiveKitDispatchRule, ensureLiveKitInboundTrunk, manualSide } from './platform-side';
 import { runSetup } from './setup-run';
+
+/** The transport Exotel will use to reach the platform: its media encryption must suit it. */
+function parsedTransport(destination: string | undefined): 'tls' | 'tcp' {
+  const parsed = parseDestination(destination ?? '');
+  return typeof parsed === 'string' ? 'tls' : parsed.transport;
+}
 
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
 const STEP_INPUTS: StepInputs = {
@@ -20,15 +29,23 @@ const STEP_INPUTS: StepInputs = {
   'map-did': ['did', 'dids'],
   'add-destinations': ['destinations'],
   verify: ['did', 'dids', 'destinations'],
+  'platform-inbound-trunk': ['did', 'dids', 'destinations'],
 };
 
 export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
   const trunkStep = input.trunkSid ? 'use-trunk' : 'create-trunk';
   const steps = ['validate', trunkStep, 'map-did', 'add-destinations', 'verify'];
   const accountSid = input.exotelAccountSid;
-  return runSetup('inbound', input, { steps, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops }) => {
+  return runSetup('inbound', input, { steps, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops, addSteps }) => {
     const ledger: DestinationLedger = { ours: new Set() };
-    await ops.step('validate', () => local.describeAccount({ accountSid }));
+    const side = await ops.step('validate', async () => {
+      await local.describeAccount({ accountSid });
+      return decidePlatformSide(ops.input);
+    });
+    if (side.mode === 'api') {
+      addSteps('map-did', ['platform-inbound-trunk', 'platform-dispatch-rule']);
+      addSteps('verify', ['cross-check']);
+    }
 
     const trunk = await ops.step(trunkStep, async (asked) => {
       const { trunkSid: given, customerId } = asked;
@@ -44,6 +61,25 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       return ids;
     });
 
+    // The platform takes the numbers before Exotel sends it a call.
+    let platform: { trunk: PlatformObject; rule: PlatformObject } | undefined;
+    if (side.mode === 'api') {
+      const account = side.account.name;
+      const trunk = await ops.step('platform-inbound-trunk', async (asked) => {
+        const transport = parsedTransport(asked.destinations[0]);
+        const made = await ensureLiveKitInboundTrunk(saga, { account, customerId: asked.customerId, dids: didsOf(asked), transport });
+        progress.record('platform-inbound-trunk', { livekitTrunkId: made.id });
+        return made;
+      });
+      const rule = await ops.step('platform-dispatch-rule', async (asked) => {
+        const agentName = asked.providerFields?.agentName;
+        const made = await ensureLiveKitDispatchRule(saga, { account, customerId: asked.customerId, trunkId: trunk.id, ...(agentName ? { agentName } : {}) });
+        progress.record('platform-dispatch-rule', { livekitDispatchRuleId: made.id });
+        return made;
+      });
+      platform = { trunk, rule };
+    }
+
     const destinationIds = await ops.step('add-destinations', async ({ destinations }) => {
       const wanted = destinations.map(normalizeDestination);
       const ids = await ensureDestinations(saga, ledger, { accountSid, trunkSid, wanted, trunkOrigin: trunk.origin });
@@ -52,6 +88,12 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     });
 
     await ops.step('verify', (asked) => verify(accountSid, trunkSid, didsOf(asked), asked.destinations.map(normalizeDestination)));
+    if (side.mode === 'api' && platform) {
+      const made = platform;
+      await ops.step('cross-check', (asked) => crossCheckInboundSide(side.account, made, { dids: didsOf(asked), destinations: asked.destinations }));
+    }
+    const platformSide: PlatformSideResult | undefined =
+      side.mode === 'api' ? { mode: 'api', account: side.account.name, objects: platform ? [platform.trunk, platform.rule] : [] } : side.reason ? manualSide(side) : undefined;
 
     progress.setPhase('succeeded');
     const result: InboundSetupResult = {
@@ -63,6 +105,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       ...mappingResult(mappingIds),
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
+      ...(platformSide ? { platformSide } : {}),
     };
     await handOverToLine('inbound', ops.input, trunk, {
       mappingIds,

@@ -1,9 +1,13 @@
-// Voice AI → Exotel → PSTN: trunk, DID, digest credentials, and an ACL entry per static provider IP when given.
+// Voice AI → Exotel → PSTN: trunk, DID, digest credentials, and an ACL entry per static provider IP when given;
+// then, where the platform's side goes by API, the platform's outbound trunk to Exotel's edge, cross-checked.
 import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import { bareIp } from '../domain/rules';
 import { didsOf, type OutboundSetupInput } from '../domain/setup';
 import type { OutboundSetupResult } from '../domain/setup-result';
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureTypes } from '../domain/failures';
 import { local } from './activity-profiles';
+import { crossCheckOutboundSide, decidePlatformSide, ensureLiveKitOutboundTrunk, manualSide } from './platform-side';
 import { handoffFor } from './handoff';
 import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
@@ -13,14 +17,16 @@ import { runSetup } from './setup-run';
 
 const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
-const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'] };
+const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'], 'platform-outbound-trunk': ['did', 'dids'] };
 
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
   const { customerId } = input;
   const accountSid = input.exotelAccountSid;
-  return runSetup('outbound', input, { steps: STEPS, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops }) => {
-    // The account must be configured on the worker before anything is created with it.
-    const account = await ops.step('validate', () => local.describeAccount({ accountSid }));
+  return runSetup('outbound', input, { steps: STEPS, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops, addSteps }) => {
+    // The account (and the platform's, when its side goes by API) must be configured on the worker before anything
+    // is created with it.
+    const { account, side } = await ops.step('validate', async () => ({ account: await local.describeAccount({ accountSid }), side: await decidePlatformSide(ops.input) }));
+    if (side.mode === 'api') addSteps('allowlist-ips', ['platform-outbound-trunk', 'cross-check']);
 
     const trunk = await ops.step('create-trunk', async (asked) => {
       const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', dids: didsOf(asked) });
@@ -65,6 +71,21 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       });
     }
 
+    let platformSide = side.mode === 'manual' && side.reason ? manualSide(side) : undefined;
+    if (side.mode === 'api') {
+      const edge = account.sipEdge;
+      const trunk = await ops.step('platform-outbound-trunk', async (asked) => {
+        if (!edge) throw ApplicationFailure.nonRetryable(`Exotel account ${accountSid} has no sipEdge configured: LiveKit needs the address to dial`, FailureTypes.configuration);
+        const made = await ensureLiveKitOutboundTrunk(saga, { account: side.account.name, customerId, dids: didsOf(asked), edge, userName, password });
+        progress.record('platform-outbound-trunk', { livekitTrunkId: made.id });
+        return made;
+      });
+      await ops.step('cross-check', async (asked) => {
+        if (edge) await crossCheckOutboundSide(side.account.name, trunk, { edge, userName, dids: didsOf(asked) });
+      });
+      platformSide = { mode: 'api', account: side.account.name, objects: [trunk] };
+    }
+
     progress.setPhase('succeeded');
     const result: OutboundSetupResult = {
       did: ops.input.did,
@@ -78,6 +99,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       sipDomain: account.sipDomain,
       sipUserName: userName,
       sipPassword: password,
+      ...(platformSide ? { platformSide } : {}),
     };
     await handOverToLine('outbound', ops.input, trunk, {
       mappingIds,

@@ -6,4 +6,6 @@ export const PATCHES = {
   aclWithDigestForEverySetup: 'acl-with-digest-for-every-setup',
   /** 2026-12: a setup that succeeds hands what it made to its customer line (workflows/line-handover.ts). */
   handOverToLine: 'hand-over-to-line',
+  /** 2026-12: a setup for a platform with an API (and an account on the worker) configures the platform's side too. */
+  platformSideByApi: 'platform-side-by-api',
 } as const;

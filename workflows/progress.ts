@@ -23,6 +23,12 @@ export class SetupProgress {
     this.steps = stepNames.map((name) => ({ name, state: 'pending' }));
   }
 
+  /** Steps known only once the setup has begun (the platform's side, when it is configured by API), after `after`. */
+  insertSteps(after: string, names: string[]): void {
+    const at = this.steps.findIndex((s) => s.name === after);
+    this.steps.splice(at < 0 ? this.steps.length : at + 1, 0, ...names.map((name) => ({ name, state: 'pending' as const })));
+  }
+
   snapshot(): SetupStatus {
     return {
       direction: this.direction,

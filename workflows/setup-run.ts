@@ -17,15 +17,19 @@ export interface SetupRun<D extends Direction> {
   progress: SetupProgress;
   saga: Saga;
   ops: OpsGate<SetupInputOf<D>>;
+  /** Adds steps decided once the setup has begun, after `after`, for the status and the ops gate alike. */
+  addSteps: (after: string, names: string[]) => void;
 }
 
 /** Runs `body` as a setup of `steps` (the first is always `validate`); `stepInputs` says which input each step reads. */
 export async function runSetup<D extends Direction, R>(
   direction: D,
   input: SetupInputOf<D>,
-  { steps, stepInputs }: { steps: string[]; stepInputs: StepInputs },
+  { steps: planned, stepInputs }: { steps: string[]; stepInputs: StepInputs },
   body: (run: SetupRun<D>) => Promise<R>,
 ): Promise<R> {
+  // This run's own list: steps are added to it once the setup knows them.
+  const steps = [...planned];
   const progress = new SetupProgress(direction, input.customerId, steps);
   setHandler(statusQuery, () => progress.snapshot());
   // Setups begun before the ACL-with-digest rule covered setups without a provider keep the rule they began with.
@@ -34,7 +38,11 @@ export async function runSetup<D extends Direction, R>(
   const saga = new Saga();
   const ops = new OpsGate(setupGateSubject(direction, input), progress, saga, steps, stepInputs);
   try {
-    return await body({ progress, saga, ops });
+    const addSteps = (after: string, names: string[]) => {
+      steps.splice(steps.indexOf(after) + 1, 0, ...names);
+      progress.insertSteps(after, names);
+    };
+    return await body({ progress, saga, ops, addSteps });
   } catch (err) {
     const rollBack = () => rollBackAndFail(direction, input.customerId, progress, saga, err);
     // A rollback an operator asked for is theirs: it does not wait behind the batch the setup came from.

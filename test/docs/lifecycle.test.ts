@@ -42,7 +42,7 @@ beforeAll(async () => {
   h = await startHarness(
     { accounts: [{ sid: DEMO_ACCOUNT.sid, apiKey: DEMO_ACCOUNT.apiKey, apiToken: DEMO_ACCOUNT.apiToken, region: 'in' }] },
     { accountSid: DEMO_ACCOUNT.sid, apiKey: DEMO_ACCOUNT.apiKey, apiToken: DEMO_ACCOUNT.apiToken },
-    server,
+    { temporal: server },
   );
 }, 120_000);
 afterAll(async () => {

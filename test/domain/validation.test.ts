@@ -130,6 +130,21 @@ describe('parsing a setup request at the edge', () => {
     expect(issues.map((i) => i.field)).toEqual(['customerId', 'did']);
   });
 
+  it('takes who configures the platform side (trimmed), and refuses api for a platform with only a sheet', () => {
+    const base = { direction: 'outbound', customerId: 'acme-1', exotelAccountSid: 'acme_in', did: '+919876543210' };
+    expect(parseSetupRequest({ ...base, provider: 'livekit', providerSide: ' api ', platformAccount: ' acme-lk\r\n' }).input).toMatchObject({ providerSide: 'api', platformAccount: 'acme-lk' });
+    expect(parseSetupRequest({ ...base, provider: 'vocallabs', providerSide: 'manual' }).input).toMatchObject({ providerSide: 'manual' });
+    const issues = (extra: Record<string, unknown>) => issuesOf(() => parseSetupRequest({ ...base, ...extra })).map((i) => `${i.field} = ${i.value}: ${i.rule}`);
+    expect(issues({ provider: 'vocallabs', providerSide: 'api' })).toEqual([
+      'providerSide = api: api needs a provider whose side is configured by API (livekit); vocallabs has its handoff sheet: use manual',
+    ]);
+    expect(issues({ provider: 'livekit', providerSide: 'auto' })).toEqual(['providerSide = auto: must be api or manual']);
+    expect(issues({ provider: 'livekit', providerSide: 'manual', platformAccount: 'acme-lk' })).toEqual([
+      'platformAccount = acme-lk: names the account the API side uses: leave it out with providerSide manual',
+    ]);
+    expect(issues({ provider: 'livekit', platformAccount: 'acme lk' })[0]).toContain("platformAccount = acme lk: must be the name of one of the worker's platform accounts");
+  });
+
   it('takes several DIDs as dids (did is then the first), refusing a did that is not the first, repeats and bad numbers', () => {
     const base = { direction: 'outbound', customerId: 'acme-1', exotelAccountSid: 'acme_in' };
     expect(parseSetupRequest({ ...base, dids: ['+919876543210', ' +919876543211 '] }).input).toMatchObject({ did: '+919876543210', dids: ['+919876543210', '+919876543211'] });

@@ -16,6 +16,7 @@ import { parseSetupRequest } from '../../domain/setup-request';
 import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
 import { silentLogger } from '../../scripts/build-workflow-bundle';
 import type { LoggedRequest, SimulatorOptions } from '../../simulator';
+import type { PlatformAccountSettings } from '../../voice-ai/accounts';
 import { startTestSimulator, type TestSimulator } from './simulator';
 import { closeClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
@@ -69,9 +70,16 @@ function quietRuntime(): void {
 export async function startHarness(
   simulatorOptions: Partial<SimulatorOptions> = {},
   accountOverrides: Partial<ExotelAccountSettings> = {},
-  /** A server of the test's own (e.g. where it must see only its own workflows, as a fresh clone would); default
-   *  the shared one. */
-  temporal: { address: string; namespace: string } = { address: temporalAddress(), namespace: temporalNamespace() },
+  {
+    temporal = { address: temporalAddress(), namespace: temporalNamespace() },
+    platformAccounts,
+  }: {
+    /** A server of the test's own (e.g. where it must see only its own workflows, as a fresh clone would); default
+     *  the shared one. */
+    temporal?: { address: string; namespace: string };
+    /** Voice-AI platform accounts the worker acts for (a real LiveKit server, say). */
+    platformAccounts?: PlatformAccountSettings[];
+  } = {},
 ): Promise<Harness> {
   quietRuntime();
   const simulator = await startTestSimulator(simulatorOptions);
@@ -84,6 +92,7 @@ export async function startHarness(
     namespace: temporal.namespace,
     taskQueue,
     accounts: [exotelAccount],
+    ...(platformAccounts ? { platformAccounts } : {}),
     workflowBundle: await workflowBundle(),
     shutdownGraceSeconds: 1,
     client,

@@ -48,6 +48,33 @@ describe('worker configuration', () => {
     expect(found.join('\n')).not.toContain('supersecret');
   });
 
+  it('reads voice-AI platform accounts (inline or file, a secret from its own file) and refuses bad ones by field, never echoing keys', () => {
+    const exotel = { EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in')]) };
+    expect(loadWorkerConfig(exotel).platformAccounts).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'platforms-'));
+    writeFileSync(join(dir, 'secret'), 'lk_secret_from_file\n');
+    const livekit = { name: 'acme-lk', provider: 'livekit', url: 'https://acme.livekit.cloud', apiKey: 'APIabc', apiSecretFile: join(dir, 'secret'), sipHost: 'acme.sip.livekit.cloud' };
+    expect(loadWorkerConfig({ ...exotel, VOICE_AI_ACCOUNTS: JSON.stringify([livekit]) }).platformAccounts).toEqual([
+      { name: 'acme-lk', provider: 'livekit', url: 'https://acme.livekit.cloud', apiKey: 'APIabc', apiSecret: 'lk_secret_from_file', sipHost: 'acme.sip.livekit.cloud' },
+    ]);
+    const found = problems({
+      ...exotel,
+      VOICE_AI_ACCOUNTS: JSON.stringify([
+        { name: 'lk', provider: 'livekit', url: 'acme.livekit.cloud', apiKey: 'APIabc', apiSecret: 'lk_secret_inline' },
+        { name: 'lk', provider: 'livekit', url: 'https://b.livekit.cloud', apiKey: 'APIabc', apiSecret: 'lk_secret_inline', sipHost: 'sip:b.example.com' },
+        { name: 'vapi', provider: 'vapi', apiKey: 'k' },
+      ]),
+    });
+    expect(found).toEqual([
+      'platformAccounts[0].url = acme.livekit.cloud: must be the project URL, http(s):// or ws(s)://',
+      'platformAccounts[1].sipHost = sip:b.example.com: must be a host name, without port or scheme',
+      'platformAccounts[1].name = lk: appears twice for livekit (also platformAccounts[0])',
+      'platformAccounts[2].provider = vapi: must be one of livekit (the platforms configured by API)',
+    ]);
+    expect(found.join('\n')).not.toContain('lk_secret_inline');
+    expect(problems({ ...exotel, VOICE_AI_ACCOUNTS: '{' })).toEqual(['VOICE_AI_ACCOUNTS = (json): is not valid JSON']);
+  });
+
   it('stops the worker process at once with the named error (exit 2), where it used to hang', { timeout: 90_000 }, async () => {
     const run = await trunkctl(['worker'], { env: { EXOTEL_ACCOUNTS: JSON.stringify([account('acme_in'), account('acme_in')]), WORKER_MODE: 'demo' } });
     expect(run.code).toBe(2);

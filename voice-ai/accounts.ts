@@ -1,0 +1,83 @@
+// The voice-AI platform accounts a worker may act for, with their keys. A setup names one by `name` (or takes its
+// platform's only one); keys never travel in workflow input, results or logs. One account serves many customers.
+import { IssueCollector } from '../domain/issues';
+import { API_PROVIDERS, isApiProvider, type ApiProvider, type PlatformAccountInfo } from '../domain/platform-side';
+
+export interface LiveKitAccountSettings {
+  name: string;
+  provider: 'livekit';
+  /** The project's URL, e.g. `https://acme.livekit.cloud` (or a self-hosted server's). */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The host its SIP service answers on (`<project>.sip.livekit.cloud`): inbound destinations are checked against it. */
+  sipHost?: string;
+}
+
+export type PlatformAccountSettings = LiveKitAccountSettings;
+
+export class UnknownPlatformAccountError extends Error {
+  override readonly name = 'UnknownPlatformAccountError';
+}
+
+export class PlatformAccounts {
+  constructor(private readonly accounts: PlatformAccountSettings[] = []) {
+    const c = new IssueCollector();
+    checkPlatformAccounts(c, accounts);
+    c.throwIfAny();
+  }
+
+  get providers(): ApiProvider[] {
+    return [...new Set(this.accounts.map((a) => a.provider))];
+  }
+
+  /** The account named, or the platform's only one; a clear error otherwise. */
+  settings(provider: ApiProvider, name?: string): PlatformAccountSettings {
+    const mine = this.accounts.filter((a) => a.provider === provider);
+    const found = name === undefined ? (mine.length === 1 ? mine[0] : undefined) : mine.find((a) => a.name === name);
+    if (found) return found;
+    const configured = mine.map((a) => a.name).join(', ') || 'none';
+    throw new UnknownPlatformAccountError(
+      name === undefined
+        ? `${mine.length === 0 ? 'no' : 'more than one'} ${provider} account is configured on this worker (configured: ${configured}): ${mine.length === 0 ? 'configure one, or ask for providerSide manual' : 'name one in platformAccount'}`
+        : `${provider} account ${name} is not configured on this worker (configured: ${configured})`,
+    );
+  }
+
+  /** What a workflow may know of an account, or null when none would serve. */
+  find(provider: ApiProvider, name?: string): PlatformAccountInfo | null {
+    try {
+      const { name: found, sipHost } = this.settings(provider, name);
+      return { name: found, provider, ...(sipHost ? { sipHost } : {}) };
+    } catch (err) {
+      if (err instanceof UnknownPlatformAccountError) return null;
+      throw err;
+    }
+  }
+}
+
+/** Every problem of a list of platform accounts at once; keys are never shown. */
+export function checkPlatformAccounts(c: IssueCollector, accounts: unknown[]): void {
+  const seen = new Map<string, number>();
+  accounts.forEach((entry, i) => {
+    const where = `platformAccounts[${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      c.add(where, entry === null ? 'null' : Array.isArray(entry) ? 'array' : typeof entry, 'must be an object { name, provider, … }');
+      return;
+    }
+    const a = entry as Record<string, unknown>;
+    c.check(`${where}.name`, a.name, (v) => (/^[A-Za-z0-9_.-]{1,64}$/.test(v) ? null : 'must be 1-64 of letters, digits, . _ -'));
+    if (!isApiProvider(typeof a.provider === 'string' ? a.provider : undefined)) {
+      c.add(`${where}.provider`, a.provider, `must be one of ${API_PROVIDERS.join(', ')} (the platforms configured by API)`);
+      return;
+    }
+    c.check(`${where}.url`, a.url, (v) => (/^(https?|wss?):\/\/[^\s/]+/.test(v) ? null : 'must be the project URL, http(s):// or ws(s)://'));
+    c.check(`${where}.apiKey`, a.apiKey, (v) => (v.trim() ? null : 'must not be empty'));
+    c.check(`${where}.apiSecret`, a.apiSecret, (v) => (v.trim() ? null : 'must not be empty'));
+    if (a.sipHost !== undefined) c.check(`${where}.sipHost`, a.sipHost, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name, without port or scheme'));
+    const key = `${String(a.provider)}/${String(a.name)}`;
+    const first = seen.get(key);
+    if (first !== undefined) c.add(`${where}.name`, a.name, `appears twice for ${String(a.provider)} (also platformAccounts[${first}])`);
+    else seen.set(key, i);
+  });
+}
