@@ -21,6 +21,8 @@ COPY cli ./cli
 COPY events ./events
 COPY codec ./codec
 COPY platform ./platform
+COPY voice-ai ./voice-ai
+COPY sip ./sip
 COPY scripts ./scripts
 # dist/ mirrors the source tree (dist/cli/trunkctl.js …); the workflow bundle is built once, here, so workers
 # start without webpack.

@@ -8,6 +8,7 @@ import { migrateCommand } from './commands/batches';
 import { driftCommand } from './commands/drift';
 import { lineCommand, planCommand } from './commands/lines';
 import { handoffCommand, listCommand, retryCommand, rollbackCommand, showCommand } from './commands/ops';
+import { probeCommand } from './commands/probe';
 import { processCommands } from './commands/processes';
 import { providersCommand } from './commands/providers';
 import { inboundCommand, outboundCommand } from './commands/setups';
@@ -37,6 +38,7 @@ With --json, errors go to stderr as JSON too: {"error", "issues": [{"field", "va
     planCommand,
     lineCommand,
     driftCommand,
+    probeCommand,
     ...processCommands,
   ];
   for (const command of commands) root.addCommand(command);

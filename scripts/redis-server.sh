@@ -18,24 +18,7 @@ use_installed redis-server /usr/bin/redis-server /usr/sbin/redis-server
 
 # --- 3. Debian apt ------------------------------------------------------------------------------------
 print_notes
-command -v apt-get >/dev/null 2>&1 \
-  || die "apt-get not found: install redis-server with this system's package manager, or set REDIS_SERVER_PATH"
-[[ "$(id -u)" -eq 0 ]] \
-  || die "not root, so not installing it: run 'sudo apt-get install -y --no-install-recommends redis-server' once, or set REDIS_SERVER_PATH"
-
-LOG="$(mktemp)"
-trap 'rm -f "$LOG"' EXIT
-log "installing redis-server with apt-get (update + install)"
-if ! DEBIAN_FRONTEND=noninteractive apt-get update >"$LOG" 2>&1; then
-  log "apt-get update failed:"
-  tail_of "$LOG"
-  die "could not refresh the apt package lists; install redis-server yourself or set REDIS_SERVER_PATH"
-fi
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server >"$LOG" 2>&1; then
-  log "apt-get install redis-server failed:"
-  tail_of "$LOG"
-  die "could not install redis-server; install it yourself or set REDIS_SERVER_PATH"
-fi
+install_with_apt redis-server REDIS_SERVER_PATH
 use_installed redis-server /usr/bin/redis-server /usr/sbin/redis-server
 
 die "apt-get installed redis-server but no working redis-server was found on PATH, /usr/bin or /usr/sbin; set REDIS_SERVER_PATH"

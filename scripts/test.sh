@@ -9,6 +9,8 @@ scripts/temporal-cli.sh >/dev/null
 # The LiveKit tests run a real livekit-server (built from the Go module proxy the first time: minutes) with Redis.
 scripts/redis-server.sh >/dev/null
 scripts/livekit-server.sh >/dev/null
+# The SIP reachability probe is tested against SIPp (Debian's sip-tester).
+scripts/sipp.sh >/dev/null
 
 echo "== typecheck"; node_modules/.bin/tsc -p tsconfig.json --noEmit
 echo "== lint"; node_modules/.bin/eslint .

@@ -27,7 +27,7 @@ describe('crossCheckOutbound', () => {
 
 describe('crossCheckInbound', () => {
   const livekit: LiveKitInboundView = { trunk: { id: 'ST_2', numbers: ['+919800000003'], mediaEncryption: 'allow' }, rule: { id: 'SDR_1', trunkIds: ['ST_2'] } };
-  const tls = { host: 'acme.sip.livekit.cloud', port: 5061, transport: 'tls' as const };
+  const tls: { host: string; port: number; transport: 'tls' | 'tcp' } = { host: 'acme.sip.livekit.cloud', port: 5061, transport: 'tls' };
   const exotelIn = { dids: ['+919800000003'], destinations: [tls] };
 
   it('agrees when Exotel sends to the SIP host on its port, every DID is on the trunk and a rule takes it', () => {
