@@ -59,7 +59,7 @@ function tokenMatches(authorization: string | undefined, token: string): boolean
   return timingSafeEqual(digest(authorization ?? ''), digest(`Bearer ${token}`));
 }
 
-function parseBody(raw: string): unknown {
+export function parseBody(raw: string): unknown {
   if (raw.trim() === '') return {};
   return JSON.parse(raw) as unknown;
 }
@@ -73,7 +73,7 @@ function parseRateLimit(input: unknown): RateLimitConfig | false {
   return { limit, windowMs };
 }
 
-function parseFilter(query: URLSearchParams): RequestLogFilter {
+export function parseFilter(query: URLSearchParams): RequestLogFilter {
   const filter: RequestLogFilter = {};
   const account = query.get('account');
   const since = query.get('since');

@@ -1,6 +1,7 @@
 // Injected failures, so clients can prove their retries, timeouts and idempotency against the faults
 // a real network and a real Exotel produce.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SeededRandom } from './random';
 import type { ActiveFault, FaultKind, FaultSpec } from './types';
 
@@ -204,4 +205,53 @@ export class FaultRegistry {
 function strip(fault: ActiveFault & { regex: RegExp; skipLeft?: number }): ActiveFault {
   const { regex: _regex, skipLeft: _skipLeft, ...rest } = fault;
   return rest;
+}
+
+/** An answer as a simulator sends it. */
+export interface FaultedAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * How every simulator (Exotel's and the platforms' stand-ins) answers a request under a fault: `drop` closes the
+ * connection with nothing applied; `status` refuses before anything is applied; `latency` waits, then drops the
+ * request unapplied if the client gave up meanwhile (as a Go server does when the request's context is cancelled
+ * [I]); `commit-then-fail` applies it and loses the answer (dropped, or a 5xx). `answer` applies the request.
+ * Resolves to what to send and log, `dropped` when the connection is gone, or `abandoned` when the server closed
+ * during a delay (nothing to log).
+ */
+export async function answerUnderFault(
+  fault: ActiveFault | null,
+  o: {
+    socket: { destroy(): void; destroyed: boolean };
+    closing: AbortSignal;
+    refused: (fault: ActiveFault) => FaultedAnswer;
+    failedAfterApplying: (status: number) => FaultedAnswer;
+    answer: () => FaultedAnswer;
+  },
+): Promise<{ send: FaultedAnswer; outcome: FaultKind | undefined } | { dropped: FaultKind } | 'abandoned'> {
+  if (fault?.kind === 'drop') {
+    o.socket.destroy();
+    return { dropped: 'drop' };
+  }
+  if (fault?.kind === 'status') return { send: o.refused(fault), outcome: 'status' };
+  if (fault?.kind === 'latency') {
+    try {
+      await sleep(fault.latencyMs ?? 0, undefined, { signal: o.closing });
+    } catch {
+      o.socket.destroy();
+      return 'abandoned';
+    }
+    if (o.socket.destroyed) return { dropped: 'latency' };
+  }
+  const answer = o.answer();
+  if (fault?.kind !== 'commit-then-fail') return { send: answer, outcome: fault?.kind };
+  // The write is applied (and durable); only its answer is lost.
+  if (fault.then === 'drop') {
+    o.socket.destroy();
+    return { dropped: fault.kind };
+  }
+  return { send: o.failedAfterApplying(fault.then ?? 500), outcome: fault.kind };
 }

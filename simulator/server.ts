@@ -3,7 +3,6 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { adminHosts, handleAdmin, refuseForeignCaller, type AdminDeps } from './admin-api';
 import { authenticate } from './auth';
 import {
@@ -17,7 +16,7 @@ import {
   unsupportedContentType,
   type Rendered,
 } from './envelopes';
-import { FaultRegistry } from './faults';
+import { answerUnderFault, FaultRegistry } from './faults';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { SeededRandom } from './random';
 import { RateLimiter, rateLimitHeaders } from './rate-limit';
@@ -33,12 +32,12 @@ import type { ActiveFault, RunningSimulator, SimulatorOptions } from './types';
 const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_PATH = /^\/v2\/accounts\/([^/]+)(\/.*)?$/;
 
-interface IncomingBody {
+export interface IncomingBody {
   text: string;
   tooLarge: boolean;
 }
 
-async function readBody(req: IncomingMessage): Promise<IncomingBody> {
+export async function readBody(req: IncomingMessage): Promise<IncomingBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -48,7 +47,7 @@ async function readBody(req: IncomingMessage): Promise<IncomingBody> {
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
@@ -149,51 +148,27 @@ class Simulator {
     }
 
     const fault = this.faults.take({ method, path: url.pathname, account: sid });
-    if (fault?.kind === 'drop') {
-      req.socket.destroy();
-      this.log.finish(entry, null, 'drop');
+    const outcome = await answerUnderFault(fault, {
+      socket: req.socket,
+      closing: this.closing.signal,
+      refused: (f) => {
+        const { current } = this.limiter;
+        return faultReply(f, current === false ? 0 : current.limit, requestId, method);
+      },
+      failedAfterApplying: (status) => renderError(serverFailure(status), requestId, method),
+      answer: () => {
+        const rendered = this.answer(method, url, target, req, body, requestId);
+        this.persist();
+        return rendered;
+      },
+    });
+    if (outcome === 'abandoned') return;
+    if ('dropped' in outcome) {
+      this.log.finish(entry, null, outcome.dropped);
       return;
     }
-    if (fault?.kind === 'status') {
-      const { current } = this.limiter;
-      const rendered = faultReply(fault, current === false ? 0 : current.limit, requestId, method);
-      send(res, rendered.status, rendered.body, rendered.headers);
-      this.log.finish(entry, rendered.status, 'status');
-      return;
-    }
-    if (fault?.kind === 'latency') {
-      try {
-        await sleep(fault.latencyMs ?? 0, undefined, { signal: this.closing.signal });
-      } catch {
-        req.socket.destroy();
-        return;
-      }
-      // [I] A client that gave up during the delay is noticed and its request dropped unapplied, as a Go server
-      // does when the request's context is cancelled. (A write that lands but whose answer is lost is
-      // commit-then-fail.)
-      if (req.socket.destroyed) {
-        this.log.finish(entry, null, 'latency');
-        return;
-      }
-    }
-
-    const rendered = this.answer(method, url, target, req, body, requestId);
-    this.persist();
-
-    if (fault?.kind === 'commit-then-fail') {
-      // The write above is applied and durable; only the answer is lost.
-      if (fault.then === 'drop') {
-        req.socket.destroy();
-        this.log.finish(entry, null, fault.kind);
-        return;
-      }
-      const failed = renderError(serverFailure(fault.then ?? 500), requestId, method);
-      send(res, failed.status, failed.body, failed.headers);
-      this.log.finish(entry, failed.status, fault.kind);
-      return;
-    }
-    send(res, rendered.status, rendered.body, rendered.headers);
-    this.log.finish(entry, rendered.status, fault?.kind);
+    send(res, outcome.send.status, outcome.send.body, outcome.send.headers);
+    this.log.finish(entry, outcome.send.status, outcome.outcome);
   }
 
   /** Exotel's own answer to a request that got past rate limiting and faults. */
