@@ -1,4 +1,4 @@
-// The nine voice-AI platforms this tool hands Exotel trunks to. Facts and their confidence: docs/providers.md.
+// The eleven voice-AI platforms this tool hands Exotel trunks to. Facts and their confidence: docs/providers.md.
 import type { ProviderProfile } from './profile';
 import { bolna } from './profiles/bolna';
 import { elevenlabs } from './profiles/elevenlabs';
@@ -8,6 +8,8 @@ import { pipecatDaily } from './profiles/pipecat-daily';
 import { rapida } from './profiles/rapida';
 import { retell } from './profiles/retell';
 import { smallestAtoms } from './profiles/smallest-atoms';
+import { ultravox } from './profiles/ultravox';
+import { vapi } from './profiles/vapi';
 import { vocallabs } from './profiles/vocallabs';
 
 export type ProviderId =
@@ -19,7 +21,9 @@ export type ProviderId =
   | 'smallest-atoms'
   | 'vocallabs'
   | 'rapida'
-  | 'nlpearl';
+  | 'nlpearl'
+  | 'vapi'
+  | 'ultravox';
 
 export const PROVIDERS: Record<ProviderId, ProviderProfile> = {
   elevenlabs,
@@ -31,6 +35,8 @@ export const PROVIDERS: Record<ProviderId, ProviderProfile> = {
   vocallabs,
   rapida,
   nlpearl,
+  vapi,
+  ultravox,
 };
 
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];

@@ -78,7 +78,7 @@ function entry(sheet: HandoffSheet, label: string): HandoffEntry {
 }
 
 describe('catalog', () => {
-  it('holds the nine platforms, each in both directions', () => {
+  it('holds the eleven platforms, each in both directions', () => {
     expect(PROVIDER_IDS).toEqual([
       'elevenlabs',
       'livekit',
@@ -89,6 +89,8 @@ describe('catalog', () => {
       'vocallabs',
       'rapida',
       'nlpearl',
+      'vapi',
+      'ultravox',
     ]);
     for (const summary of listProviders()) expect(summary.directions).toEqual(['outbound', 'inbound']);
   });
@@ -113,7 +115,12 @@ describe('catalog', () => {
     expect(byId.livekit?.warning).toBeUndefined();
     expect(byId.livekit?.inboundTarget).toContain('<subdomain>.<region>.sip.livekit.cloud:5061;transport=tls');
     expect(byId.nlpearl?.inboundTarget).toBe('the destination you give in providerFields.sipDomain');
-    for (const id of ['elevenlabs', 'livekit', 'retell', 'smallest-atoms', 'vocallabs', 'rapida', 'nlpearl']) {
+    expect(byId.vapi?.outboundAuth).toBe('digest-or-acl');
+    expect(byId.vapi?.inboundTarget).toContain('<credentialId>.sip.vapi.ai:5060;transport=tcp');
+    expect(byId.vapi?.warning).toMatch(/outbound: .*TRAI.* inbound: .*TRAI/);
+    expect(byId.ultravox?.inboundTarget).toBe('the destination you give in providerFields.sipDomain');
+    expect(byId.ultravox?.warning).toMatch(/^inbound: .*toUserPattern/);
+    for (const id of ['elevenlabs', 'livekit', 'retell', 'smallest-atoms', 'vocallabs', 'rapida', 'nlpearl', 'ultravox']) {
       expect(byId[id]?.outboundAuth).toBe('digest');
     }
   });
@@ -137,6 +144,9 @@ describe('inbound destinations', () => {
     ['elevenlabs', {}, 'sip.rtc.elevenlabs.io:5061;transport=tls'],
     ['elevenlabs', { transport: 'tcp' }, 'sip.rtc.elevenlabs.io:5060;transport=tcp'],
     ['elevenlabs', { residency: 'in' }, 'sip.rtc.in.residency.elevenlabs.io:5061;transport=tls'],
+    ['elevenlabs', { residency: 'in', sipStack: 'sip-static' }, 'sip-static.rtc.in.residency.elevenlabs.io:5061;transport=tls'],
+    ['elevenlabs', { residency: 'eu', sipStack: 'sip-static', transport: 'tcp' }, 'sip-static.rtc.eu.residency.elevenlabs.io:5060;transport=tcp'],
+    ['elevenlabs', { sipStack: 'sip-static' }, 'sip-static.rtc.elevenlabs.io:5061;transport=tls'],
     ['retell', {}, 'sip.retellai.com:5060;transport=tcp'],
     ['retell', { transport: 'tls' }, 'sip.retellai.com:5061;transport=tls'],
     ['bolna', {}, 'trunk.bolna.ai:5060;transport=tcp'],
@@ -147,6 +157,10 @@ describe('inbound destinations', () => {
     ['smallest-atoms', { originationUrl: 'abcd.sip.livekit.cloud:5060;transport=tcp' }, 'abcd.sip.livekit.cloud:5060;transport=tcp'],
     ['pipecat-daily', { sipUri: 'sip:x-y.siptrunk.sip-us.daily.co:5061;transport=tls' }, 'x-y.siptrunk.sip-us.daily.co:5061;transport=tls'],
     ['vocallabs', { sipTarget: 'sip.vl.example.com:5060;transport=tcp' }, 'sip.vl.example.com:5060;transport=tcp'],
+    ['vapi', { credentialId: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f' }, '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f.sip.vapi.ai:5060;transport=tcp'],
+    ['vapi', { credentialId: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f', transport: 'tls' }, '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f.sip.vapi.ai:5061;transport=tls'],
+    ['vapi', { credentialId: 'abc-123', region: 'eu' }, 'abc-123.sip.eu.vapi.ai:5060;transport=tcp'],
+    ['ultravox', { sipDomain: 'sip:Acct1234.sip.ultravox.ai:5060;transport=TCP' }, 'acct1234.sip.ultravox.ai:5060;transport=tcp'],
   ] as const)('%s with %j sends Exotel to %s', (id, fields, expected) => {
     expect(inboundDestinationsFor(id, fields)).toEqual([expected]);
   });
@@ -173,16 +187,25 @@ describe('outbound ACL IPs', () => {
     }
   });
 
-  it.each(PROVIDER_IDS.filter((id) => id !== 'bolna'))('%s publishes no single static IPs to allowlist', (id) => {
+  it.each([
+    [{ outboundAuth: 'acl' }, ['44.229.228.186', '44.238.177.138']],
+    [{ outboundAuth: 'acl', region: 'us' }, ['44.229.228.186', '44.238.177.138']],
+    [{ outboundAuth: 'acl', region: 'eu' }, ['63.182.83.170']],
+    [{ region: 'eu' }, []],
+  ] as const)("Vapi with %j allowlists Vapi's published SBC IPs %j", (fields, expected) => {
+    expect(outboundAclIpsFor('vapi', fields)).toEqual(expected);
+  });
+
+  it.each(PROVIDER_IDS.filter((id) => id !== 'bolna' && id !== 'vapi'))('%s publishes no single static IPs to allowlist', (id) => {
     expect(outboundAclIpsFor(id, { outboundAuth: 'acl' })).toEqual([]);
   });
 });
 
 describe('validateProviderInput', () => {
   it('refuses an unknown platform, listing the known ones', () => {
-    const issues = validateProviderInput({ direction: 'outbound', provider: 'vapi', fields: {} });
+    const issues = validateProviderInput({ direction: 'outbound', provider: 'nosuch', fields: {} });
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ field: 'provider', value: 'vapi' });
+    expect(issues[0]).toMatchObject({ field: 'provider', value: 'nosuch' });
     for (const id of PROVIDER_IDS) expect(issues[0]?.rule).toContain(id);
   });
 
@@ -192,7 +215,8 @@ describe('validateProviderInput', () => {
     ['livekit', 'inbound', { subdomain: 'abcd', region: 'mumbai' }, 'providerFields.region', 'mumbai', /one of: aus, eu, india, japan, sa, uk, us/],
     ['livekit', 'inbound', { subdomain: 'abcd', subdomian: 'x' }, 'providerFields.subdomian', 'x', /not a LiveKit Cloud field; its fields are subdomain, region, transport/],
     ['livekit', 'inbound', { subdomain: 42 }, 'providerFields.subdomain', '42', /must be a string/],
-    ['elevenlabs', 'inbound', { residency: 'us' }, 'providerFields.residency', 'us', /one of: in, sg/],
+    ['elevenlabs', 'inbound', { residency: 'us' }, 'providerFields.residency', 'us', /one of: in, sg, eu/],
+    ['elevenlabs', 'inbound', { sipStack: 'static' }, 'providerFields.sipStack', 'static', /one of: sip, sip-static/],
     ['elevenlabs', 'inbound', { transport: 'udp' }, 'providerFields.transport', 'udp', /one of: tls, tcp/],
     ['retell', 'inbound', { transport: 'udp' }, 'providerFields.transport', 'udp', /one of: tls, tcp/],
     ['bolna', 'inbound', { transport: 'tls' }, 'providerFields.transport', 'tls', /Bolna takes tcp at trunk\.bolna\.ai \(Exotel sends no UDP\)/],
@@ -206,6 +230,11 @@ describe('validateProviderInput', () => {
     ['nlpearl', 'inbound', {}, 'providerFields.sipDomain', '(missing)', /required for inbound.*SIP Domain/],
     ['nlpearl', 'inbound', { sipDomain: 'tenant.sip.example.com' }, 'providerFields.sipDomain', 'tenant.sip.example.com', /host:port;transport=tls.*TLS \(SRTP\) toggle/],
     ['rapida', 'inbound', { transport: 'tcp' }, 'providerFields.transport', 'tcp', /Rapida AI takes no fields/],
+    ['vapi', 'inbound', {}, 'providerFields.credentialId', '(missing)', /required for inbound Vapi setups: the id Vapi returned/],
+    ['vapi', 'inbound', { credentialId: 'cred_1' }, 'providerFields.credentialId', 'cred_1', /id of the Vapi credential/],
+    ['vapi', 'outbound', { region: 'in' }, 'providerFields.region', 'in', /one of: us, eu/],
+    ['ultravox', 'inbound', {}, 'providerFields.sipDomain', '(missing)', /required for inbound.*GET https:\/\/api\.ultravox\.ai\/api\/sip/],
+    ['ultravox', 'inbound', { sipDomain: 'acct1234.sip.ultravox.ai' }, 'providerFields.sipDomain', 'acct1234.sip.ultravox.ai', /:5060;transport=tcp/],
   ] as const)('%s %s %j: %s = %s is refused', (provider, direction, fields, field, value, rule) => {
     const issues = validateProviderInput({ direction, provider, fields });
     expect(issues).toHaveLength(1);
@@ -317,20 +346,31 @@ describe('handoff sheets', () => {
 
   it('LiveKit outbound trunk: address is the Exotel edge, auth is the Exotel credential, numbers are E.164', () => {
     const sheet = sheetFor('livekit', 'outbound');
-    expect(entry(sheet, 'address').value).toBe('in.voip.exotel.com:443');
-    expect(entry(sheet, 'transport').value).toBe('SIP_TRANSPORT_TLS');
-    expect(entry(sheet, 'numbers').value).toBe('["+919876543210"]');
-    expect(entry(sheet, 'auth_username').value).toBe(OUTBOUND.sipUserName);
-    expect(entry(sheet, 'auth_password').secret).toBe(true);
-    expect(entry(sheet, 'destination_country').value).toBe('in');
+    // CreateSIPOutboundTrunkRequest wraps the trunk's fields in `trunk` (livekit_sip.proto, 2026-08).
+    expect(sheet.sections[0]?.where).toMatch(/"trunk": \{/);
+    expect(entry(sheet, 'trunk.address').value).toBe('in.voip.exotel.com:443');
+    expect(entry(sheet, 'trunk.transport').value).toBe('SIP_TRANSPORT_TLS');
+    expect(entry(sheet, 'trunk.numbers').value).toBe('["+919876543210"]');
+    expect(entry(sheet, 'trunk.auth_username').value).toBe(OUTBOUND.sipUserName);
+    expect(entry(sheet, 'trunk.auth_password').secret).toBe(true);
+    expect(entry(sheet, 'trunk.destination_country').value).toBe('in');
     expect(sheet.pitfalls.join('\n')).toMatch(/X-Exotel-ErrorCode: 4001/);
     expect(sheet.pitfalls.join('\n')).toMatch(/must be E\.164/);
   });
 
   it('LiveKit inbound: trunk numbers, a dispatch rule, and the Flow that dials the trunk', () => {
     const sheet = sheetFor('livekit', 'inbound');
-    expect(entry(sheet, 'numbers').value).toBe('["+919876543210"]');
+    expect(entry(sheet, 'trunk.numbers').value).toBe('["+919876543210"]');
     expect(sheet.sections.map((s) => s.title)).toContain('Create the dispatch rule (once, not per call)');
+    // The dispatch rule's fields nest under dispatch_rule; the top-level ones are deprecated (protocol PR #869).
+    const rule = sheet.sections.find((s) => s.title.startsWith('Create the dispatch rule'))!;
+    expect(rule.entries.map((e) => e.label)).toEqual([
+      'dispatch_rule.rule.dispatch_rule_individual.room_prefix',
+      'dispatch_rule.trunk_ids',
+      'dispatch_rule.room_config.agents[0].agent_name',
+    ]);
+    expect(rule.where).toMatch(/"dispatch_rule": \{.*deprecated/);
+    expect(sheet.pitfalls.join('\n')).toMatch(/leading \+ is optional/);
     expect(entry(sheet, 'Destination URIs').value).toBe('abcd1234efgh.india.sip.livekit.cloud:5061;transport=tls');
     expect(sheet.exotelConsoleSteps[0]).toContain('sip:trmum1inbound0001');
     expect(sheet.exotelConsoleSteps[1]).toContain(DID);
@@ -382,7 +422,7 @@ describe('handoff sheets', () => {
     expect(entry(sheet, 'transport').value).toBe('tcp');
     expect(entry(sheet, 'auth_username').value).toBe(OUTBOUND.sipUserName);
     expect(sheet.pitfalls.join('\n')).toMatch(/uses Exotel's TCP port 5070 on in\.voip\.exotel\.com/);
-    expect(sheet.pitfalls.join('\n')).toMatch(/does not do SRTP/);
+    expect(sheet.pitfalls.join('\n')).toMatch(/docs disagree on SRTP/);
   });
 
   it('Bolna legacy trunks take the TLS edge as the gateway, with userpass auth', () => {
@@ -425,6 +465,145 @@ describe('handoff sheets', () => {
     expect(sheet.pitfalls[0]).toMatch(/no digest user name or password.*only by source IP/);
   });
 
+  it("LiveKit TLS trunks pair the signalling with media encryption (Exotel's TLS offers SRTP)", () => {
+    const inbound = sheetFor('livekit', 'inbound'); // TLS by default
+    expect(entry(inbound, 'trunk.media_encryption').value).toBe('SIP_MEDIA_ENCRYPT_ALLOW');
+    expect(inbound.pitfalls.join('\n')).toMatch(/Over TLS, pair the signalling with media encryption.*SIP_MEDIA_ENCRYPT_ALLOW \(or REQUIRE\)/);
+    const explicitTls = sheetFor('livekit', 'inbound', { fields: { ...INBOUND_FIELDS.livekit, transport: 'tls' } });
+    expect(explicitTls.pitfalls.filter((p) => p.includes('pair the signalling with media encryption'))).toHaveLength(1);
+    expect(entriesOf(explicitTls, 'trunk.media_encryption').map((e) => e.value)).toEqual(['SIP_MEDIA_ENCRYPT_ALLOW']);
+    const overTcp = sheetFor('livekit', 'inbound', { fields: { ...INBOUND_FIELDS.livekit, transport: 'tcp' } });
+    expect(entry(overTcp, 'trunk.media_encryption').value).toBe('SIP_MEDIA_ENCRYPT_DISABLE');
+    expect(overTcp.pitfalls.join('\n')).not.toMatch(/pair the signalling with media encryption/);
+    const outbound = sheetFor('livekit', 'outbound'); // the TLS edge in.voip.exotel.com:443
+    expect(entry(outbound, 'trunk.transport').value).toBe('SIP_TRANSPORT_TLS');
+    expect(entry(outbound, 'trunk.media_encryption').value).toBe('SIP_MEDIA_ENCRYPT_ALLOW');
+    expect(outbound.pitfalls.join('\n')).toMatch(/media encryption/);
+  });
+
+  it("Daily's trunk name has no underscore and is a valid host name label, since it becomes part of the SIP host", () => {
+    const name = entry(sheetFor('pipecat-daily', 'inbound'), 'trunk_name').value;
+    expect(name).toBe('exotel-919876543210');
+    expect(name).not.toContain('_');
+    expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i);
+    // And the host Daily builds from it is one Exotel accepts as a destination.
+    expect(rules.destination(`examplecorp-${name}.siptrunk.sip-us.daily.co:5060;transport=tcp`)).toBeNull();
+    expect(sheetFor('pipecat-daily', 'inbound').pitfalls.join('\n')).toMatch(/trunk_name.*no underscores/);
+  });
+
+  it('Daily dial-out: approval is for phone-number destinations only; Pipecat Cloud starts with allow_dialout off', () => {
+    const sheet = sheetFor('pipecat-daily', 'outbound');
+    expect(sheet.sections[0]?.where).toMatch(/phone-number destinations only.*sip: URI needs none/);
+    expect(sheet.pitfalls.join('\n')).toMatch(/allow_dialout off/);
+  });
+
+  it.each(['inbound', 'outbound'] as const)('Retell %s: each agent binding carries weight 1, and the credentials are optional', (direction) => {
+    const sheet = sheetFor('retell', direction);
+    const side = direction === 'inbound' ? 'inbound_agents' : 'outbound_agents';
+    expect(entry(sheet, `${side}[0].weight`).value).toBe('1');
+    expect(entry(sheet, `${side}[0].weight`).note).toMatch(/sum to 1/);
+    expect(entry(sheet, 'sip_trunk_auth_username').note).toMatch(/optional on import/);
+    expect(renderHandoffSheet(sheet)).toMatch(/weight/);
+  });
+
+  it('Retell outbound: both CIDR lists mean digest either way, and custom telephony dials 1 call per second', () => {
+    const pitfalls = sheetFor('retell', 'outbound').pitfalls.join('\n');
+    expect(pitfalls).toMatch(/18\.98\.16\.120\/30, 143\.223\.88\.0\/21, 161\.115\.160\.0\/19.*3\.42\.144\.0\/23.*digest only/);
+    expect(pitfalls).toMatch(/1 call per second/);
+  });
+
+  it('ElevenLabs: the agent goes in the import body; residency hosts say which reading is official', () => {
+    const inbound = sheetFor('elevenlabs', 'inbound', { fields: { residency: 'in' } });
+    expect(inbound.sections[0]?.entries.map((e) => e.label)).toContain('agent_id');
+    expect(inbound.pitfalls.join('\n')).toMatch(/documents only sip-static\.rtc\.in\.residency\.elevenlabs\.io.*third party.*sends to sip\.rtc\.in\.residency\.elevenlabs\.io:5061/);
+    const pinned = sheetFor('elevenlabs', 'inbound', { fields: { residency: 'sg', sipStack: 'sip-static' } });
+    expect(entry(pinned, 'Destination URIs').value).toBe('sip-static.rtc.sg.residency.elevenlabs.io:5061;transport=tls');
+    expect(entry(pinned, 'livekit_stack').value).toBe('static');
+    expect(entriesOf(inbound, 'livekit_stack')).toEqual([]);
+    const outbound = sheetFor('elevenlabs', 'outbound');
+    expect(entry(outbound, 'outbound_trunk_config.address').note).toMatch(/Hostname or IP/);
+    expect(outbound.pitfalls.join('\n')).toMatch(/looped on 401.*livekit\/sip#817/);
+  });
+
+  it("Bolna: the new gateway endpoint, the legacy trunk's provider and A-law first, SRTP only as sdes over TLS", () => {
+    const created = sheetFor('bolna', 'outbound');
+    const gateway = created.sections.find((s) => s.title === "Add Exotel's edge as the gateway")!;
+    expect(gateway.where).toMatch(/^POST https:\/\/api\.bolna\.ai\/trunk\/trunks\/\{trunk_id\}\/gateways \(at most 8/);
+    expect(gateway.entries.map((e) => e.label)).toEqual(['host', 'port', 'priority']);
+    for (const direction of ['outbound', 'inbound'] as const) {
+      const legacy = sheetFor('bolna', direction, { fields: { edge: 'legacy' } });
+      expect(entry(legacy, 'provider').value).toBe('exotel');
+      expect(entry(legacy, 'allow').value).toBe('alaw,ulaw');
+      expect(entry(legacy, 'media_encryption').value).toBe('no');
+      expect(entry(legacy, 'media_encryption').note).toMatch(/sdes.*transport-tls/);
+    }
+  });
+
+  it('Smallest: no documented read-back for an imported SIP number', () => {
+    for (const direction of ['outbound', 'inbound'] as const) {
+      expect(sheetFor('smallest-atoms', direction).pitfalls.join('\n')).toMatch(/GET \/product\/phone-numbers does not return imported SIP numbers/);
+    }
+  });
+
+  it.each(['vapi', 'ultravox'] as const)('%s is listed and gives a sheet in each direction it supports', (id) => {
+    const summary = listProviders().find((s) => s.id === id);
+    expect(summary?.directions).toEqual(['outbound', 'inbound']);
+    for (const direction of summary?.directions ?? []) {
+      const sheet = sheetFor(id, direction);
+      expect(sheet.provider).toBe(id);
+      expect(sheet.sections.length).toBeGreaterThan(1);
+      expect(renderHandoffSheet(sheet)).not.toMatch(/\{\{|\}\}|undefined/);
+    }
+  });
+
+  it("Vapi outbound: a BYO SIP trunk credential whose gateway is Exotel's edge, digest by default", () => {
+    const sheet = sheetFor('vapi', 'outbound');
+    expect(sheet.sections[0]?.where).toBe('POST https://api.vapi.ai/credential, Authorization: Bearer <private API key>');
+    expect(entry(sheet, 'gateways[0].ip').value).toBe('in.voip.exotel.com');
+    expect(entry(sheet, 'gateways[0].port').value).toBe('443');
+    expect(entry(sheet, 'gateways[0].outboundProtocol').value).toBe('tls');
+    expect(entry(sheet, 'gateways[0].inboundEnabled').value).toBe('false');
+    expect(entry(sheet, 'outboundAuthenticationPlan.authUsername').value).toBe(OUTBOUND.sipUserName);
+    expect(entry(sheet, 'outboundAuthenticationPlan.authPassword').secret).toBe(true);
+    expect(sheet.pitfalls[0]).toMatch(/TRAI/);
+    expect(sheet.pitfalls.join('\n')).not.toMatch(/shared by every Vapi customer/);
+    const eu = sheetFor('vapi', 'outbound', { fields: { region: 'eu' } });
+    expect(eu.sections.map((s) => s.where)).toEqual(expect.arrayContaining([expect.stringContaining('https://api.eu.vapi.ai/credential')]));
+    expect(eu.sections.some((s) => s.where.includes('https://api.vapi.ai/'))).toBe(false);
+  });
+
+  it("Vapi with ACL: Exotel allowlists Vapi's SBC IPs and the sheet keeps digest, with the auth-precedence warning", () => {
+    const sheet = sheetFor('vapi', 'outbound', { fields: { outboundAuth: 'acl' } });
+    expect(entry(sheet, 'outboundAuthenticationPlan.authUsername').value).toBe(OUTBOUND.sipUserName);
+    const pitfalls = sheet.pitfalls.join('\n');
+    expect(pitfalls).toMatch(/44\.229\.228\.186, 44\.238\.177\.138\) are shared by every Vapi customer/);
+    expect(pitfalls).toMatch(/primary trust signal/);
+    expect(validateProviderInput({ direction: 'outbound', provider: 'vapi', fields: { outboundAuth: 'acl' } })[0]?.field).toBe(
+      'providerFields.outboundAuth',
+    );
+  });
+
+  it('Vapi inbound: Exotel sends to <credentialId>.sip.vapi.ai, and Vapi must list Exotel by IP', () => {
+    const sheet = sheetFor('vapi', 'inbound');
+    expect(entry(sheet, 'Destination URIs').value).toBe('3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f.sip.vapi.ai:5060;transport=tcp');
+    expect(entry(sheet, 'gateways[n].ip').value).toMatch(/Exotel's signalling IPv4: ask Exotel/);
+    expect(entry(sheet, 'number').value).toBe(DID);
+    expect(sheet.pitfalls.join('\n')).toMatch(/bare sip\.vapi\.ai/);
+  });
+
+  it('Ultravox: outbound dials the Exotel edge in the SIP medium; inbound routes the DID by a toUserPattern', () => {
+    const outbound = sheetFor('ultravox', 'outbound');
+    expect(entry(outbound, 'medium.sip.outgoing.to').value).toBe('sip:<number to call, E.164>@in.voip.exotel.com:443;transport=tls');
+    expect(entry(outbound, 'medium.sip.outgoing.from').value).toBe(DID);
+    expect(entry(outbound, 'medium.sip.outgoing.username').value).toBe(OUTBOUND.sipUserName);
+    const inbound = sheetFor('ultravox', 'inbound');
+    const pattern = entry(inbound, 'allowedAgents[0].toUserPattern').value;
+    expect(pattern).toBe('^\\+?919876543210$');
+    expect(new RegExp(pattern).test('+919876543210') && new RegExp(pattern).test('919876543210')).toBe(true);
+    expect(entry(inbound, 'Destination URIs').value).toBe('acct1234.sip.ultravox.ai:5060;transport=tcp');
+    expect(inbound.pitfalls[0]).toMatch(/toUserPattern/);
+  });
+
   it('VocalLabs and Rapida sheets lead with their warning', () => {
     expect(sheetFor('vocallabs', 'inbound').pitfalls[0]).toMatch(/publishes no inbound SIP URI/);
     expect(sheetFor('vocallabs', 'outbound').pitfalls[0]).toMatch(/documents no SIP termination/);
@@ -434,8 +613,8 @@ describe('handoff sheets', () => {
 
   it('asks for the edge instead of inventing one when the account has none (Singapore)', () => {
     const sheet = sheetFor('livekit', 'outbound', { outbound: { ...OUTBOUND, sipEdge: null } });
-    expect(entry(sheet, 'address').value).toBe('<Exotel edge host:port: ask Exotel>');
-    expect(entry(sheet, 'transport').value).toMatch(/ask Exotel/);
+    expect(entry(sheet, 'trunk.address').value).toBe('<Exotel edge host:port: ask Exotel>');
+    expect(entry(sheet, 'trunk.transport').value).toMatch(/ask Exotel/);
     expect(entry(sheet, 'SIP edge').value).toBe('<none configured: ask Exotel>');
     expect(sheet.pitfalls.join('\n')).toMatch(/Singapore has no published edge/);
     expect(JSON.stringify(sheet.sections)).not.toContain('voip.exotel.com');

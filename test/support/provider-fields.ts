@@ -12,4 +12,6 @@ export const INBOUND_FIELDS: Record<ProviderId, Record<string, string>> = {
   vocallabs: { sipTarget: 'sip.vocallabs.example.com:5061;transport=tls' },
   rapida: {},
   nlpearl: { sipDomain: 'tenant.sip.example.com:5061;transport=tls' },
+  vapi: { credentialId: '3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f' },
+  ultravox: { sipDomain: 'acct1234.sip.ultravox.ai:5060;transport=tcp' },
 };

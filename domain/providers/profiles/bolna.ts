@@ -7,6 +7,24 @@ const ACL: Condition = { field: AUTH_CHOICE_FIELD, equals: 'acl' };
 
 const API = 'https://api.bolna.ai';
 
+// bolna.ai docs sip-trunking/byot-setup: legacy media_encryption is no or sdes, and sdes requires transport-tls [C];
+// an older page (and Exotel's guide) says SRTP is unsupported [X]. Tolerant: the sheet keeps no, names sdes as the TLS
+// option, and never requires it.
+const LEGACY_MEDIA = {
+  label: 'media_encryption',
+  value: 'no',
+  note: 'or sdes, which Bolna allows only with transport-tls (an older Bolna page and Exotel\'s guide say no SRTP at all)',
+} as const;
+
+// Same page: the legacy trunk's codecs default to μ-law; Exotel prefers A-law (G.711 PCMA), so list it first [C]/[I].
+const LEGACY_CODECS = [
+  { label: 'allow', value: 'alaw,ulaw', note: "Bolna defaults to μ-law; Exotel prefers A-law" },
+  { label: 'disallow', value: 'all' },
+] as const;
+
+// Same page: provider is required on the legacy create; its examples name the carrier (twilio, zadarma) [C]/[I].
+const LEGACY_PROVIDER = { label: 'provider', value: 'exotel', note: "required; Bolna's examples name the carrier" } as const;
+
 export const bolna: ProviderProfile = {
   name: 'Bolna',
   fields: [
@@ -83,6 +101,7 @@ export const bolna: ProviderProfile = {
         where: `POST ${API}/sip-trunks/trunks, Authorization: Bearer <key>`,
         entries: [
           { label: 'name', value: 'Exotel {{did}}' },
+          LEGACY_PROVIDER,
           { label: 'inbound_enabled', value: 'true' },
           {
             label: 'ip_identifiers[0].ip_address',
@@ -90,7 +109,8 @@ export const bolna: ProviderProfile = {
             note: 'one entry per address; Exotel does not publish them',
           },
           { label: 'transport', value: 'transport-{{destinationTransport}}' },
-          { label: 'media_encryption', value: 'no', note: "Bolna does not support SRTP (Exotel's guide)" },
+          ...LEGACY_CODECS,
+          LEGACY_MEDIA,
         ],
       },
       {
@@ -148,7 +168,9 @@ export const bolna: ProviderProfile = {
       {
         when: NEW,
         title: "Add Exotel's edge as the gateway",
-        where: `the trunk's gateways (probably POST ${API}/trunk/trunks/{id}/gateways; the path is not confirmed)`,
+        // bolna.ai docs api-reference/trunks/add_gateway [C]: POST /trunk/trunks/{trunk_id}/gateways with
+        // {host, port, priority}, at most 8 gateways per trunk.
+        where: `POST ${API}/trunk/trunks/{trunk_id}/gateways (at most 8 gateways per trunk; Bolna dials them by ascending priority)`,
         entries: [
           { label: 'host', value: '{{edgeHost}}' },
           { label: 'port', value: '{{edgePort}}' },
@@ -171,6 +193,7 @@ export const bolna: ProviderProfile = {
         where: `POST ${API}/sip-trunks/trunks, Authorization: Bearer <key>`,
         entries: [
           { label: 'name', value: 'Exotel {{did}}' },
+          LEGACY_PROVIDER,
           { when: DIGEST, label: 'auth_type', value: 'userpass' },
           { when: DIGEST, label: 'auth_username', value: '{{sipUserName}}' },
           { when: DIGEST, label: 'auth_password', secret: true },
@@ -179,7 +202,8 @@ export const bolna: ProviderProfile = {
           { label: 'gateways[0].port', value: '{{edgePort}}' },
           { label: 'gateways[0].priority', value: '1' },
           { label: 'transport', value: '{{transport}}' },
-          { label: 'media_encryption', value: 'no', note: "Bolna does not support SRTP (Exotel's guide)" },
+          ...LEGACY_CODECS,
+          LEGACY_MEDIA,
           { label: 'outbound_leading_plus_enabled', value: 'true' },
         ],
       },
@@ -192,7 +216,9 @@ export const bolna: ProviderProfile = {
     ],
     pitfalls: [
       { text: "Bolna's SIP trunks are in beta, behind enterprise access." },
-      { text: "Bolna does not do SRTP (Exotel's guide): leave media unencrypted." },
+      {
+        text: "Bolna's docs disagree on SRTP: the legacy API takes media_encryption sdes, but only with transport-tls, while an older Bolna page and Exotel's guide say SRTP is unsupported, and new trunks offer no TLS at all. This sheet leaves media unencrypted (no); try sdes only on a legacy TLS trunk, after a test call.",
+      },
       {
         when: ACL,
         text: "Bolna's IPs come from its docs; GET https://api.bolna.ai/trunk/pop returns the current ones: compare before relying on the ACL.",

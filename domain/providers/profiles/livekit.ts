@@ -1,6 +1,30 @@
-import { transportField, type ProviderProfile } from '../profile';
+import { transportField, type Condition, type ProviderProfile } from '../profile';
 
 const TWIRP = 'POST https://<project>.livekit.cloud/twirp/livekit.SIP';
+
+// livekit/protocol protobufs/livekit_sip.proto (2026-08): CreateSIPInboundTrunkRequest / CreateSIPOutboundTrunkRequest
+// carry the trunk as `trunk: { … }`; the SDK's SipClient builds that wrapper [C]. The console shows the same fields
+// without it.
+const TRUNK_BODY = 'JSON body { "trunk": { … } } (the labels below are paths in it)';
+
+// Trunk media_encryption defaults to SIP_MEDIA_ENCRYPT_DISABLE [C] (livekit_sip.proto); LiveKit's secure-trunking docs
+// pair TLS with media encryption [C] (docs.livekit.io telephony secure-trunking), and Exotel's TLS samples offer SRTP
+// (RTP/SAVP, a=crypto AES_CM_128_HMAC_SHA1_80) in both directions [D] (Exotel docs vsip/tls-integration). ALLOW
+// ("use encryption if available") on TLS, DISABLE on TCP, is our pairing [I]; REQUIRE is the stricter TLS choice.
+// providers.md §3 [C]: the 2026-08 proto deprecates media_encryption in favour of media.encryption; the older field is
+// kept here since both readings name the same enum.
+const MEDIA_ENCRYPTION = {
+  label: 'trunk.media_encryption',
+  value: 'SIP_MEDIA_ENCRYPT_ALLOW',
+  note: "for a TLS trunk: LiveKit's default is DISABLE, Exotel's TLS offers SRTP (REQUIRE once a test call shows SRTP); over TCP leave SIP_MEDIA_ENCRYPT_DISABLE. Newer protos move it to trunk.media.encryption, same values",
+} as const;
+const TLS_INBOUND: readonly Condition[] = [
+  { field: 'transport', given: false }, // TLS is the default transport
+  { field: 'transport', equals: 'tls' },
+];
+
+const MEDIA_ENCRYPTION_PITFALL =
+  "Over TLS, pair the signalling with media encryption: LiveKit trunks default to SIP_MEDIA_ENCRYPT_DISABLE while Exotel's TLS offers SRTP (RTP/SAVP with a=crypto AES_CM_128_HMAC_SHA1_80), and LiveKit's secure-trunking docs pair TLS with SRTP. Set SIP_MEDIA_ENCRYPT_ALLOW (or REQUIRE) on TLS trunks; a call that connects with no audio over TLS points here.";
 
 export const livekit: ProviderProfile = {
   name: 'LiveKit Cloud',
@@ -29,8 +53,9 @@ export const livekit: ProviderProfile = {
     },
     transportField(['inbound'], 'how Exotel reaches LiveKit: tls (5061, default) or tcp (5060)', 'tls'),
   ],
+  // livekit/protocol #737 [C]: a leading + is optional when LiveKit matches a trunk's numbers to the called number.
   numberFormat:
-    "LiveKit trunk numbers must be E.164 (+91…): national 0… numbers gave unreliable caller ID (Exotel's LiveKit notes), and an inbound trunk's numbers must match the called number exactly as Exotel sends it.",
+    "LiveKit trunk numbers must be E.164 (+91…): national 0… numbers gave unreliable caller ID (Exotel's LiveKit notes). An inbound trunk's numbers must match the called number Exotel sends: a leading + is optional in that match (livekit/protocol#737), but 91… and 0… forms still differ.",
   inbound: {
     targets: [
       // Region pinning is the host name itself [C]; Exotel's guide uses the india pin on 5061 TLS [X].
@@ -46,26 +71,39 @@ export const livekit: ProviderProfile = {
     sheet: [
       {
         title: 'Create the inbound trunk',
-        where: `LiveKit Cloud → Telephony → SIP trunks → Create inbound trunk, or ${TWIRP}/CreateSIPInboundTrunk (SipClient.createSipInboundTrunk(name, numbers, opts))`,
+        where: `LiveKit Cloud → Telephony → SIP trunks → Create inbound trunk, or ${TWIRP}/CreateSIPInboundTrunk with ${TRUNK_BODY} (SipClient.createSipInboundTrunk(name, numbers, opts) builds it)`,
         entries: [
-          { label: 'name', value: 'Exotel {{did}}' },
-          { label: 'numbers', value: '["{{did}}"]', note: 'E.164 with +; must match the called number Exotel sends' },
-          { label: 'allowed_addresses', value: '(leave empty unless Exotel gives you its signalling IPs)' },
+          { label: 'trunk.name', value: 'Exotel {{did}}' },
           {
-            label: 'auth_username / auth_password',
+            label: 'trunk.numbers',
+            value: '["{{did}}"]',
+            note: 'E.164; must match the called number Exotel sends (the leading + is optional in the match)',
+          },
+          { label: 'trunk.allowed_addresses', value: '(leave empty unless Exotel gives you its signalling IPs)' },
+          {
+            label: 'trunk.auth_username / trunk.auth_password',
             value: '(leave empty)',
             note: 'Exotel is not known to answer a digest challenge on inbound calls',
+          },
+          ...TLS_INBOUND.map((when) => ({ when, ...MEDIA_ENCRYPTION })),
+          {
+            when: { field: 'transport', equals: 'tcp' },
+            label: 'trunk.media_encryption',
+            value: 'SIP_MEDIA_ENCRYPT_DISABLE',
+            note: "LiveKit's default; Exotel offers SRTP only over TLS",
           },
         ],
       },
       {
         title: 'Create the dispatch rule (once, not per call)',
-        where: `LiveKit Cloud → Telephony → Dispatch rules, or ${TWIRP}/CreateSIPDispatchRule (SipClient.createSipDispatchRule)`,
+        // livekit/protocol protobufs/livekit_sip.proto (2026-08), since protocol PR #869: dispatch_rule nests rule,
+        // trunk_ids, room_config; the top-level fields are deprecated [C].
+        where: `LiveKit Cloud → Telephony → Dispatch rules, or ${TWIRP}/CreateSIPDispatchRule with JSON body { "dispatch_rule": { … } } (SipClient.createSipDispatchRule); the top-level rule, trunk_ids and room_config are deprecated`,
         entries: [
-          { label: 'rule.dispatch_rule_individual.room_prefix', value: 'call-' },
-          { label: 'trunk_ids', value: '["<the inbound trunk id LiveKit returned>"]' },
+          { label: 'dispatch_rule.rule.dispatch_rule_individual.room_prefix', value: 'call-' },
+          { label: 'dispatch_rule.trunk_ids', value: '["<the inbound trunk id LiveKit returned>"]' },
           {
-            label: 'room_config.agents[0].agent_name',
+            label: 'dispatch_rule.room_config.agents[0].agent_name',
             value: '<your agent name>',
             note: 'LiveKit recommends explicit (named) agent dispatch for telephony',
           },
@@ -80,6 +118,7 @@ export const livekit: ProviderProfile = {
       {
         text: "A call that rings and then stays silent means no agent joined the room: check the dispatch rule's agent name (Exotel's LiveKit notes).",
       },
+      ...TLS_INBOUND.map((when) => ({ when, text: MEDIA_ENCRYPTION_PITFALL })),
     ],
   },
   outbound: {
@@ -90,23 +129,24 @@ export const livekit: ProviderProfile = {
     sheet: [
       {
         title: 'Create the outbound trunk',
-        where: `LiveKit Cloud → Telephony → SIP trunks → Create outbound trunk, or ${TWIRP}/CreateSIPOutboundTrunk (SipClient.createSipOutboundTrunk(name, address, numbers, { transport, authUsername, authPassword, destinationCountry }))`,
+        where: `LiveKit Cloud → Telephony → SIP trunks → Create outbound trunk, or ${TWIRP}/CreateSIPOutboundTrunk with ${TRUNK_BODY} (SipClient.createSipOutboundTrunk(name, address, numbers, { transport, authUsername, authPassword, destinationCountry }) builds it)`,
         entries: [
-          { label: 'name', value: 'Exotel {{did}}' },
+          { label: 'trunk.name', value: 'Exotel {{did}}' },
           {
-            label: 'address',
+            label: 'trunk.address',
             value: '{{edge}}',
             note: "no sip: prefix; Exotel's guide puts host:port here, LiveKit documents a host name",
           },
-          { label: 'transport', value: '{{transport}}' },
-          { label: 'numbers', value: '["{{did}}"]', note: 'the caller id, E.164 with +' },
-          { label: 'auth_username', value: '{{sipUserName}}' },
-          { label: 'auth_password', secret: true },
+          { label: 'trunk.transport', value: '{{transport}}' },
+          { label: 'trunk.numbers', value: '["{{did}}"]', note: 'the caller id, E.164 with +' },
+          { label: 'trunk.auth_username', value: '{{sipUserName}}' },
+          { label: 'trunk.auth_password', secret: true },
           {
-            label: 'destination_country',
+            label: 'trunk.destination_country',
             value: '{{didCountry}}',
             note: "calls then originate in LiveKit's region for that country",
           },
+          MEDIA_ENCRYPTION,
         ],
       },
       {
@@ -124,6 +164,9 @@ export const livekit: ProviderProfile = {
       {
         text: "Over TCP, Exotel's 200 OK has carried a Contact with transport=tls and LiveKit's ACK then failed with connection refused on :5070 (livekit/sip#730, 2026): prefer TLS, or a LiveKit SIP release with the fix.",
       },
+      // The edge's transport is not a field, so neither the entry nor this pitfall can be conditioned on TLS: the entry's
+      // note says what to enter over TCP. India's default edge is TLS (in.voip.exotel.com:443).
+      { text: MEDIA_ENCRYPTION_PITFALL },
     ],
   },
 };

@@ -29,7 +29,14 @@ export const pipecatDaily: ProviderProfile = {
         title: 'Create the Daily SIP trunk',
         where: `POST ${API}/sip-trunk, Authorization: Bearer <DAILY_API_KEY>`,
         entries: [
-          { label: 'trunk_name', value: 'exotel_{{didDigits}}', note: 'cannot be changed later' },
+          {
+            // Daily SIP trunk docs: the name becomes part of the trunk's SIP host,
+            // <domain>-<trunk_name>.siptrunk.sip-us.daily.co; no charset is documented, but an underscore is not a
+            // valid host name character and Exotel refuses a destination that is not a valid FQDN [I].
+            label: 'trunk_name',
+            value: 'exotel-{{didDigits}}',
+            note: 'cannot be changed later; it becomes part of the SIP host, so letters, digits and hyphens only',
+          },
           {
             label: 'notification.webhook_url',
             value: '<your HTTPS endpoint>',
@@ -51,6 +58,9 @@ export const pipecatDaily: ProviderProfile = {
     ],
     pitfalls: [
       {
+        text: "Daily puts trunk_name into the trunk's SIP host (<domain>-<trunk_name>.siptrunk.sip-us.daily.co): keep it to letters, digits and hyphens (no underscores or dots, not starting or ending with a hyphen), or Exotel will refuse the sip_uri as a destination. Daily documents no charset, so this is the safe reading.",
+      },
+      {
         text: 'Answer each sip_trunk.incoming webhook with 2xx within about 12 s, or the caller gets 480 Notification Failed; the bot must then join room.url and wait for the caller.',
       },
     ],
@@ -65,7 +75,9 @@ export const pipecatDaily: ProviderProfile = {
     sheet: [
       {
         title: 'Allow dial-out',
-        where: `the room's properties (POST ${API}/rooms or /rooms/{name}), after Daily approves dial-out for your domain`,
+        // pipecat-ai/docs #1118 (2026-08) [C]: Daily's dial-out approval applies to phone-number destinations only;
+        // dialling a sip: URI never needs it. Pipecat Cloud organisations start with allow_dialout off.
+        where: `the room's properties (POST ${API}/rooms or /rooms/{name}); Daily's dial-out approval covers phone-number destinations only, and Exotel's sip: URI needs none`,
         entries: [{ label: 'enable_dialout', value: 'true' }],
       },
       {
@@ -85,6 +97,9 @@ export const pipecatDaily: ProviderProfile = {
     pitfalls: [
       {
         text: "Exotel rejects calls whose From is not an ExoPhone on your account, and Daily's sipUri dial-out has no documented caller-id field: check on a test call that Exotel sees {{did}}.",
+      },
+      {
+        text: "On Pipecat Cloud, organisations start with allow_dialout off: turn it on for your organisation before the bot dials out. Daily's dial-out approval is for phone-number destinations only; dialling Exotel's sip: URI does not need it.",
       },
     ],
   },

@@ -4,6 +4,13 @@ const IMPORT_WHERE =
   'Retell dashboard → Phone Numbers → Import, or POST https://api.retellai.com/import-phone-number ' +
   '(retell-sdk: client.phoneNumber.import), Authorization: Bearer <key>';
 
+// retell-typescript-sdk src/resources/phone-number.ts v5.60: each inbound_agents / outbound_agents entry is
+// { agent_id, weight, agent_version? } and "the total weights must add up to 1" [C]; one agent therefore gets weight 1.
+const WEIGHT_NOTE = 'required on every entry; the weights of all entries must sum to 1, so a single agent gets 1';
+
+// Same SDK: only termination_uri is required on import; sip_trunk_auth_username/_password are optional [C].
+const AUTH_NOTE = 'optional on import, but Retell needs them to place calls through Exotel (digest)';
+
 export const retell: ProviderProfile = {
   name: 'Retell AI',
   fields: [transportField(['inbound'], 'how Exotel reaches Retell: tcp (5060, default, Retell recommends it) or tls (5061)', 'tcp')],
@@ -24,24 +31,28 @@ export const retell: ProviderProfile = {
             value: '{{edge}}',
             note: 'required even for inbound-only numbers: the Exotel edge from the outbound setup',
           },
-          { label: 'sip_trunk_auth_username', value: '{{sipUserName}}' },
-          { label: 'sip_trunk_auth_password', secret: true },
+          { label: 'sip_trunk_auth_username', value: '{{sipUserName}}', note: AUTH_NOTE },
+          { label: 'sip_trunk_auth_password', secret: true, note: AUTH_NOTE },
           { label: 'transport', value: '{{transport}}' },
           { label: 'inbound_agents[0].agent_id', value: '<your agent id>' },
+          { label: 'inbound_agents[0].weight', value: '1', note: WEIGHT_NOTE },
           { label: 'nickname', value: 'Exotel {{did}}' },
         ],
       },
     ],
     pitfalls: [
       {
-        text: "Retell refuses to import a number without a termination URI and credentials, even for inbound only (Plivo's guide): run the outbound setup for this DID first, or add them later with PATCH /update-phone-number/{phone_number}.",
+        // retell-sdk v5.60 [C] requires only termination_uri; Plivo's guide [T] said credentials too.
+        text: "Retell refuses to import a number without a termination URI, even for inbound only (the SDK requires only termination_uri; Plivo's guide says credentials too, which the SDK marks optional): run the outbound setup for this DID first, or add the credentials later with PATCH /update-phone-number/{phone_number}.",
       },
       { text: 'Whether your Retell deployment terminates SIP in India is not published: ask Retell (Plivo\'s guide says to).' },
     ],
   },
   outbound: {
     auth: 'digest',
-    // Retell publishes CIDR blocks only (18.98.16.120/30, 3.42.144.0/23, …) [C]: not for Exotel's /32 ACL.
+    // Retell publishes CIDR blocks only, in two lists whose order is uncertain [C]: docs.retellai.com
+    // deploy/custom-telephony lists 18.98.16.120/30, 143.223.88.0/21, 161.115.160.0/19; an older copy (providers.md)
+    // also 3.42.144.0/23 and 153.57.128.0/18. Ranges either way: not for Exotel's /32 ACL, so digest.
     publishedIps: [],
     transports: [{ spelling: { tls: 'TLS', tcp: 'TCP' } }],
     sheet: [
@@ -55,10 +66,11 @@ export const retell: ProviderProfile = {
             value: '{{edge}}',
             note: "Exotel's guide: the Exotel edge; Retell's examples are a bare host, so whether it takes :port is unverified",
           },
-          { label: 'sip_trunk_auth_username', value: '{{sipUserName}}' },
-          { label: 'sip_trunk_auth_password', secret: true },
+          { label: 'sip_trunk_auth_username', value: '{{sipUserName}}', note: AUTH_NOTE },
+          { label: 'sip_trunk_auth_password', secret: true, note: AUTH_NOTE },
           { label: 'transport', value: '{{transport}}' },
           { label: 'outbound_agents[0].agent_id', value: '<your agent id>' },
+          { label: 'outbound_agents[0].weight', value: '1', note: WEIGHT_NOTE },
           { label: 'nickname', value: 'Exotel {{did}}' },
         ],
       },
@@ -73,7 +85,11 @@ export const retell: ProviderProfile = {
     ],
     pitfalls: [
       {
-        text: "Retell publishes only CIDR blocks (18.98.16.120/30, 3.42.144.0/23, 153.57.128.0/18, …); Exotel's ACL takes single /32s, so don't allowlist them: digest only.",
+        text: "Retell publishes only CIDR blocks, and two lists of them (its custom-telephony docs: 18.98.16.120/30, 143.223.88.0/21, 161.115.160.0/19; an older list also 3.42.144.0/23, 153.57.128.0/18; which is current is unclear). Exotel's ACL takes single /32s, so don't allowlist either: digest only.",
+      },
+      {
+        // Retell outbound-call docs [C]: custom telephony defaults to 1 call per second.
+        text: 'Custom-telephony numbers place at most 1 call per second by default (Retell\'s outbound-call docs): pace batch dialling, or ask Retell to raise it; Exotel also caps call attempts per minute.',
       },
     ],
   },

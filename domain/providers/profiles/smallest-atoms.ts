@@ -24,6 +24,11 @@ const ASSIGN_AGENT: SheetSectionSpec = {
   entries: [{ label: 'Phone Number', value: '{{did}}' }],
 };
 
+// atoms-docs get-acquired-phone-numbers [C]: imported SIP numbers are not returned by GET /product/phone-numbers, so
+// there is no documented read-back to verify an import.
+const NO_READ_BACK =
+  'Atoms has no documented read-back for an imported SIP number: GET /product/phone-numbers does not return imported SIP numbers. Check the import in the Atoms dashboard (Phone Numbers), and keep the id the import call returned.';
+
 export const smallestAtoms: ProviderProfile = {
   name: 'Smallest AI Atoms',
   fields: [
@@ -65,6 +70,7 @@ export const smallestAtoms: ProviderProfile = {
         text: 'Import the number before the inbound setup: the origination URL appears only afterwards, in the dashboard (no API returns it).',
       },
       { text: "Atoms' codecs and SRTP support are undocumented: confirm G.711 A-law with Smallest." },
+      { text: NO_READ_BACK },
     ],
   },
   outbound: {
@@ -73,6 +79,9 @@ export const smallestAtoms: ProviderProfile = {
     publishedIps: [],
     transports: [{ spelling: { tls: 'tls', tcp: 'tcp' } }],
     sheet: [IMPORT, ASSIGN_AGENT],
-    pitfalls: [{ text: "Atoms' codecs and SRTP support are undocumented: confirm G.711 A-law with Smallest." }],
+    pitfalls: [
+      { text: "Atoms' codecs and SRTP support are undocumented: confirm G.711 A-law with Smallest." },
+      { text: NO_READ_BACK },
+    ],
   },
 };
