@@ -4,7 +4,11 @@
 /** `api`: this project creates the platform's objects; `manual`: a person follows the handoff sheet. */
 export type ProviderSide = 'api' | 'manual';
 
-/** Platforms whose side a setup configures by API (the others keep the sheet). */
+/** Platforms whose accounts a worker may hold (their clients: voice-ai/). */
+export const ACCOUNT_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
+export type AccountProvider = (typeof ACCOUNT_PROVIDERS)[number];
+
+/** Platforms whose side a setup configures by API today (the others keep the sheet). */
 export const API_PROVIDERS = ['livekit'] as const;
 export type ApiProvider = (typeof API_PROVIDERS)[number];
 
@@ -13,7 +17,7 @@ export const isApiProvider = (provider: string | undefined): provider is ApiProv
 /** What a worker says of a platform account: never its keys. */
 export interface PlatformAccountInfo {
   name: string;
-  provider: ApiProvider;
+  provider: AccountProvider;
   /** LiveKit: the host its SIP service answers on (e.g. `abc123.sip.livekit.cloud`), when configured. */
   sipHost?: string;
 }

@@ -1,7 +1,7 @@
 // The voice-AI platform accounts a worker may act for, with their keys. A setup names one by `name` (or takes its
 // platform's only one); keys never travel in workflow input, results or logs. One account serves many customers.
 import { IssueCollector } from '../domain/issues';
-import { API_PROVIDERS, isApiProvider, type ApiProvider, type PlatformAccountInfo } from '../domain/platform-side';
+import { ACCOUNT_PROVIDERS, type AccountProvider, type PlatformAccountInfo } from '../domain/platform-side';
 
 export interface LiveKitAccountSettings {
   name: string;
@@ -14,7 +14,16 @@ export interface LiveKitAccountSettings {
   sipHost?: string;
 }
 
-export type PlatformAccountSettings = LiveKitAccountSettings;
+/** Retell and ElevenLabs: a key, and a base URL only to reach somewhere else than the platform's own API. */
+export interface KeyedAccountSettings {
+  name: string;
+  provider: 'retell' | 'elevenlabs';
+  apiKey: string;
+  /** Default the platform's public API; ElevenLabs' India residency is `https://api.in.residency.elevenlabs.io`. */
+  baseUrl?: string;
+}
+
+export type PlatformAccountSettings = LiveKitAccountSettings | KeyedAccountSettings;
 
 export class UnknownPlatformAccountError extends Error {
   override readonly name = 'UnknownPlatformAccountError';
@@ -27,13 +36,13 @@ export class PlatformAccounts {
     c.throwIfAny();
   }
 
-  get providers(): ApiProvider[] {
+  get providers(): AccountProvider[] {
     return [...new Set(this.accounts.map((a) => a.provider))];
   }
 
   /** The account named, or the platform's only one; a clear error otherwise. */
-  settings(provider: ApiProvider, name?: string): PlatformAccountSettings {
-    const mine = this.accounts.filter((a) => a.provider === provider);
+  settings<P extends AccountProvider>(provider: P, name?: string): Extract<PlatformAccountSettings, { provider: P }> {
+    const mine = this.accounts.filter((a): a is Extract<PlatformAccountSettings, { provider: P }> => a.provider === provider);
     const found = name === undefined ? (mine.length === 1 ? mine[0] : undefined) : mine.find((a) => a.name === name);
     if (found) return found;
     const configured = mine.map((a) => a.name).join(', ') || 'none';
@@ -45,10 +54,10 @@ export class PlatformAccounts {
   }
 
   /** What a workflow may know of an account, or null when none would serve. */
-  find(provider: ApiProvider, name?: string): PlatformAccountInfo | null {
+  find(provider: AccountProvider, name?: string): PlatformAccountInfo | null {
     try {
-      const { name: found, sipHost } = this.settings(provider, name);
-      return { name: found, provider, ...(sipHost ? { sipHost } : {}) };
+      const found = this.settings(provider, name);
+      return { name: found.name, provider, ...('sipHost' in found && found.sipHost ? { sipHost: found.sipHost } : {}) };
     } catch (err) {
       if (err instanceof UnknownPlatformAccountError) return null;
       throw err;
@@ -67,14 +76,18 @@ export function checkPlatformAccounts(c: IssueCollector, accounts: unknown[]): v
     }
     const a = entry as Record<string, unknown>;
     c.check(`${where}.name`, a.name, (v) => (/^[A-Za-z0-9_.-]{1,64}$/.test(v) ? null : 'must be 1-64 of letters, digits, . _ -'));
-    if (!isApiProvider(typeof a.provider === 'string' ? a.provider : undefined)) {
-      c.add(`${where}.provider`, a.provider, `must be one of ${API_PROVIDERS.join(', ')} (the platforms configured by API)`);
+    if (!(ACCOUNT_PROVIDERS as readonly unknown[]).includes(a.provider)) {
+      c.add(`${where}.provider`, a.provider, `must be one of ${ACCOUNT_PROVIDERS.join(', ')} (the platforms with an API client here)`);
       return;
     }
-    c.check(`${where}.url`, a.url, (v) => (/^(https?|wss?):\/\/[^\s/]+/.test(v) ? null : 'must be the project URL, http(s):// or ws(s)://'));
     c.check(`${where}.apiKey`, a.apiKey, (v) => (v.trim() ? null : 'must not be empty'));
-    c.check(`${where}.apiSecret`, a.apiSecret, (v) => (v.trim() ? null : 'must not be empty'));
-    if (a.sipHost !== undefined) c.check(`${where}.sipHost`, a.sipHost, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name, without port or scheme'));
+    if (a.provider === 'livekit') {
+      c.check(`${where}.url`, a.url, (v) => (/^(https?|wss?):\/\/[^\s/]+/.test(v) ? null : 'must be the project URL, http(s):// or ws(s)://'));
+      c.check(`${where}.apiSecret`, a.apiSecret, (v) => (v.trim() ? null : 'must not be empty'));
+      if (a.sipHost !== undefined) c.check(`${where}.sipHost`, a.sipHost, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name, without port or scheme'));
+    } else if (a.baseUrl !== undefined) {
+      c.check(`${where}.baseUrl`, a.baseUrl, (v) => (/^https?:\/\/[^\s/@]+(\/|$)/.test(v) ? null : 'must be an http(s):// URL without credentials'));
+    }
     const key = `${String(a.provider)}/${String(a.name)}`;
     const first = seen.get(key);
     if (first !== undefined) c.add(`${where}.name`, a.name, `appears twice for ${String(a.provider)} (also platformAccounts[${first}])`);

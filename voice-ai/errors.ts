@@ -1,10 +1,10 @@
 // A platform API's refusal or failure, classified the way Exotel's are (domain/failures.ts's kinds), so one retry
 // rule serves both sides: transient and rate-limited are retried, the rest is for a person.
 import type { ExotelErrorKind } from '../domain/failures';
-import type { ApiProvider } from '../domain/platform-side';
+import type { AccountProvider } from '../domain/platform-side';
 
 export interface PlatformErrorDetails {
-  provider: ApiProvider;
+  provider: AccountProvider;
   kind: ExotelErrorKind;
   /** The request, e.g. `CreateSIPOutboundTrunk`; never its body (it may hold a password). */
   operation: string;
