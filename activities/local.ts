@@ -5,6 +5,8 @@ import type { SipEdge } from '../domain/setup-result';
 import type { DriftScanSummary } from '../platform/metrics';
 import type { ApiProvider, PlatformAccountInfo } from '../domain/platform-side';
 import { PlatformAccounts } from '../voice-ai/accounts';
+import { probeSipDestination, type ProbeOptions } from '../sip/options-probe';
+import type { DestinationProbe } from '../domain/setup-result';
 
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 32 characters of [A-Za-z0-9] is ~190 bits; Exotel rejects anything outside [A-Za-z0-9_]. */
@@ -13,10 +15,13 @@ const PASSWORD_LENGTH = 32;
 export function createLocalActivities({
   accounts,
   platforms = new PlatformAccounts(),
+  probe = {},
   onDriftScan,
 }: {
   accounts: ExotelAccounts;
   platforms?: PlatformAccounts;
+  /** How destinations are probed (a resolver, trusted CAs); default the system's DNS and Node's roots. */
+  probe?: ProbeOptions;
   onDriftScan?: (summary: DriftScanSummary) => void;
 }) {
   return {
@@ -33,6 +38,12 @@ export function createLocalActivities({
     /** What the workflow needs to know about an account before touching it; fails fast when it is not configured. */
     async describeAccount({ accountSid }: { accountSid: string }): Promise<{ sipDomain: string; sipEdge: SipEdge | null }> {
       return { sipDomain: accounts.client(accountSid).sipDomain, sipEdge: accounts.sipEdge(accountSid) };
+    },
+
+    /** Whether anything speaks SIP at a destination, from this worker (sip/options-probe.ts); never throws for the network. */
+    async probeDestination({ destination }: { destination: string }): Promise<DestinationProbe> {
+      const { verdict, summary } = await probeSipDestination(destination, probe);
+      return { destination, verdict, summary };
     },
 
     async generateSipPassword(): Promise<string> {

@@ -2,7 +2,8 @@
 import { handoffSheetJson, listProviders, renderHandoffSheet, type RevealOptions } from '../domain/providers';
 import type { BatchProgress, BatchReport } from '../domain/batch';
 import type { Direction, SetupStatus } from '../domain/setup';
-import type { InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
+import type { DestinationProbe, InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
+import type { PlatformSideResult } from '../domain/platform-side';
 import type { SetupListing } from '../client/ops';
 
 const MASK = '******** (use --reveal to show)';
@@ -120,7 +121,21 @@ export function formatResult(
     return JSON.stringify({ workflowId, result: { ...shown, ...(result.handoff ? { handoff: handoffSheetJson(result.handoff, revealed) } : {}) } });
   }
   const tables = direction === 'outbound' ? formatOutboundResult(result as OutboundSetupResult, reveal) : formatInboundResult(result as InboundSetupResult);
-  return result.handoff ? `${tables}\n\n${renderHandoffSheet(result.handoff, revealed)}` : tables;
+  const extras = [...platformSideLines(result.platformSide), ...probeLines(direction === 'inbound' ? (result as InboundSetupResult).probes : undefined)];
+  const body = extras.length ? `${tables}\n\n${extras.join('\n')}` : tables;
+  return result.handoff ? `${body}\n\n${renderHandoffSheet(result.handoff, revealed)}` : body;
+}
+
+/** Who configured the platform's side: what this setup made there, or why the sheet is the way. */
+function platformSideLines(side: PlatformSideResult | undefined): string[] {
+  if (!side) return [];
+  if (side.mode === 'manual') return [`Platform side: manual (the handoff sheet below)${side.reason ? `: ${side.reason}` : ''}`];
+  return [`Platform side: configured by API with account ${side.account ?? '?'}, cross-checked with Exotel:`, ...side.objects.map((o) => `  ${o.kind}  ${o.name}  ${o.id}`)];
+}
+
+function probeLines(probes: DestinationProbe[] | undefined): string[] {
+  if (!probes?.length) return [];
+  return ['Destination probes (from the worker):', ...probes.map((p) => `  ${p.verdict === 'reachable' ? 'ok     ' : 'WARNING'}  ${p.destination}  ${p.summary}`)];
 }
 
 export function formatProviders(): string {

@@ -12,6 +12,7 @@
 //                             another trunk, a digest user whose password is unknown). Left untouched.
 //   TrunkNotFound             the trunk an inbound setup was given does not exist.
 //   VerificationMismatch      the read-back differs from what was asked; details list each difference.
+//   DestinationUnreachable    with probe require: a destination's probe found nothing answering SIP there.
 //   CrossCheckMismatch        Exotel's side and the platform's disagree (address, transport, numbers, media
 //                             encryption …); details list each CrossCheckMismatch.
 //   InvalidBatchSource        a batch file that cannot be read or whose format is unknown.
@@ -55,6 +56,7 @@ export const FailureTypes = {
   trunkNotFound: 'TrunkNotFound',
   verificationMismatch: 'VerificationMismatch',
   crossCheckMismatch: 'CrossCheckMismatch',
+  destinationUnreachable: 'DestinationUnreachable',
   invalidBatchSource: 'InvalidBatchSource',
   setupFailed: 'SetupFailed',
   setupFailedWithLeftovers: 'SetupFailedWithLeftovers',

@@ -20,6 +20,7 @@ export const SETUP_REQUEST_FIELDS = [
   'allowAclWithDigest',
   'destinations',
   'trunkSid',
+  'probe',
   'opsDecisionTimeout',
 ] as const;
 
@@ -27,7 +28,7 @@ export const SETUP_REQUEST_FIELDS = [
  * Values people paste or export from spreadsheets arrive with spaces and line ends around them: these are trimmed
  * here, at the edge, before any rule runs. Anything else malformed (a space inside a number, say) stays refused.
  */
-const TRIMMED = ['did', 'exotelAccountSid', 'trunkSid', 'providerSide', 'platformAccount'] as const;
+const TRIMMED = ['did', 'exotelAccountSid', 'trunkSid', 'providerSide', 'platformAccount', 'probe'] as const;
 const TRIMMED_LISTS = ['dids', 'providerIps', 'destinations'] as const;
 
 function trimmedAtTheEdge(fields: Record<string, unknown>): Record<string, unknown> {

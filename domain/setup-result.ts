@@ -48,4 +48,13 @@ export interface InboundSetupResult {
   /** What the Exotel Flow's Connect applet must dial (console-only step). */
   connectAppletDialWhom: string;
   platformSide?: PlatformSideResult;
+  /** Each destination's reachability before Exotel was told it (absent with probe off, or begun before probes). */
+  probes?: DestinationProbe[];
+}
+
+/** A destination's probe, as a setup keeps it: the verdict and the one line that explains it. */
+export interface DestinationProbe {
+  destination: string;
+  verdict: 'reachable' | 'unreachable' | 'tls-failed';
+  summary: string;
 }

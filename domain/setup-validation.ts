@@ -106,8 +106,11 @@ export function checkSetupInput<D extends Direction>(
 ): SetupInputOf<D> {
   checkBase(c, given);
   if (direction === 'inbound') {
-    const { trunkSid } = given as InboundSetupInput;
+    const { trunkSid, probe } = given as InboundSetupInput;
     if (trunkSid !== undefined) c.check('trunkSid', trunkSid, rules.trunkSid);
+    if (probe !== undefined && probe !== 'warn' && probe !== 'require' && probe !== 'off') c.add('probe', probe, 'must be warn, require or off');
+  } else if ((given as { probe?: unknown }).probe !== undefined) {
+    c.add('probe', (given as { probe?: unknown }).probe, 'probes inbound destinations: an outbound setup has none');
   }
   const providerUsable = checkProvider(c, direction, given);
   const input = derive && providerUsable ? withProviderDefaults(direction, given) : given;

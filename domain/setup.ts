@@ -59,7 +59,16 @@ export interface InboundSetupInput extends SetupBase {
   trunkSid?: string;
   /** Where Exotel sends inbound calls, in order of preference. */
   destinations: DestinationUri[];
+  /**
+   * Before Exotel is told a destination, the worker checks something answers there (DNS, TCP, TLS certificate, SIP
+   * OPTIONS): `warn` (default) records the verdict in the status and result; `require` also stops the setup, for
+   * ops to decide, when one is not reachable; `off` skips it. A probe from the worker is not a call from Exotel: an
+   * endpoint that admits only Exotel's addresses fails it and still works, hence warn by default.
+   */
+  probe?: ProbeMode;
 }
+
+export type ProbeMode = 'warn' | 'require' | 'off';
 
 /** A setup of either direction, as the CLI, signup events and batches ask for one. */
 export type SetupRequest =

@@ -12,6 +12,7 @@ import { createLineDirectoryActivities } from '../activities/line-directory';
 import { createLocalActivities } from '../activities/local';
 import { createVoiceAiActivities } from '../activities/voice-ai-requests';
 import { PlatformAccounts, type PlatformAccountSettings } from '../voice-ai/accounts';
+import type { ProbeOptions } from '../sip/options-probe';
 import type { Client } from '@temporalio/client';
 import type { ExotelClientOptions } from '../exotel/client';
 import type { DriftScanSummary } from '../platform/metrics';
@@ -26,6 +27,8 @@ export interface SetupWorkerOptions {
   accounts: ExotelAccountSettings[];
   /** Voice-AI platform accounts whose side setups configure by API (voice-ai/accounts.ts); none: every setup is manual. */
   platformAccounts?: PlatformAccountSettings[];
+  /** How inbound destinations are probed (tests give a resolver for their made-up hosts). */
+  probe?: ProbeOptions;
   /** A prebuilt bundle, in memory (tests share one) or on disk; otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
   workflowBundlePath?: string;
@@ -98,7 +101,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
       await Worker.create({
         ...common,
         taskQueue: o.taskQueue,
-        activities: { ...createLocalActivities({ accounts, platforms, onDriftScan: o.onDriftScan }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
+        activities: { ...createLocalActivities({ accounts, platforms, ...(o.probe ? { probe: o.probe } : {}), onDriftScan: o.onDriftScan }), ...createBatchFileActivities(), ...createLineDirectoryActivities({ client: o.client }) },
         ...(o.workflowBundle
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath

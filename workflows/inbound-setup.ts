@@ -1,13 +1,13 @@
 // PSTN → Exotel → voice AI: a trunk (given or created), the DID on it, (where the platform's side goes by API: the
 // platform's inbound trunk and dispatch rule), destination URIs, then a read-back that proves Exotel holds what was
 // asked for, and a cross-check that the platform agrees.
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
 import { connectAppletDialWhom } from '../domain/naming';
 import type { PlatformObject, PlatformSideResult } from '../domain/platform-side';
 import { normalizeDestination, parseDestination } from '../domain/rules';
 import { didsOf, type InboundSetupInput } from '../domain/setup';
-import type { InboundSetupResult } from '../domain/setup-result';
+import type { DestinationProbe, InboundSetupResult } from '../domain/setup-result';
 import { exotelFor, local } from './activity-profiles';
 import { handoffFor } from './handoff';
 import { handOverToLine } from './line-handover';
@@ -15,6 +15,7 @@ import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
 import { crossCheckInboundSide, decidePlatformSide, ensureLiveKitDispatchRule, ensureLiveKitInboundTrunk, manualSide } from './platform-side';
+import { PATCHES } from './patches';
 import { runSetup } from './setup-run';
 
 /** The transport Exotel will use to reach the platform: its media encryption must suit it. */
@@ -29,7 +30,8 @@ const STEP_INPUTS: StepInputs = {
   'map-did': ['did', 'dids'],
   'add-destinations': ['destinations'],
   verify: ['did', 'dids', 'destinations'],
-  'platform-inbound-trunk': ['did', 'dids', 'destinations'],
+  'platform-inbound-trunk': ['did', 'dids'],
+  'probe-destinations': ['destinations'],
 };
 
 export async function inboundSetup(input: InboundSetupInput): Promise<InboundSetupResult> {
@@ -46,6 +48,9 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       addSteps('map-did', ['platform-inbound-trunk', 'platform-dispatch-rule']);
       addSteps('verify', ['cross-check']);
     }
+    // Setups begun before probes go on without one.
+    const probe = (ops.input.probe ?? 'warn') !== 'off' && patched(PATCHES.probeDestinations);
+    if (probe) addSteps(side.mode === 'api' ? 'platform-dispatch-rule' : 'map-did', ['probe-destinations']);
 
     const trunk = await ops.step(trunkStep, async (asked) => {
       const { trunkSid: given, customerId } = asked;
@@ -80,6 +85,24 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       platform = { trunk, rule };
     }
 
+    let probes: DestinationProbe[] | undefined;
+    if (probe) {
+      probes = await ops.step('probe-destinations', async (asked) => {
+        const found: DestinationProbe[] = [];
+        for (const destination of asked.destinations.map(normalizeDestination)) found.push(await local.probeDestination({ destination }));
+        progress.record('probe-destinations', { verdicts: found.map((p) => `${p.destination}: ${p.summary}`) });
+        const unreachable = found.filter((p) => p.verdict !== 'reachable');
+        if (asked.probe === 'require' && unreachable.length > 0) {
+          throw ApplicationFailure.nonRetryable(
+            `nothing answers SIP at ${unreachable.map((p) => `${p.destination} (${p.summary})`).join('; ')}: fix the destination or the platform, then retry (or correct destinations)`,
+            FailureTypes.destinationUnreachable,
+            unreachable,
+          );
+        }
+        return found;
+      });
+    }
+
     const destinationIds = await ops.step('add-destinations', async ({ destinations }) => {
       const wanted = destinations.map(normalizeDestination);
       const ids = await ensureDestinations(saga, ledger, { accountSid, trunkSid, wanted, trunkOrigin: trunk.origin });
@@ -106,6 +129,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       destinationIds,
       connectAppletDialWhom: connectAppletDialWhom(trunkSid),
       ...(platformSide ? { platformSide } : {}),
+      ...(probes ? { probes } : {}),
     };
     await handOverToLine('inbound', ops.input, trunk, {
       mappingIds,

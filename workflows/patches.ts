@@ -8,4 +8,6 @@ export const PATCHES = {
   handOverToLine: 'hand-over-to-line',
   /** 2026-12: a setup for a platform with an API (and an account on the worker) configures the platform's side too. */
   platformSideByApi: 'platform-side-by-api',
+  /** 2026-12: an inbound setup probes each destination before Exotel is told it (probe warn | require | off). */
+  probeDestinations: 'probe-destinations',
 } as const;

@@ -14,6 +14,8 @@ interface StartFlags extends ConnectionFlags {
   did?: string[];
   provider?: string;
   providerField?: string[];
+  providerSide?: string;
+  platformAccount?: string;
   opsTimeout?: string;
   wait?: true;
   waitForDecision?: true;
@@ -22,6 +24,7 @@ interface StartFlags extends ConnectionFlags {
   allowAclWithDigest?: true;
   destination?: string[];
   trunkSid?: string;
+  probe?: string;
 }
 
 function common(name: Direction, description: string) {
@@ -33,6 +36,8 @@ function common(name: Direction, description: string) {
       .option('--did <e164>', 'required: the ExoPhone in E.164, e.g. +919876543210; repeat it for a customer with several numbers (one trunk)', collect)
       .option('--provider <id>', 'the voice-AI platform (trunkctl providers lists them)')
       .option('--provider-field <name=value>', "one of the platform's fields; repeatable", collect)
+      .option('--provider-side <api|manual>', "who configures the platform's side: api (this setup, where the platform has one and the worker an account; the default there) or manual (the handoff sheet)")
+      .option('--platform-account <name>', "which of the worker's accounts on the platform serves the customer (default its only one)")
       .option('--ops-timeout <duration>', `how long a failed step waits for an operator (default ${DEFAULT_OPS_DECISION_TIMEOUT}; 0 rolls back at once)`)
       .option('--wait', 'wait for the setup to end and print its result; stop (exit 3) if it waits for an operator')
       .option('--wait-for-decision', 'with --wait: keep waiting while the setup waits for an operator')
@@ -56,6 +61,7 @@ Examples:
 export const inboundCommand = common('inbound', 'set up calls from the phone network to the voice-AI platform')
   .option('--destination <host:port;transport=tls|tcp>', 'where Exotel sends the calls (a provider fills it in); repeatable', collect)
   .option('--trunk-sid <sid>', 'an existing trunk to put the DID on (default: create one)')
+  .option('--probe <warn|require|off>', 'check each destination answers SIP before Exotel is told it: warn (default) records the verdict, require stops for ops when one does not, off skips it')
   .addHelpText(
     'after',
     `
@@ -86,10 +92,12 @@ async function startCommand(direction: Direction, flags: StartFlags): Promise<Ex
     ...didsFlag(flags.did),
     ...(flags.provider !== undefined ? { provider: flags.provider } : {}),
     ...(flags.providerField ? { providerFields: keyValues('provider-field', flags.providerField) } : {}),
+    ...(flags.providerSide !== undefined ? { providerSide: flags.providerSide } : {}),
+    ...(flags.platformAccount !== undefined ? { platformAccount: flags.platformAccount } : {}),
     ...(flags.opsTimeout !== undefined ? { opsDecisionTimeout: durationFlag(flags.opsTimeout) } : {}),
     ...(direction === 'outbound'
       ? { ...(flags.providerIp ? { providerIps: flags.providerIp } : {}), ...(flags.allowAclWithDigest ? { allowAclWithDigest: true } : {}) }
-      : { destinations: flags.destination ?? [], ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid } : {}) }),
+      : { destinations: flags.destination ?? [], ...(flags.trunkSid !== undefined ? { trunkSid: flags.trunkSid } : {}), ...(flags.probe !== undefined ? { probe: flags.probe } : {}) }),
   });
 
   return withClient(flags, async (client) => {

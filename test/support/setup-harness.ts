@@ -17,6 +17,7 @@ import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
 import { silentLogger } from '../../scripts/build-workflow-bundle';
 import type { LoggedRequest, SimulatorOptions } from '../../simulator';
 import type { PlatformAccountSettings } from '../../voice-ai/accounts';
+import type { ProbeOptions } from '../../sip/options-probe';
 import { startTestSimulator, type TestSimulator } from './simulator';
 import { closeClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from './temporal';
 
@@ -73,12 +74,15 @@ export async function startHarness(
   {
     temporal = { address: temporalAddress(), namespace: temporalNamespace() },
     platformAccounts,
+    probe,
   }: {
     /** A server of the test's own (e.g. where it must see only its own workflows, as a fresh clone would); default
      *  the shared one. */
     temporal?: { address: string; namespace: string };
     /** Voice-AI platform accounts the worker acts for (a real LiveKit server, say). */
     platformAccounts?: PlatformAccountSettings[];
+    /** How the worker probes destinations (a resolver for a test's host names). */
+    probe?: ProbeOptions;
   } = {},
 ): Promise<Harness> {
   quietRuntime();
@@ -93,6 +97,7 @@ export async function startHarness(
     taskQueue,
     accounts: [exotelAccount],
     ...(platformAccounts ? { platformAccounts } : {}),
+    ...(probe ? { probe } : {}),
     workflowBundle: await workflowBundle(),
     shutdownGraceSeconds: 1,
     client,
@@ -118,8 +123,10 @@ export async function startHarness(
     // Unless a test says otherwise, a failed step rolls back at once instead of waiting for an operator.
     startOutbound: async (input) =>
       startSetup(client, parseSetupRequest({ direction: 'outbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input }), { taskQueue }),
+    // Nor does it probe destinations (made-up hosts here; a machine with internet would reach real ones): the probe
+    // tests ask for it.
     startInbound: async (input) =>
-      startSetup(client, parseSetupRequest({ direction: 'inbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, ...input }), { taskQueue }),
+      startSetup(client, parseSetupRequest({ direction: 'inbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, probe: 'off', ...input }), { taskQueue }),
     mark: async () => {
       since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
     },
