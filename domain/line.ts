@@ -1,6 +1,7 @@
 // A customer line: what this project manages on Exotel for one customer in one direction, and who made each part,
 // so later operations know what is theirs to change or delete. Pure: the line workflow holds it, the CLI prints it.
 import type { LineDrift } from './drift-report';
+import type { AccountProvider, PlatformObject } from './platform-side';
 import type { AwaitingOps, Direction } from './setup';
 
 /**
@@ -44,11 +45,20 @@ export interface LineDestination extends Owned {
   value: string;
 }
 
+/** What the setup made on the voice-AI platform by its API (domain/platform-side.ts), by the account it used. */
+export interface LinePlatform {
+  provider: AccountProvider;
+  account: string;
+  objects: (PlatformObject & Owned)[];
+}
+
 export interface ManagedLine {
   customerId: string;
   direction: Direction;
   exotelAccountSid: string;
   provider?: string;
+  /** Absent when the platform's side is manual (the handoff sheet): nothing there is this project's. */
+  platform?: LinePlatform;
   trunk: (Owned & { sid: string; name: string }) | null;
   numbers: LineNumber[];
   credentials: LineCredential[];
@@ -203,6 +213,7 @@ export function lineFromSetup(
     credential?: { id: string; userName: string };
     aclEntries?: { id: string; ip: string }[];
     destinations?: { id: string; value: string }[];
+    platform?: { provider: AccountProvider; account: string; objects: PlatformObject[] };
   },
   at: string,
   by: string,
@@ -216,5 +227,6 @@ export function lineFromSetup(
     credentials: setup.credential ? [{ ...owned(true), ...setup.credential, generation: 0 }] : [],
     aclEntries: (setup.aclEntries ?? []).map((e) => ({ ...owned(true), ...e })),
     destinations: (setup.destinations ?? []).map((d) => ({ ...owned(true), ...d })),
+    ...(setup.platform ? { platform: { ...setup.platform, objects: setup.platform.objects.map((o) => ({ ...owned(true), ...o })) } } : {}),
   };
 }

@@ -34,6 +34,8 @@ export interface PlatformObject {
 /** How the platform's side of a setup went: part of its result and its status. */
 export interface PlatformSideResult {
   mode: ProviderSide;
+  /** With `api`: whose API. */
+  provider?: AccountProvider;
   /** Why it is manual when the platform has an API (`providerSide: manual` asked, or no account on the worker). */
   reason?: string;
   account?: string;

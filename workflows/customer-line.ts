@@ -159,6 +159,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       credentials: mergeBy('id', line.credentials, fromSetup.credentials),
       aclEntries: mergeBy('id', line.aclEntries, fromSetup.aclEntries),
       destinations: mergeBy('id', line.destinations, fromSetup.destinations),
+      ...(fromSetup.platform ? { platform: { ...fromSetup.platform, objects: mergeBy('id', line.platform?.objects ?? [], fromSetup.platform.objects) } } : {}),
       status: 'active',
     }));
     log.info('line took over a setup', { setupWorkflowId });

@@ -14,7 +14,7 @@ import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
-import { crossCheckInboundSide, decidePlatformSide, ensureLiveKitDispatchRule, ensureLiveKitInboundTrunk, manualSide } from './platform-side';
+import { crossCheckInboundSide, decidePlatformSide, ensureLiveKitDispatchRule, ensureLiveKitInboundTrunk, manualSide, platformOfLine } from './platform-side';
 import { PATCHES } from './patches';
 import { runSetup } from './setup-run';
 
@@ -116,7 +116,11 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
       await ops.step('cross-check', (asked) => crossCheckInboundSide(side.account, made, { dids: didsOf(asked), destinations: asked.destinations }));
     }
     const platformSide: PlatformSideResult | undefined =
-      side.mode === 'api' ? { mode: 'api', account: side.account.name, objects: platform ? [platform.trunk, platform.rule] : [] } : side.reason ? manualSide(side) : undefined;
+      side.mode === 'api'
+        ? { mode: 'api', provider: side.account.provider, account: side.account.name, objects: platform ? [platform.trunk, platform.rule] : [] }
+        : side.reason
+          ? manualSide(side)
+          : undefined;
 
     progress.setPhase('succeeded');
     const result: InboundSetupResult = {
@@ -134,6 +138,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     await handOverToLine('inbound', ops.input, trunk, {
       mappingIds,
       destinations: ops.input.destinations.map((d, i) => ({ id: destinationIds[i] ?? '', value: normalizeDestination(d) })),
+      ...platformOfLine(platformSide),
     });
     return { ...result, ...handoffFor({ direction: 'inbound', input: ops.input, result }) };
   });

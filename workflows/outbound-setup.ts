@@ -7,7 +7,7 @@ import type { OutboundSetupResult } from '../domain/setup-result';
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
 import { local } from './activity-profiles';
-import { crossCheckOutboundSide, decidePlatformSide, ensureLiveKitOutboundTrunk, manualSide } from './platform-side';
+import { crossCheckOutboundSide, decidePlatformSide, ensureLiveKitOutboundTrunk, manualSide, platformOfLine } from './platform-side';
 import { handoffFor } from './handoff';
 import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
@@ -83,7 +83,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       await ops.step('cross-check', async (asked) => {
         if (edge) await crossCheckOutboundSide(side.account.name, trunk, { edge, userName, dids: didsOf(asked) });
       });
-      platformSide = { mode: 'api', account: side.account.name, objects: [trunk] };
+      platformSide = { mode: 'api', provider: side.account.provider, account: side.account.name, objects: [trunk] };
     }
 
     progress.setPhase('succeeded');
@@ -105,6 +105,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       mappingIds,
       credential: { id: credentialId, userName },
       aclEntries: (ops.input.providerIps ?? []).map((ip, i) => ({ id: aclEntryIds[i] ?? '', ip: bareIp(ip) })),
+      ...platformOfLine(platformSide),
     });
     return { ...result, ...handoffFor({ direction: 'outbound', input: ops.input, result }) };
   });

@@ -3,7 +3,7 @@
 // cross-check of both sides. A failure on either side rolls back both, newest first (the one saga).
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
-import { crossCheckInbound, crossCheckOutbound, isApiProvider, mediaEncryptionFor, platformObjectName, type CrossCheckMismatch, type PlatformAccountInfo, type PlatformObject, type PlatformObjectKind, type PlatformSideResult } from '../domain/platform-side';
+import { crossCheckInbound, crossCheckOutbound, isApiProvider, type AccountProvider, mediaEncryptionFor, platformObjectName, type CrossCheckMismatch, type PlatformAccountInfo, type PlatformObject, type PlatformObjectKind, type PlatformSideResult } from '../domain/platform-side';
 import { parseDestination } from '../domain/rules';
 import type { SetupBase } from '../domain/setup';
 import type { SipEdge } from '../domain/setup-result';
@@ -37,6 +37,11 @@ export const manualSide = (decision: PlatformSideDecision & { mode: 'manual' }):
   ...(decision.reason ? { reason: decision.reason } : {}),
   objects: [],
 });
+
+/** What the line manages from then on: the platform's objects, when this setup made them. */
+export function platformOfLine(side: PlatformSideResult | undefined): { platform?: { provider: AccountProvider; account: string; objects: PlatformObject[] } } {
+  return side?.mode === 'api' && side.provider && side.account ? { platform: { provider: side.provider, account: side.account, objects: side.objects } } : {};
+}
 
 /**
  * One platform object by its deterministic name: refused when the platform already holds one of that name this run

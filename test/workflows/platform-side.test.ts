@@ -8,6 +8,7 @@ import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup
 import { platformObjectName } from '../../domain/platform-side';
 import { statusQuery } from '../../workflows/progress';
 import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { managedLine } from '../support/lines';
 import { startLiveKit, type LiveKitServer } from '../support/livekit';
 
 const SUBDOMAIN = 'acmetest1234';
@@ -50,7 +51,11 @@ describe('outbound with the platform side by API', () => {
       authPassword: result.sipPassword,
       mediaEncryption: SIPMediaEncryption.SIP_MEDIA_ENCRYPT_ALLOW,
     });
-    expect(result.platformSide).toEqual({ mode: 'api', account: 'acme-lk', objects: [{ kind: 'livekit-outbound-trunk', id: trunk?.sipTrunkId, name: platformObjectName('livekit-outbound-trunk', customerId) }] });
+    const made = { kind: 'livekit-outbound-trunk', id: trunk?.sipTrunkId, name: platformObjectName('livekit-outbound-trunk', customerId) };
+    expect(result.platformSide).toEqual({ mode: 'api', provider: 'livekit', account: 'acme-lk', objects: [made] });
+    // The customer's line manages it from now on, as this project's.
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    expect(line.platform).toEqual({ provider: 'livekit', account: 'acme-lk', objects: [{ ...made, origin: 'created', mayDelete: true, since: expect.any(String), by: `trunk-setup-outbound-${customerId}` }] });
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => [s.name, s.state])).toEqual([
       ['validate', 'done'],
