@@ -31,6 +31,9 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
     async livekitReadOutboundTrunk({ account, id }: OnAccount & { id: string }) {
       return livekit(account).readOutboundTrunk(id);
     },
+    async livekitUpdateOutboundTrunkAuth({ account, id, ...auth }: OnAccount & { id: string; authUsername: string; authPassword: string }) {
+      return livekit(account).updateOutboundTrunkAuth(id, auth);
+    },
     async livekitCreateInboundTrunk({ account, ...trunk }: OnAccount & { name: string; numbers: string[]; mediaEncryption: MediaEncryption }) {
       return livekit(account).createInboundTrunk(trunk);
     },

@@ -65,6 +65,11 @@ export class LiveKitSip {
     return found?.sipTrunkId === id ? outboundView(found) : null;
   }
 
+  /** A rotation: the trunk dials Exotel as the new digest user from the next call on. */
+  async updateOutboundTrunkAuth(id: string, auth: { authUsername: string; authPassword: string }): Promise<LiveKitOutboundTrunkView & { name: string }> {
+    return outboundView(await this.call('UpdateSIPOutboundTrunk', () => this.sip.updateSipOutboundTrunkFields(id, auth)));
+  }
+
   async createInboundTrunk(o: { name: string; numbers: string[]; mediaEncryption: MediaEncryption }): Promise<LiveKitInboundTrunkView> {
     return inboundView(await this.call('CreateSIPInboundTrunk', () => this.sip.createSipInboundTrunk(o.name, o.numbers, { mediaEncryption: MEDIA[o.mediaEncryption] })));
   }
