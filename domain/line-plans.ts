@@ -5,6 +5,7 @@ import { deletable, type LineOperation, type ManagedLine, type Owned, type Repai
 import { credentialFriendlyNameFor, exotelSipDomain, fingerprintOf, sipUserNameFor, trunkNameFor } from './naming';
 import { diffLine } from './drift';
 import type { ObservedTrunk } from './observed';
+import type { PlatformObjectKind } from './platform-side';
 import { normalizeDestination } from './rules';
 
 export type ObservedPart = 'numbers' | 'credentials' | 'aclEntries' | 'destinations';
@@ -42,7 +43,11 @@ export type PlanStep =
   /** The line's own rotation schedule changes; no request. */
   | { action: 'set-rotation-policy'; everyDays: number | null; effect: string }
   /** Move: the target line is told it owns the number now; no request. */
-  | { action: 'hand-over-did'; did: string; toCustomerId: string; effect: string };
+  | { action: 'hand-over-did'; did: string; toCustomerId: string; effect: string }
+  /** Offboard: an object this project made on the voice-AI platform is deleted there (its API, not Exotel's). */
+  | { action: 'delete-platform-object'; kind: PlatformObjectKind; id: string; name: string; effect: string }
+  /** Rotation with the platform by API: its trunk signs in as the new credential (closing the loop). */
+  | { action: 'update-platform-credential'; objectId: string; userName: string; effect: string };
 
 export interface OperationPlan {
   operation: LineOperation;
@@ -403,8 +408,27 @@ function planRotation({ sid, line }: TrunkContext): Planned {
     },
     { action: 'await-confirmation', userName, effect: `waits until someone confirms the platform signs in as ${userName}` },
   ];
-  return { steps, refusals: [], notes: [], destructive: false };
+  const platformTrunk = line.platform?.objects.find((o) => o.kind === 'livekit-outbound-trunk');
+  if (!platformTrunk) return { steps, refusals: [], notes: [], destructive: false };
+  // The platform is configured by API: the loop closes here, nobody has to confirm. New credential, the platform
+  // signs in with it (read back), then the older ones go.
+  const [create] = steps;
+  const old = deletable(line.credentials);
+  const closed: PlanStep[] = [
+    ...(create ? [create] : []),
+    { action: 'update-platform-credential', objectId: platformTrunk.id, userName, effect: `LiveKit trunk ${platformTrunk.name} signs in as ${userName} from its next call (read back)` },
+    ...old.map((c) => deleteCredentialStep(sid, c, `${c.userName} stops working: the platform no longer uses it`)),
+  ];
+  const notes = line.credentials.filter((c) => !c.mayDelete).map((c) => `${c.userName} stays: this project did not create it`);
+  return { steps: closed, refusals: [], notes, destructive: false };
 }
+
+const deleteCredentialStep = (sid: string, c: { id: string; userName: string }, effect: string): PlanStep => ({
+  action: 'delete-credential',
+  id: c.id,
+  userName: c.userName,
+  request: { method: 'DELETE', path: `/trunks/${sid}/credentials?id=${c.id}`, effect },
+});
 
 /** The rotation's new credential is in use: every older one this project made goes. */
 function planRotationConfirmed({ sid, line, observed }: TrunkContext): Planned {
@@ -420,14 +444,7 @@ function planRotationConfirmed({ sid, line, observed }: TrunkContext): Planned {
     };
   }
   const old = deletable(line.credentials).filter((c) => c.id !== pending.credentialId && present.some((p) => p.id === c.id));
-  const steps = old.map(
-    (c): PlanStep => ({
-      action: 'delete-credential',
-      id: c.id,
-      userName: c.userName,
-      request: { method: 'DELETE', path: `/trunks/${sid}/credentials?id=${c.id}`, effect: `${c.userName} stops working: calls still signed with it fail` },
-    }),
-  );
+  const steps = old.map((c) => deleteCredentialStep(sid, c, `${c.userName} stops working: calls still signed with it fail`));
   const notes = line.credentials.filter((c) => !c.mayDelete).map((c) => `${c.userName} stays: this project did not create it`);
   if (steps.length === 0) notes.push('no older credential of this project is left on the trunk');
   return { steps, refusals: [], notes, destructive: steps.length > 0 };
@@ -440,7 +457,14 @@ function planRotationConfirmed({ sid, line, observed }: TrunkContext): Planned {
  */
 function planOffboard({ sid, line, observed }: TrunkContext): Planned {
   const notes: string[] = [];
-  const steps: PlanStep[] = [];
+  // The platform stops using Exotel before Exotel's side goes: newest first (a dispatch rule before its trunk).
+  const steps: PlanStep[] = [...(line.platform?.objects ?? [])].reverse().flatMap((o): PlanStep[] => {
+    if (!o.mayDelete) {
+      notes.push(`${o.kind} ${o.name} stays: this project did not make it`);
+      return [];
+    }
+    return [{ action: 'delete-platform-object', kind: o.kind, id: o.id, name: o.name, effect: `${o.kind.replace(/-/g, ' ')} ${o.name} (${o.id}) is deleted on the platform` }];
+  });
   const path = (collection: string, id: string) => `/trunks/${sid}/${collection}?id=${id}`;
   const ours = <T extends Owned & { id: string }>(items: T[]) => new Set(deletable(items).map((o) => o.id));
   const stops = (did: string) => (line.direction === 'inbound' ? `${did} stops ringing` : `${did} can no longer be the caller id`);

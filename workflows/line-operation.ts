@@ -13,7 +13,7 @@ import { planOperation, readsFor, type OperationPlan, type PlanStep } from '../d
 import type { ObservedTrunk } from '../domain/observed';
 import { normalizeDestination } from '../domain/rules';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
-import { exotelFor, local } from './activity-profiles';
+import { exotelFor, local, platformFor } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
@@ -133,6 +133,10 @@ export function stepName(step: PlanStep): string {
       return `${step.action} ${step.ip}`;
     case 'create-trunk':
       return `${step.action} ${step.trunkName}`;
+    case 'delete-platform-object':
+      return `${step.action} ${step.name}`;
+    case 'update-platform-credential':
+      return `${step.action} ${step.userName}`;
   }
 }
 
@@ -484,6 +488,32 @@ class LineRun {
         // Its credentials went with the old trunk; the rest is mapped and added again by the next steps.
         this.line = { ...line, trunk: { ...trunk, sid: made.trunkSid, name: made.trunkName }, credentials: [] };
         this.done.push(`created trunk ${made.trunkSid} (${made.trunkName}) in place of ${line.trunk?.sid ?? 'the lost one'}`);
+        return;
+      }
+      case 'delete-platform-object': {
+        const platform = line.platform;
+        if (platform?.provider === 'livekit') {
+          const { platform: requests } = platformFor('livekit');
+          if (step.kind === 'livekit-dispatch-rule') await requests.livekitDeleteDispatchRule({ account: platform.account, id: step.id });
+          else await requests.livekitDeleteTrunk({ account: platform.account, id: step.id });
+        }
+        const objects = (platform?.objects ?? []).filter((o) => o.id !== step.id);
+        this.line = { ...line, ...(platform ? { platform: { ...platform, objects } } : {}) };
+        this.done.push(`deleted ${step.kind} ${step.name} on the platform`);
+        return;
+      }
+      case 'update-platform-credential': {
+        const platform = line.platform;
+        const password = this.issued?.password;
+        if (!platform || platform.provider !== 'livekit' || !password) throw ApplicationFailure.nonRetryable('no new credential to give the platform', FailureTypes.configuration);
+        const { platform: requests } = platformFor('livekit');
+        const updated = await requests.livekitUpdateOutboundTrunkAuth({ account: platform.account, id: step.objectId, authUsername: step.userName, authPassword: password });
+        if (updated.authUsername !== step.userName) {
+          throw ApplicationFailure.nonRetryable(`LiveKit trunk ${step.objectId} reads back as ${updated.authUsername}, not ${step.userName}`, FailureTypes.crossCheckMismatch);
+        }
+        // The platform signs in with the new credential now: undoing its creation would stop its calls.
+        saga.commit();
+        this.done.push(`LiveKit trunk ${step.objectId} signs in as ${step.userName}`);
         return;
       }
       case 'delete-trunk': {

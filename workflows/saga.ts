@@ -48,6 +48,14 @@ export class Saga {
     };
   }
 
+  /**
+   * What is done so far stays: a rollback from here undoes only what comes after. For a change that cannot be
+   * taken back once something outside depends on it (a platform that now signs in with a new credential).
+   */
+  commit(): void {
+    for (const c of this.compensations) c.claims = 0;
+  }
+
   /** The steps a rollback would undo now, latest first. */
   pendingSteps(): string[] {
     return [...new Set([...this.compensations].reverse().filter((c) => c.claims > 0).map((c) => c.step))];

@@ -9,6 +9,7 @@ import { platformObjectName } from '../../domain/platform-side';
 import { statusQuery } from '../../workflows/progress';
 import { failureOf, startHarness, type Harness } from '../support/setup-harness';
 import { managedLine } from '../support/lines';
+import { operateOn } from '../../client/lines';
 import { startLiveKit, type LiveKitServer } from '../support/livekit';
 
 const SUBDOMAIN = 'acmetest1234';
@@ -147,5 +148,52 @@ describe('inbound with the platform side by API', () => {
     const trunks = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks ?? [];
     expect(trunks.filter((t) => t.phone_numbers.some((n) => n.phone_number === '+919812300121'))).toEqual([]);
     await sip.deleteSipTrunk(other.sipTrunkId);
+  });
+});
+
+describe('day two with the platform side by API', () => {
+  it('rotates in a closed loop: a new Exotel credential, LiveKit signs in with it, the old one goes; nobody confirms', async () => {
+    const customerId = h.customer('lk-rotate');
+    const setup = (await (await h.startOutbound({ customerId, did: '+919812300201', provider: 'livekit' })).handle.result()) as OutboundSetupResult;
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps.map((s) => s.action)).toEqual(['create-credential', 'update-platform-credential', 'delete-credential']);
+    const issued = report.issuedCredential;
+    expect(issued?.userName).not.toBe(setup.sipUserName);
+
+    const [trunk] = (await named(customerId)).outbound;
+    expect(trunk).toMatchObject({ authUsername: issued?.userName, authPassword: issued?.password });
+    const exotel = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === line.trunk?.sid);
+    expect(exotel?.credentials.map((c) => c.user_name)).toEqual([issued?.userName]);
+    const after = (await managedLine(h.client, 'outbound', customerId)).line;
+    expect(after.pendingRotation).toBeUndefined();
+    expect(after.credentials.map((c) => c.userName)).toEqual([issued?.userName]);
+  });
+
+  it('a rotation LiveKit refuses is rolled back on Exotel: the old credential still works, the new one is gone', async () => {
+    const customerId = h.customer('lk-rotate-fails');
+    const setup = (await (await h.startOutbound({ customerId, did: '+919812300211', provider: 'livekit' })).handle.result()) as OutboundSetupResult;
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    // Behind the project's back, LiveKit's trunk is deleted: its update fails for good.
+    await sip.deleteSipTrunk(line.platform?.objects[0]?.id ?? '');
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' }, opsDecisionTimeout: '0s' });
+    expect(report.state, report.message).toBe('rolled-back');
+    expect(report.message).toContain('update-platform-credential');
+    const exotel = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === line.trunk?.sid);
+    expect(exotel?.credentials.map((c) => c.user_name)).toEqual([setup.sipUserName]);
+  });
+
+  it('offboards both sides: the platform objects first (the rule before its trunk), then Exotel', async () => {
+    const customerId = h.customer('lk-offboard');
+    await (await h.startInbound({ customerId, did: '+919812300221', provider: 'livekit', providerFields: { subdomain: SUBDOMAIN }, destinations: [] })).handle.result();
+    await managedLine(h.client, 'inbound', customerId);
+    const report = await operateOn(h.client, 'inbound', customerId, { operation: { kind: 'offboard' }, confirm: true });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps.map((s) => s.action)).toEqual(['delete-platform-object', 'delete-platform-object', 'delete-destination', 'unmap-did', 'delete-trunk']);
+    expect(report.plan?.steps.slice(0, 2).map((s) => s.effect)).toEqual([expect.stringContaining('livekit dispatch rule'), expect.stringContaining('livekit inbound trunk')]);
+    expect(await named(customerId)).toEqual({ outbound: [], inbound: [], rules: [] });
+    const trunks = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks ?? [];
+    expect(trunks.filter((t) => t.phone_numbers.some((n) => n.phone_number === '+919812300221'))).toEqual([]);
   });
 });
