@@ -303,6 +303,10 @@ export function formatLineView(view: LineView, workflowId: string): string {
   if (line.direction === 'inbound' || line.destinations.length) {
     lines.push(...section('Destinations', line.destinations.map((d) => [d.value, d.id || '-', ...ownedCells(d)]), ['DESTINATION', 'ID', ...OWNED_HEADER]));
   }
+  if (line.platform) {
+    const { provider, account, objects } = line.platform;
+    lines.push(...section(`On the platform (${provider}, account ${account}, by its API)`, objects.map((o) => [o.kind, o.name, o.id, ...ownedCells(o)]), ['KIND', 'NAME', 'ID', ...OWNED_HEADER]));
+  }
   const r = line.pendingRotation;
   if (r) {
     const deadline = r.decideBy ? `; at ${r.decideBy} it ${r.onTimeout === 'finish' ? 'finishes by itself (old credentials deleted)' : 'stops waiting and keeps both'}` : '; waits for a person';

@@ -1,6 +1,7 @@
 // README's "Running it yourself", pasted in order on a fresh copy of the project: npm ci, a detached dev server,
-// the simulator, accounts and codec keys, the worker, an outbound and an inbound setup, show, list, and stop. If
-// the README drifts from what the code does, this fails.
+// the simulator, accounts and codec keys, the worker, an outbound and an inbound setup, show, list, and stop; and
+// before the stop, docs/platform-side.md's walk-through, which goes on from there (a local LiveKit, the worker
+// restarted with an account on it, a customer set up on both sides). If the docs drift from the code, this fails.
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,8 +49,11 @@ function bash(script: string, cwd: string): Promise<{ code: number | null; outpu
 
 describe('README', () => {
   it('"Running it yourself" works pasted in order on a fresh copy', { timeout: 600_000 }, async () => {
-    const blocks = shellBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), SECTION);
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const readme = shellBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), SECTION);
+    expect(readme.length).toBeGreaterThanOrEqual(4);
+    const platform = shellBlocks(readFileSync(join(ROOT, 'docs', 'platform-side.md'), 'utf8'), '## From the command line');
+    expect(platform).toHaveLength(1);
+    const blocks = [...readme.slice(0, -1), ...platform, ...readme.slice(-1)];
     const copy = await freshCopy();
     try {
       const run = await bash(['set -euo pipefail', ...blocks].join('\n'), copy);
@@ -62,10 +66,16 @@ describe('README', () => {
       expect(run.output).toContain('done: mapped +919800000003');
       expect(run.output).toMatch(/done: created credential sip\w+/);
       expect(run.output).toMatch(/done: deleted credential sip\w+/);
+      expect(run.output).toContain("inbound setup started: workflow trunk-setup-inbound-acme-50");
+      expect(run.output).toContain('Platform side: configured by API with account local-livekit, cross-checked with Exotel:');
+      expect(run.output).toMatch(/livekit-dispatch-rule\s+exotel-acme-50-rule\s+SDR_/);
+      expect(run.output).toMatch(/On the platform \(livekit, account local-livekit, by its API\)/);
+      expect(run.output).toMatch(/LiveKit trunk ST_\w+ signs in as sip\w+/);
+      expect(run.output).toMatch(/deleted livekit-dispatch-rule exotel-acme-50-rule on the platform/);
       expect(run.output).toMatch(/dev server \d+ stopped/);
     } finally {
       // Whatever the script left behind when a step failed.
-      await bash('npx tsx scripts/dev-server.ts --stop; pkill -f "$PWD/cli/trunkctl.ts" || true', copy);
+      await bash('npx tsx scripts/dev-server.ts --stop; pkill -f "$PWD/cli/trunkctl.ts"; pkill -f "$PWD/.tools/livekit-server"; pkill -f "redis-server 127.0.0.1:6390|redis-server \\*:6390" || true', copy);
     }
   });
 });
