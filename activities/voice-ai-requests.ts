@@ -34,6 +34,9 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
     async livekitUpdateOutboundTrunkAuth({ account, id, ...auth }: OnAccount & { id: string; authUsername: string; authPassword: string }) {
       return livekit(account).updateOutboundTrunkAuth(id, auth);
     },
+    async livekitSetTrunkNumbers({ account, id, direction, numbers }: OnAccount & { id: string; direction: 'outbound' | 'inbound'; numbers: string[] }) {
+      return livekit(account).setTrunkNumbers(direction, id, numbers);
+    },
     async livekitCreateInboundTrunk({ account, ...trunk }: OnAccount & { name: string; numbers: string[]; mediaEncryption: MediaEncryption }) {
       return livekit(account).createInboundTrunk(trunk);
     },

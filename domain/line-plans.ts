@@ -47,7 +47,9 @@ export type PlanStep =
   /** Offboard: an object this project made on the voice-AI platform is deleted there (its API, not Exotel's). */
   | { action: 'delete-platform-object'; kind: PlatformObjectKind; id: string; name: string; effect: string }
   /** Rotation with the platform by API: its trunk signs in as the new credential (closing the loop). */
-  | { action: 'update-platform-credential'; objectId: string; userName: string; effect: string };
+  | { action: 'update-platform-credential'; objectId: string; userName: string; effect: string }
+  /** DID changes with the platform by API: its trunk's numbers become these (before an unmap, after a map). */
+  | { action: 'set-platform-numbers'; objectId: string; numbers: string[]; previous: string[]; effect: string };
 
 export interface OperationPlan {
   operation: LineOperation;
@@ -125,9 +127,9 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
   const trunk = { sid: line.trunk.sid, line, observed };
   switch (operation.kind) {
     case 'add-dids':
-      return { ...base, ...planAddDids(trunk, operation.dids) };
+      return { ...base, ...withPlatformNumbers(line, planAddDids(trunk, operation.dids), 'after') };
     case 'remove-dids':
-      return { ...base, ...planRemoveDids(trunk, operation.dids) };
+      return { ...base, ...withPlatformNumbers(line, planRemoveDids(trunk, operation.dids), 'before') };
     case 'set-mode':
       return { ...base, ...planSetMode(trunk, operation.did, operation.mode) };
     case 'set-destinations':
@@ -280,6 +282,22 @@ function reaches(line: ManagedLine): string {
   return line.direction === 'inbound'
     ? `rings to ${line.destinations.map((d) => d.value).join(', ') || 'the trunk (no destination yet)'}`
     : 'can be the caller id of calls from the platform';
+}
+
+/**
+ * Where the line manages the platform's trunk, its numbers follow Exotel's: set after the numbers are mapped (the
+ * platform takes calls only for what Exotel routes), and before they are unmapped (the platform stops using them first).
+ */
+function withPlatformNumbers(line: ManagedLine, planned: Planned, when: 'before' | 'after'): Planned {
+  const trunk = line.platform?.objects.find((o) => o.kind === 'livekit-outbound-trunk' || o.kind === 'livekit-inbound-trunk');
+  if (!trunk || planned.steps.length === 0 || planned.refusals.length > 0) return planned;
+  const previous = line.numbers.map((n) => n.did);
+  const mapped = planned.steps.flatMap((s) => (s.action === 'map-did' ? [s.did] : []));
+  const unmapped = new Set(planned.steps.flatMap((s) => (s.action === 'unmap-did' ? [s.did] : [])));
+  const numbers = [...previous.filter((d) => !unmapped.has(d)), ...mapped];
+  if (numbers.length === 0) return { ...planned, steps: [], refusals: [`that is every number of the line, and LiveKit's trunk ${trunk.name} needs one: offboard the customer instead`] };
+  const step: PlanStep = { action: 'set-platform-numbers', objectId: trunk.id, numbers, previous, effect: `LiveKit trunk ${trunk.name} takes ${numbers.join(', ') || 'no number'}` };
+  return { ...planned, steps: when === 'before' ? [step, ...planned.steps] : [...planned.steps, step] };
 }
 
 function planAddDids({ sid, line, observed }: TrunkContext, dids: string[]): Planned {

@@ -3,7 +3,7 @@
 // livekit-server 1.9.11 (test/platform/livekit-server.test.ts): a second outbound trunk with the same number is
 // accepted, a second inbound one is refused (400 invalid_argument "Conflicting inbound SIP Trunks"), deleting a
 // missing trunk succeeds, deleting a missing dispatch rule is a 404.
-import { RoomAgentDispatch, RoomConfiguration, SIPMediaEncryption, SIPTransport, type SIPDispatchRuleInfo, type SIPInboundTrunkInfo, type SIPOutboundTrunkInfo } from '@livekit/protocol';
+import { ListUpdate, RoomAgentDispatch, RoomConfiguration, SIPMediaEncryption, SIPTransport, type SIPDispatchRuleInfo, type SIPInboundTrunkInfo, type SIPOutboundTrunkInfo } from '@livekit/protocol';
 import { ServerError, SipClient } from 'livekit-server-sdk';
 import type { LiveKitOutboundTrunkView, MediaEncryption } from '../domain/platform-side';
 import type { LiveKitAccountSettings } from './accounts';
@@ -70,6 +70,16 @@ export class LiveKitSip {
     return outboundView(await this.call('UpdateSIPOutboundTrunk', () => this.sip.updateSipOutboundTrunkFields(id, auth)));
   }
 
+  /** A trunk's numbers, replaced whole (ListUpdate.set), for DID changes; answers the numbers it holds now. */
+  async setTrunkNumbers(direction: 'outbound' | 'inbound', id: string, numbers: string[]): Promise<string[]> {
+    const update = { numbers: new ListUpdate({ set: numbers }) };
+    const trunk =
+      direction === 'outbound'
+        ? await this.call('UpdateSIPOutboundTrunk', () => this.sip.updateSipOutboundTrunkFields(id, update))
+        : await this.call('UpdateSIPInboundTrunk', () => this.sip.updateSipInboundTrunkFields(id, update));
+    return [...trunk.numbers];
+  }
+
   async createInboundTrunk(o: { name: string; numbers: string[]; mediaEncryption: MediaEncryption }): Promise<LiveKitInboundTrunkView> {
     return inboundView(await this.call('CreateSIPInboundTrunk', () => this.sip.createSipInboundTrunk(o.name, o.numbers, { mediaEncryption: MEDIA[o.mediaEncryption] })));
   }
@@ -134,8 +144,11 @@ function toPlatformError(operation: string, err: unknown): PlatformError {
     const kind = /conflicting/i.test(err.message) ? 'duplicate' : kindOfStatus(err.status);
     return new PlatformError({ provider: 'livekit', kind, operation, httpStatus: err.status, ...(err.code ? { code: err.code } : {}), description: err.message });
   }
-  // fetch's own failures (refused, reset, DNS, the request timeout): no answer, so worth another try.
-  return new PlatformError({ provider: 'livekit', kind: 'transient', operation, description: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) });
+  const description = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
+  // fetch's own failures (refused, reset, DNS) and the request timeout: no answer, so worth another try. Anything
+  // else was thrown before a request went out (the SDK refusing its input): trying again changes nothing.
+  const noAnswer = err instanceof Error && ((err instanceof TypeError && /fetch failed/i.test(err.message)) || err.name === 'AbortError' || err.name === 'TimeoutError');
+  return new PlatformError({ provider: 'livekit', kind: noAnswer ? 'transient' : 'rejected', operation, description });
 }
 
 const mediaOf = (m: SIPMediaEncryption): MediaEncryption => (m === SIPMediaEncryption.SIP_MEDIA_ENCRYPT_REQUIRE ? 'require' : m === SIPMediaEncryption.SIP_MEDIA_ENCRYPT_ALLOW ? 'allow' : 'disable');

@@ -137,6 +137,8 @@ export function stepName(step: PlanStep): string {
       return `${step.action} ${step.name}`;
     case 'update-platform-credential':
       return `${step.action} ${step.userName}`;
+    case 'set-platform-numbers':
+      return step.action;
   }
 }
 
@@ -514,6 +516,22 @@ class LineRun {
         // The platform signs in with the new credential now: undoing its creation would stop its calls.
         saga.commit();
         this.done.push(`LiveKit trunk ${step.objectId} signs in as ${step.userName}`);
+        return;
+      }
+      case 'set-platform-numbers': {
+        const platform = line.platform;
+        if (platform?.provider !== 'livekit') return;
+        const { platform: requests, undoPlatform } = platformFor('livekit');
+        const direction = line.direction;
+        const { account } = platform;
+        saga.register(stepName(step), `platform-numbers:${step.objectId}`, async () => {
+          await undoPlatform.livekitSetTrunkNumbers({ account, id: step.objectId, direction, numbers: step.previous });
+          return `LiveKit trunk ${step.objectId} takes ${step.previous.join(', ') || 'no number'} again`;
+        });
+        const now = await requests.livekitSetTrunkNumbers({ account, id: step.objectId, direction, numbers: step.numbers });
+        const missing = step.numbers.filter((n) => !now.includes(n));
+        if (missing.length > 0) throw ApplicationFailure.nonRetryable(`LiveKit trunk ${step.objectId} reads back without ${missing.join(', ')}`, FailureTypes.crossCheckMismatch);
+        this.done.push(step.effect);
         return;
       }
       case 'delete-trunk': {

@@ -184,6 +184,33 @@ describe('day two with the platform side by API', () => {
     expect(exotel?.credentials.map((c) => c.user_name)).toEqual([setup.sipUserName]);
   });
 
+  it("adds and removes DIDs on both sides: LiveKit's numbers after Exotel maps, before Exotel unmaps", async () => {
+    const customerId = h.customer('lk-dids');
+    await (await h.startOutbound({ customerId, did: '+919812300231', provider: 'livekit' })).handle.result();
+    await managedLine(h.client, 'outbound', customerId);
+    const added = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: ['+919812300232'] } });
+    expect(added.state, added.message).toBe('done');
+    expect(added.plan?.steps.map((s) => s.action)).toEqual(['map-did', 'set-platform-numbers']);
+    expect((await named(customerId)).outbound[0]?.numbers).toEqual(['+919812300231', '+919812300232']);
+    const removed = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919812300231'] }, confirm: true });
+    expect(removed.state, removed.message).toBe('done');
+    expect(removed.plan?.steps.map((s) => s.action)).toEqual(['set-platform-numbers', 'unmap-did']);
+    expect((await named(customerId)).outbound[0]?.numbers).toEqual(['+919812300232']);
+  });
+
+  it('a DID Exotel refuses to unmap after LiveKit let go of it is given back to LiveKit; the last DID is refused', async () => {
+    const customerId = h.customer('lk-dids-fail');
+    await (await h.startOutbound({ customerId, dids: ['+919812300241', '+919812300242'], provider: 'livekit' })).handle.result();
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    await h.admin.addFault({ method: 'DELETE', path: `/trunks/${line.trunk?.sid ?? ''}/phone-numbers$`, kind: 'status', status: 400, count: 1 });
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919812300241'] }, confirm: true, opsDecisionTimeout: '0s' });
+    expect(report.state, report.message).toBe('rolled-back');
+    expect((await named(customerId)).outbound[0]?.numbers).toEqual(['+919812300241', '+919812300242']);
+    const all = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: ['+919812300241', '+919812300242'] }, confirm: true });
+    expect(all.state).toBe('refused');
+    expect(all.message).toContain('offboard the customer instead');
+  });
+
   it('offboards both sides: the platform objects first (the rule before its trunk), then Exotel', async () => {
     const customerId = h.customer('lk-offboard');
     await (await h.startInbound({ customerId, did: '+919812300221', provider: 'livekit', providerFields: { subdomain: SUBDOMAIN }, destinations: [] })).handle.result();
