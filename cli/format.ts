@@ -140,8 +140,8 @@ function probeLines(probes: DestinationProbe[] | undefined): string[] {
 
 export function formatProviders(): string {
   return table([
-    ['PROVIDER', 'NAME', 'DIRECTIONS', 'OUTBOUND AUTH', 'INBOUND TARGET', 'WARNING'],
-    ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
+    ['PROVIDER', 'NAME', 'DIRECTIONS', 'PLATFORM SIDE', 'OUTBOUND AUTH', 'INBOUND TARGET', 'WARNING'],
+    ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), p.platformSide === 'api' ? 'by API' : 'sheet', p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
   ]);
 }
 

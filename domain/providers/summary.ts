@@ -1,4 +1,5 @@
 // One line per platform, for `trunkctl providers`.
+import { isApiProvider } from '../platform-side';
 import type { Direction } from '../setup';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './catalog';
 import type { Condition, InboundTarget, OutboundAuth, ProviderProfile, Variant } from './profile';
@@ -12,6 +13,8 @@ export interface ProviderSummary {
   outboundAuth: OutboundAuth | null;
   /** Where Exotel sends inbound calls, with `<field>` for what the user gives. */
   inboundTarget: string | null;
+  /** `api`: a setup configures the platform's side too (with an account on the worker); `manual`: the sheet. */
+  platformSide: 'api' | 'manual';
   /** Why a direction is unusual or unverified, when it is. */
   warning?: string;
 }
@@ -32,6 +35,7 @@ function summarize(id: ProviderId, profile: ProviderProfile): ProviderSummary {
     directions,
     outboundAuth: profile.outbound?.auth ?? null,
     inboundTarget: profile.inbound ? profile.inbound.targets.map(describeTarget).join('; otherwise ') : null,
+    platformSide: isApiProvider(id) ? 'api' : 'manual',
     ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}),
   };
 }

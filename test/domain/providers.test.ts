@@ -113,6 +113,9 @@ describe('catalog', () => {
     expect(byId.vocallabs?.warning).toMatch(/publishes no inbound SIP URI/);
     expect(byId.rapida?.warning).toMatch(/unverified.*native streaming/);
     expect(byId.livekit?.warning).toBeUndefined();
+    // Whose side a setup configures by API (domain/platform-side.ts), and whose stays the sheet.
+    expect(byId.livekit?.platformSide).toBe('api');
+    expect([byId.vocallabs?.platformSide, byId.rapida?.platformSide, byId.nlpearl?.platformSide]).toEqual(['manual', 'manual', 'manual']);
     expect(byId.livekit?.inboundTarget).toContain('<subdomain>.<region>.sip.livekit.cloud:5061;transport=tls');
     expect(byId.nlpearl?.inboundTarget).toBe('the destination you give in providerFields.sipDomain');
     expect(byId.vapi?.outboundAuth).toBe('digest-or-acl');
