@@ -3,23 +3,37 @@
 // what it throws becomes a Temporal failure in activities/interceptor.ts.
 import type { MediaEncryption } from '../domain/platform-side';
 import type { PlatformAccounts } from '../voice-ai/accounts';
+import { ElevenLabsPhoneNumbers, type ElevenLabsImport, type ElevenLabsUpdate } from '../voice-ai/elevenlabs';
 import { LiveKitSip } from '../voice-ai/livekit';
+import { RetellPhoneNumbers, terminationUriFor, type RetellImport, type RetellUpdate } from '../voice-ai/retell';
 
 interface OnAccount {
   /** The platform account's name in the worker's configuration. */
   account: string;
 }
 
-export function createVoiceAiActivities({ platforms }: { platforms: PlatformAccounts }) {
-  const clients = new Map<string, LiveKitSip>();
-  const livekit = (name: string): LiveKitSip => {
+/** Exotel's edge, for Retell's termination URI as its client spells it (terminationUriFor). */
+interface EdgeOf {
+  edge: { host: string; port: number };
+}
+
+/** One client per account, made when first used. */
+function perAccount<C>(make: (name: string) => C): (name: string) => C {
+  const clients = new Map<string, C>();
+  return (name) => {
     let client = clients.get(name);
     if (!client) {
-      client = new LiveKitSip(platforms.settings('livekit', name));
+      client = make(name);
       clients.set(name, client);
     }
     return client;
   };
+}
+
+export function createVoiceAiActivities({ platforms }: { platforms: PlatformAccounts }) {
+  const livekit = perAccount((name) => new LiveKitSip(platforms.settings('livekit', name)));
+  const retell = perAccount((name) => new RetellPhoneNumbers(platforms.settings('retell', name)));
+  const elevenlabs = perAccount((name) => new ElevenLabsPhoneNumbers(platforms.settings('elevenlabs', name)));
 
   return {
     async livekitCreateOutboundTrunk({ account, ...trunk }: OnAccount & { name: string; address: string; transport: 'tls' | 'tcp'; numbers: string[]; authUsername: string; authPassword: string; mediaEncryption: MediaEncryption }) {
@@ -60,6 +74,41 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
     },
     async livekitDeleteDispatchRule({ account, id }: OnAccount & { id: string }): Promise<boolean> {
       return livekit(account).deleteDispatchRule(id);
+    },
+
+    async retellImportNumber({ account, edge, ...number }: OnAccount & EdgeOf & Omit<RetellImport, 'terminationUri'>) {
+      return retell(account).importNumber({ ...number, terminationUri: terminationUriFor(edge) });
+    },
+    /** null when Retell has no such number. */
+    async retellGetNumber({ account, phoneNumber }: OnAccount & { phoneNumber: string }) {
+      return retell(account).getNumber(phoneNumber);
+    },
+    /** Exotel's edge (`edge`) as the termination URI, or one read back earlier (`terminationUri`, to restore it). */
+    async retellUpdateNumber({ account, phoneNumber, edge, ...update }: OnAccount & Partial<EdgeOf> & { phoneNumber: string } & RetellUpdate) {
+      return retell(account).updateNumber(phoneNumber, { ...update, ...(edge ? { terminationUri: terminationUriFor(edge) } : {}) });
+    },
+    /** False when it was already gone. */
+    async retellDeleteNumber({ account, phoneNumber }: OnAccount & { phoneNumber: string }): Promise<boolean> {
+      return retell(account).deleteNumber(phoneNumber);
+    },
+
+    async elevenlabsImportNumber({ account, ...number }: OnAccount & ElevenLabsImport) {
+      return elevenlabs(account).importSipTrunkNumber(number);
+    },
+    /** The number imported as `phoneNumber`, or null (one list request). */
+    async elevenlabsFindNumber({ account, phoneNumber }: OnAccount & { phoneNumber: string }) {
+      return elevenlabs(account).findByNumber(phoneNumber);
+    },
+    /** null when ElevenLabs has no number with this id. */
+    async elevenlabsGetNumber({ account, id }: OnAccount & { id: string }) {
+      return elevenlabs(account).getNumber(id);
+    },
+    async elevenlabsUpdateNumber({ account, id, ...update }: OnAccount & { id: string } & ElevenLabsUpdate) {
+      return elevenlabs(account).updateNumber(id, update);
+    },
+    /** False when it was already gone. */
+    async elevenlabsDeleteNumber({ account, id }: OnAccount & { id: string }): Promise<boolean> {
+      return elevenlabs(account).deleteNumber(id);
     },
   };
 }

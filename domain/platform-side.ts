@@ -9,8 +9,14 @@ export const ACCOUNT_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
 export type AccountProvider = (typeof ACCOUNT_PROVIDERS)[number];
 
 /** Platforms whose side a setup configures by API today (the others keep the sheet). */
-export const API_PROVIDERS = ['livekit'] as const;
+export const API_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
 export type ApiProvider = (typeof API_PROVIDERS)[number];
+
+/** The platforms whose objects are numbers, keyed by the number itself (one serves both directions). */
+export type NumberProvider = Exclude<ApiProvider, 'livekit'>;
+
+/** How messages name each platform. */
+export const PLATFORM_NAMES: Record<AccountProvider, string> = { livekit: 'LiveKit', retell: 'Retell', elevenlabs: 'ElevenLabs' };
 
 export const isApiProvider = (provider: string | undefined): provider is ApiProvider => (API_PROVIDERS as readonly string[]).includes(provider ?? '');
 
@@ -22,13 +28,21 @@ export interface PlatformAccountInfo {
   sipHost?: string;
 }
 
-export type PlatformObjectKind = 'livekit-outbound-trunk' | 'livekit-inbound-trunk' | 'livekit-dispatch-rule';
+/** Retell's numbers are identified by the E.164 number itself, ElevenLabs' by the phone_number_id it makes up. */
+export type PlatformObjectKind = 'livekit-outbound-trunk' | 'livekit-inbound-trunk' | 'livekit-dispatch-rule' | 'retell-phone-number' | 'elevenlabs-phone-number';
 
 /** One object this setup made (or found) on the platform, by the id the platform gave it. */
 export interface PlatformObject {
   kind: PlatformObjectKind;
   id: string;
   name: string;
+  /**
+   * Set only on an object this setup found of its own name (a number the customer's other direction imported):
+   * `pre-existing`, and never to be deleted for this setup, which changed at most some of its fields. The line
+   * takes both as its ownership (domain/line.ts lineFromSetup lets an object's own say override the default).
+   */
+  origin?: 'created' | 'adopted' | 'pre-existing';
+  mayDelete?: boolean;
 }
 
 /** How the platform's side of a setup went: part of its result and its status. */
@@ -52,14 +66,22 @@ export type MediaEncryption = 'disable' | 'allow' | 'require';
  */
 export const mediaEncryptionFor = (transport: 'tls' | 'tcp'): MediaEncryption => (transport === 'tls' ? 'allow' : 'disable');
 
-/** Deterministic names of what a setup makes on a platform: a retried step finds what an earlier attempt made. */
+/**
+ * Deterministic names of what a setup makes on a platform: a retried step finds what an earlier attempt made. A
+ * number serves both directions, so its name (Retell's nickname, ElevenLabs' label) says only whose it is: the
+ * customer's other direction finds it as its own. Neither SDK documents a length limit for either; with the
+ * customerId rule (at most 100 characters) a name stays within 110.
+ */
 export function platformObjectName(kind: PlatformObjectKind, customerId: string): string {
-  const what: Record<PlatformObjectKind, string> = {
+  const what: Record<PlatformObjectKind, string | null> = {
     'livekit-outbound-trunk': 'out',
     'livekit-inbound-trunk': 'in',
     'livekit-dispatch-rule': 'rule',
+    'retell-phone-number': null,
+    'elevenlabs-phone-number': null,
   };
-  return `exotel-${customerId}-${what[kind]}`;
+  const suffix = what[kind];
+  return suffix ? `exotel-${customerId}-${suffix}` : `exotel-${customerId}`;
 }
 
 export type CrossCheckKind = 'missing' | 'number' | 'address' | 'transport' | 'credential' | 'media-encryption' | 'destination' | 'dispatch';
@@ -73,6 +95,11 @@ export interface CrossCheckMismatch {
 /** LiveKit numbers match with or without the leading `+` (livekit/protocol #737) [C]. */
 const sameNumber = (a: string, b: string) => a.replace(/^\+/, '') === b.replace(/^\+/, '');
 
+type Transport = 'tls' | 'tcp';
+type Edge = { host: string; port: number; transport: Transport };
+/** An inbound destination as Exotel holds it (domain/rules.ts parseDestination). */
+type Destination = { host: string; port: number; transport: Transport };
+
 /** What LiveKit holds of an outbound trunk, as read back. */
 export interface LiveKitOutboundTrunkView {
   id: string;
@@ -84,20 +111,11 @@ export interface LiveKitOutboundTrunkView {
 }
 
 /** Outbound: LiveKit dials Exotel's edge, in its transport, as the digest user, with the numbers as caller ids. */
-export function crossCheckOutbound(
-  exotel: { edge: { host: string; port: number; transport: 'tls' | 'tcp' }; userName: string; dids: string[] },
-  trunk: LiveKitOutboundTrunkView | null,
-): CrossCheckMismatch[] {
+export function crossCheckOutbound(exotel: { edge: Edge; userName: string; dids: string[] }, trunk: LiveKitOutboundTrunkView | null): CrossCheckMismatch[] {
   if (!trunk) return [{ kind: 'missing', detail: 'the LiveKit outbound trunk is not there' }];
-  const out: CrossCheckMismatch[] = [];
-  const [host, port] = splitAddress(trunk.address);
-  if (host.toLowerCase() !== exotel.edge.host.toLowerCase() || (port !== undefined && port !== exotel.edge.port)) {
-    out.push({ kind: 'address', detail: `LiveKit dials ${trunk.address}, Exotel's edge is ${exotel.edge.host}:${exotel.edge.port}` });
-  }
-  if (trunk.transport !== exotel.edge.transport) out.push({ kind: 'transport', detail: `LiveKit uses ${trunk.transport}, Exotel's edge takes ${exotel.edge.transport}` });
-  if (trunk.authUsername !== exotel.userName) out.push({ kind: 'credential', detail: `LiveKit authenticates as ${trunk.authUsername || '(nobody)'}, Exotel's digest user is ${exotel.userName}` });
+  const out = dialsEdge('LiveKit', exotel, { address: trunk.address, transport: trunk.transport, userName: trunk.authUsername });
   for (const did of exotel.dids) if (!trunk.numbers.some((n) => sameNumber(n, did))) out.push({ kind: 'number', detail: `${did} is mapped on Exotel but not a number of the LiveKit trunk` });
-  out.push(...mediaMismatch(exotel.edge.transport, trunk.mediaEncryption));
+  out.push(...mediaMismatch('LiveKit', exotel.edge.transport, trunk.mediaEncryption));
   return out;
 }
 
@@ -107,32 +125,118 @@ export interface LiveKitInboundView {
   rule: { id: string; trunkIds: string[] } | null;
 }
 
+/** LiveKit's SIP service listens on the SIP defaults (the livekit profile's ports). */
+const SIP_DEFAULT_PORTS: Record<Transport, number> = { tls: 5061, tcp: 5060 };
+
 /**
  * Inbound: Exotel sends to the LiveKit SIP host (when the account names it), each DID is a number of the inbound
  * trunk, a dispatch rule takes that trunk's calls, and media encryption suits the transport.
  */
-export function crossCheckInbound(
-  exotel: { dids: string[]; destinations: { host: string; port: number; transport: 'tls' | 'tcp' }[] },
-  livekit: LiveKitInboundView,
-  sipHost: string | undefined,
-): CrossCheckMismatch[] {
+export function crossCheckInbound(exotel: { dids: string[]; destinations: Destination[] }, livekit: LiveKitInboundView, sipHost: string | undefined): CrossCheckMismatch[] {
   const out: CrossCheckMismatch[] = [];
   if (!livekit.trunk) return [{ kind: 'missing', detail: 'the LiveKit inbound trunk is not there' }];
   for (const did of exotel.dids) if (!livekit.trunk.numbers.some((n) => sameNumber(n, did))) out.push({ kind: 'number', detail: `${did} rings on Exotel's trunk but is not a number of the LiveKit inbound trunk` });
   if (!livekit.rule) out.push({ kind: 'missing', detail: 'no LiveKit dispatch rule takes the calls' });
   else if (!livekit.rule.trunkIds.includes(livekit.trunk.id)) out.push({ kind: 'dispatch', detail: `dispatch rule ${livekit.rule.id} does not name trunk ${livekit.trunk.id}` });
   for (const d of exotel.destinations) {
-    if (sipHost && d.host.toLowerCase() !== sipHost.toLowerCase()) out.push({ kind: 'destination', detail: `Exotel sends to ${d.host}, the LiveKit SIP host is ${sipHost}` });
-    const expectedPort = d.transport === 'tls' ? 5061 : 5060;
-    if (d.port !== expectedPort) out.push({ kind: 'destination', detail: `Exotel sends ${d.transport} to port ${d.port}; LiveKit's SIP service listens for ${d.transport} on ${expectedPort}` });
-    out.push(...mediaMismatch(d.transport, livekit.trunk.mediaEncryption));
+    out.push(...sendsToPlatform('LiveKit', d, { host: sipHost, ports: SIP_DEFAULT_PORTS }));
+    out.push(...mediaMismatch('LiveKit', d.transport, livekit.trunk.mediaEncryption));
   }
   return out;
 }
 
-function mediaMismatch(transport: 'tls' | 'tcp', media: MediaEncryption): CrossCheckMismatch[] {
-  if (transport === 'tls' && media === 'disable') return [{ kind: 'media-encryption', detail: "TLS signalling with LiveKit's media encryption off: Exotel offers SRTP over TLS, so allow or require it" }];
-  if (transport === 'tcp' && media === 'require') return [{ kind: 'media-encryption', detail: 'LiveKit requires media encryption, which Exotel offers only over TLS' }];
+/**
+ * What Retell or ElevenLabs holds of one number, as read back (workflows/platform-side.ts reads each client's view
+ * into this). Neither shows a password.
+ */
+export interface PlatformNumberView {
+  number: string;
+  /** Retell's nickname, ElevenLabs' label. */
+  name: string | null;
+  /** How the platform dials Exotel with the number as caller id (Retell's termination, ElevenLabs' outbound trunk); null: it has none. */
+  outbound: { address: string | null; transport: string; userName: string | null; mediaEncryption?: MediaEncryption } | null;
+  /** How it takes calls to the number: ElevenLabs' inbound trunk (null: none); Retell has no settings of its own here. */
+  inbound: { mediaEncryption?: MediaEncryption } | null;
+}
+
+/** Outbound: for each DID, the platform holds the number and dials Exotel's edge, in its transport, as the digest user. */
+export function crossCheckNumbersOutbound(provider: NumberProvider, exotel: { edge: Edge; userName: string; dids: string[] }, numbers: PlatformNumberView[]): CrossCheckMismatch[] {
+  const platform = PLATFORM_NAMES[provider];
+  return exotel.dids.flatMap((did): CrossCheckMismatch[] => {
+    const held = numbers.find((n) => n.number === did);
+    if (!held) return [{ kind: 'number', detail: `${did} is mapped on Exotel but ${platform} does not hold it` }];
+    if (!held.outbound) return [{ kind: 'missing', detail: `${platform} has no outbound trunk for ${did}` }];
+    return [
+      ...dialsEdge(platform, exotel, held.outbound).map((m) => ({ ...m, detail: `${did}: ${m.detail}` })),
+      ...(held.outbound.mediaEncryption ? mediaMismatch(platform, exotel.edge.transport, held.outbound.mediaEncryption) : []),
+    ];
+  });
+}
+
+/** Where the platform documents that it takes SIP (its profile's inbound target), by the transports it takes. */
+export interface PlatformSipHost {
+  host: string;
+  ports: Partial<Record<Transport, number>>;
+}
+
+/**
+ * Inbound: every DID is a number the platform holds (it routes by the called number), taking calls with media
+ * encryption that suits each destination's transport, and Exotel sends to the platform's documented SIP host on
+ * its port for the transport.
+ */
+export function crossCheckNumbersInbound(
+  provider: NumberProvider,
+  exotel: { dids: string[]; destinations: Destination[] },
+  numbers: PlatformNumberView[],
+  documented: PlatformSipHost | undefined,
+): CrossCheckMismatch[] {
+  const platform = PLATFORM_NAMES[provider];
+  const out: CrossCheckMismatch[] = [];
+  for (const did of exotel.dids) {
+    const held = numbers.find((n) => n.number === did);
+    if (!held) out.push({ kind: 'number', detail: `${did} rings on Exotel's trunk but ${platform} does not hold it` });
+    else if (!held.inbound) out.push({ kind: 'missing', detail: `${platform} has no inbound trunk for ${did}` });
+    else {
+      const media = held.inbound.mediaEncryption;
+      if (media) for (const d of exotel.destinations) out.push(...mediaMismatch(platform, d.transport, media).map((m) => ({ ...m, detail: `${did}: ${m.detail}` })));
+    }
+  }
+  for (const d of exotel.destinations) out.push(...sendsToPlatform(platform, d, documented ?? { ports: {} }));
+  return out;
+}
+
+/** Whether media encryption of a platform suits Exotel's transport: the rule of the cross-checks. */
+export const mediaSuits = (transport: Transport, media: MediaEncryption): boolean => mediaMismatch('', transport, media).length === 0;
+
+/** The address, transport and digest user a platform dials Exotel with, against Exotel's edge and user. */
+function dialsEdge(platform: string, exotel: { edge: Edge; userName: string }, dials: { address: string | null; transport: string; userName: string | null }): CrossCheckMismatch[] {
+  const out: CrossCheckMismatch[] = [];
+  const { edge } = exotel;
+  if (!isEdge(dials.address, edge)) out.push({ kind: 'address', detail: `${platform} dials ${dials.address ?? '(nothing)'}, Exotel's edge is ${edge.host}:${edge.port}` });
+  if (dials.transport !== edge.transport) out.push({ kind: 'transport', detail: `${platform} uses ${dials.transport}, Exotel's edge takes ${edge.transport}` });
+  if (dials.userName !== exotel.userName) out.push({ kind: 'credential', detail: `${platform} authenticates as ${dials.userName || '(nobody)'}, Exotel's digest user is ${exotel.userName}` });
+  return out;
+}
+
+/** `host` or `host:port` is Exotel's edge: the host in any case, the port when one is given. */
+export function isEdge(address: string | null, edge: { host: string; port: number }): boolean {
+  if (address === null) return false;
+  const [host, port] = splitAddress(address);
+  return host.toLowerCase() === edge.host.toLowerCase() && (port === undefined || port === edge.port);
+}
+
+/** Exotel sends to the platform's SIP host (when known) on the port it takes that transport on. */
+function sendsToPlatform(platform: string, d: Destination, sip: { host?: string | undefined; ports: Partial<Record<Transport, number>> }): CrossCheckMismatch[] {
+  const out: CrossCheckMismatch[] = [];
+  if (sip.host && d.host.toLowerCase() !== sip.host.toLowerCase()) out.push({ kind: 'destination', detail: `Exotel sends to ${d.host}, the ${platform} SIP host is ${sip.host}` });
+  const expectedPort = sip.ports[d.transport];
+  if (expectedPort !== undefined && d.port !== expectedPort) out.push({ kind: 'destination', detail: `Exotel sends ${d.transport} to port ${d.port}; ${platform}'s SIP service listens for ${d.transport} on ${expectedPort}` });
+  return out;
+}
+
+function mediaMismatch(platform: string, transport: Transport, media: MediaEncryption): CrossCheckMismatch[] {
+  if (transport === 'tls' && media === 'disable') return [{ kind: 'media-encryption', detail: `TLS signalling with ${platform}'s media encryption off: Exotel offers SRTP over TLS, so allow or require it` }];
+  if (transport === 'tcp' && media === 'require') return [{ kind: 'media-encryption', detail: `${platform} requires media encryption, which Exotel offers only over TLS` }];
   return [];
 }
 
@@ -140,4 +244,3 @@ function splitAddress(address: string): [string, number | undefined] {
   const m = /^(.*?)(?::(\d+))?$/.exec(address.trim());
   return [m?.[1] ?? address, m?.[2] ? Number(m[2]) : undefined];
 }
-

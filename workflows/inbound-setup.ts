@@ -5,7 +5,7 @@ import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureTypes } from '../domain/failures';
 import { connectAppletDialWhom } from '../domain/naming';
 import type { PlatformObject, PlatformSideResult } from '../domain/platform-side';
-import { normalizeDestination, parseDestination } from '../domain/rules';
+import { normalizeDestination } from '../domain/rules';
 import { didsOf, type InboundSetupInput } from '../domain/setup';
 import type { DestinationProbe, InboundSetupResult } from '../domain/setup-result';
 import { exotelFor, local } from './activity-profiles';
@@ -14,15 +14,9 @@ import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
-import { crossCheckInboundSide, decidePlatformSide, ensureLiveKitDispatchRule, ensureLiveKitInboundTrunk, manualSide, platformOfLine } from './platform-side';
+import { crossCheckInboundSide, decidePlatformSide, ensureInboundOnPlatform, manualSide, platformOfLine, platformStepRunner, platformSteps } from './platform-side';
 import { PATCHES } from './patches';
 import { runSetup } from './setup-run';
-
-/** The transport Exotel will use to reach the platform: its media encryption must suit it. */
-function parsedTransport(destination: string | undefined): 'tls' | 'tcp' {
-  const parsed = parseDestination(destination ?? '');
-  return typeof parsed === 'string' ? 'tls' : parsed.transport;
-}
 
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
 const STEP_INPUTS: StepInputs = {
@@ -31,6 +25,9 @@ const STEP_INPUTS: StepInputs = {
   'add-destinations': ['destinations'],
   verify: ['did', 'dids', 'destinations'],
   'platform-inbound-trunk': ['did', 'dids'],
+  // Like the LiveKit trunk's, its media encryption follows the first destination's transport, yet a retry may still
+  // correct the destinations (a probe's verdict): the cross-check judges what they became.
+  'platform-number': ['did', 'dids'],
   'probe-destinations': ['destinations'],
 };
 
@@ -40,17 +37,18 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
   const accountSid = input.exotelAccountSid;
   return runSetup('inbound', input, { steps, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops, addSteps }) => {
     const ledger: DestinationLedger = { ours: new Set() };
-    const side = await ops.step('validate', async () => {
-      await local.describeAccount({ accountSid });
-      return decidePlatformSide(ops.input);
+    const { account, side } = await ops.step('validate', async () => {
+      const account = await local.describeAccount({ accountSid });
+      return { account, side: await decidePlatformSide(ops.input) };
     });
+    const platformStepNames = side.mode === 'api' ? platformSteps(side.account.provider, 'inbound') : [];
     if (side.mode === 'api') {
-      addSteps('map-did', ['platform-inbound-trunk', 'platform-dispatch-rule']);
+      addSteps('map-did', platformStepNames);
       addSteps('verify', ['cross-check']);
     }
     // Setups begun before probes go on without one.
     const probe = (ops.input.probe ?? 'warn') !== 'off' && patched(PATCHES.probeDestinations);
-    if (probe) addSteps(side.mode === 'api' ? 'platform-dispatch-rule' : 'map-did', ['probe-destinations']);
+    if (probe) addSteps(platformStepNames.at(-1) ?? 'map-did', ['probe-destinations']);
 
     const trunk = await ops.step(trunkStep, async (asked) => {
       const { trunkSid: given, customerId } = asked;
@@ -67,23 +65,8 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     });
 
     // The platform takes the numbers before Exotel sends it a call.
-    let platform: { trunk: PlatformObject; rule: PlatformObject } | undefined;
-    if (side.mode === 'api') {
-      const account = side.account.name;
-      const trunk = await ops.step('platform-inbound-trunk', async (asked) => {
-        const transport = parsedTransport(asked.destinations[0]);
-        const made = await ensureLiveKitInboundTrunk(saga, { account, customerId: asked.customerId, dids: didsOf(asked), transport });
-        progress.record('platform-inbound-trunk', { livekitTrunkId: made.id });
-        return made;
-      });
-      const rule = await ops.step('platform-dispatch-rule', async (asked) => {
-        const agentName = asked.providerFields?.agentName;
-        const made = await ensureLiveKitDispatchRule(saga, { account, customerId: asked.customerId, trunkId: trunk.id, ...(agentName ? { agentName } : {}) });
-        progress.record('platform-dispatch-rule', { livekitDispatchRuleId: made.id });
-        return made;
-      });
-      platform = { trunk, rule };
-    }
+    let platform: PlatformObject[] | undefined;
+    if (side.mode === 'api') platform = await ensureInboundOnPlatform(saga, platformStepRunner({ ops, progress }), side.account, { exotel: { accountSid, edge: account.sipEdge } });
 
     let probes: DestinationProbe[] | undefined;
     if (probe) {
@@ -113,11 +96,11 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     await ops.step('verify', (asked) => verify(accountSid, trunkSid, didsOf(asked), asked.destinations.map(normalizeDestination)));
     if (side.mode === 'api' && platform) {
       const made = platform;
-      await ops.step('cross-check', (asked) => crossCheckInboundSide(side.account, made, { dids: didsOf(asked), destinations: asked.destinations }));
+      await ops.step('cross-check', (asked) => crossCheckInboundSide(side.account, made, asked));
     }
     const platformSide: PlatformSideResult | undefined =
       side.mode === 'api'
-        ? { mode: 'api', provider: side.account.provider, account: side.account.name, objects: platform ? [platform.trunk, platform.rule] : [] }
+        ? { mode: 'api', provider: side.account.provider, account: side.account.name, objects: platform ?? [] }
         : side.reason
           ? manualSide(side)
           : undefined;

@@ -4,10 +4,8 @@ import { credentialFriendlyNameFor, sipUserNameFor } from '../domain/naming';
 import { bareIp } from '../domain/rules';
 import { didsOf, type OutboundSetupInput } from '../domain/setup';
 import type { OutboundSetupResult } from '../domain/setup-result';
-import { ApplicationFailure } from '@temporalio/workflow';
-import { FailureTypes } from '../domain/failures';
 import { local } from './activity-profiles';
-import { crossCheckOutboundSide, decidePlatformSide, ensureLiveKitOutboundTrunk, manualSide, platformOfLine } from './platform-side';
+import { crossCheckOutboundSide, decidePlatformSide, ensureOutboundOnPlatform, manualSide, platformOfLine, platformStepRunner, platformSteps } from './platform-side';
 import { handoffFor } from './handoff';
 import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
@@ -17,7 +15,7 @@ import { runSetup } from './setup-run';
 
 const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
-const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'], 'platform-outbound-trunk': ['did', 'dids'] };
+const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'], 'platform-outbound-trunk': ['did', 'dids'], 'platform-number': ['did', 'dids'] };
 
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
   const { customerId } = input;
@@ -26,7 +24,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     // The account (and the platform's, when its side goes by API) must be configured on the worker before anything
     // is created with it.
     const { account, side } = await ops.step('validate', async () => ({ account: await local.describeAccount({ accountSid }), side: await decidePlatformSide(ops.input) }));
-    if (side.mode === 'api') addSteps('allowlist-ips', ['platform-outbound-trunk', 'cross-check']);
+    if (side.mode === 'api') addSteps('allowlist-ips', [...platformSteps(side.account.provider, 'outbound'), 'cross-check']);
 
     const trunk = await ops.step('create-trunk', async (asked) => {
       const t = await ensureTrunk(saga, { accountSid, customerId, direction: 'outbound', dids: didsOf(asked) });
@@ -74,16 +72,11 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
     let platformSide = side.mode === 'manual' && side.reason ? manualSide(side) : undefined;
     if (side.mode === 'api') {
       const edge = account.sipEdge;
-      const trunk = await ops.step('platform-outbound-trunk', async (asked) => {
-        if (!edge) throw ApplicationFailure.nonRetryable(`Exotel account ${accountSid} has no sipEdge configured: LiveKit needs the address to dial`, FailureTypes.configuration);
-        const made = await ensureLiveKitOutboundTrunk(saga, { account: side.account.name, customerId, dids: didsOf(asked), edge, userName, password });
-        progress.record('platform-outbound-trunk', { livekitTrunkId: made.id });
-        return made;
-      });
+      const objects = await ensureOutboundOnPlatform(saga, platformStepRunner({ ops, progress }), side.account, { exotel: { accountSid, edge }, userName, password });
       await ops.step('cross-check', async (asked) => {
-        if (edge) await crossCheckOutboundSide(side.account.name, trunk, { edge, userName, dids: didsOf(asked) });
+        if (edge) await crossCheckOutboundSide(side.account, objects, { edge, userName, dids: didsOf(asked) });
       });
-      platformSide = { mode: 'api', provider: side.account.provider, account: side.account.name, objects: [trunk] };
+      platformSide = { mode: 'api', provider: side.account.provider, account: side.account.name, objects };
     }
 
     progress.setPhase('succeeded');
