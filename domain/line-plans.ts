@@ -481,7 +481,9 @@ function planOffboard({ sid, line, observed }: TrunkContext): Planned {
       notes.push(`${o.kind} ${o.name} stays: this project did not make it`);
       return [];
     }
-    return [{ action: 'delete-platform-object', kind: o.kind, id: o.id, name: o.name, effect: `${o.kind.replace(/-/g, ' ')} ${o.name} (${o.id}) is deleted on the platform` }];
+    // A platform's number object serves both directions of the customer (Retell, ElevenLabs).
+    const both = o.kind.endsWith('-phone-number') ? ': calls through it stop there in both directions' : '';
+    return [{ action: 'delete-platform-object', kind: o.kind, id: o.id, name: o.name, effect: `${o.kind.replace(/-/g, ' ')} ${o.name} (${o.id}) is deleted on the platform${both}` }];
   });
   const path = (collection: string, id: string) => `/trunks/${sid}/${collection}?id=${id}`;
   const ours = <T extends Owned & { id: string }>(items: T[]) => new Set(deletable(items).map((o) => o.id));

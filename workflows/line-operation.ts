@@ -494,10 +494,13 @@ class LineRun {
       }
       case 'delete-platform-object': {
         const platform = line.platform;
-        if (platform?.provider === 'livekit') {
-          const { platform: requests } = platformFor('livekit');
-          if (step.kind === 'livekit-dispatch-rule') await requests.livekitDeleteDispatchRule({ account: platform.account, id: step.id });
-          else await requests.livekitDeleteTrunk({ account: platform.account, id: step.id });
+        if (platform) {
+          const { platform: requests } = platformFor(platform.provider);
+          const account = platform.account;
+          if (step.kind === 'livekit-dispatch-rule') await requests.livekitDeleteDispatchRule({ account, id: step.id });
+          else if (step.kind === 'livekit-outbound-trunk' || step.kind === 'livekit-inbound-trunk') await requests.livekitDeleteTrunk({ account, id: step.id });
+          else if (step.kind === 'retell-phone-number') await requests.retellDeleteNumber({ account, phoneNumber: step.id });
+          else await requests.elevenlabsDeleteNumber({ account, id: step.id });
         }
         const objects = (platform?.objects ?? []).filter((o) => o.id !== step.id);
         this.line = { ...line, ...(platform ? { platform: { ...platform, objects } } : {}) };

@@ -8,6 +8,7 @@ import { platformObjectName } from '../../domain/platform-side';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { startRetellStandIn, type RetellStoredNumber, type RunningStandIn } from '../../simulator/voice-ai';
 import { statusQuery } from '../../workflows/progress';
+import { operateOn } from '../../client/lines';
 import { managedLine } from '../support/lines';
 import { failureOf, startHarness, type Harness } from '../support/setup-harness';
 
@@ -227,6 +228,21 @@ describe('inbound with Retell by API', () => {
     expect(failure.message).toContain('failed at step cross-check');
     expect(failure.message).toContain('Exotel sends to sip.example.com, the Retell SIP host is sip.retellai.com');
     expect(await numbers()).toEqual([]);
+    expect(await exotelTrunksWith(did)).toEqual([]);
+  });
+});
+
+describe('day two with Retell by API', () => {
+  it('offboarding deletes the Retell number this line imported, then Exotel', async () => {
+    const customerId = h.customer('rt-offboard');
+    const did = '+919812400901';
+    await (await h.startOutbound({ customerId, did, provider: 'retell' })).handle.result();
+    await managedLine(h.client, 'outbound', customerId);
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'offboard' }, confirm: true });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps[0]).toMatchObject({ action: 'delete-platform-object', effect: expect.stringContaining('in both directions') as string });
+    expect(await numbers()).toEqual([]);
+    expect((await logged()).filter((r) => r.method === 'DELETE')).toEqual([{ method: 'DELETE', path: `/delete-phone-number/${did}` }]);
     expect(await exotelTrunksWith(did)).toEqual([]);
   });
 });
