@@ -3,7 +3,7 @@
 import { DRIFT_KINDS, type Difference, type DriftKind, type DriftReport, type LineDrift } from '../domain/drift-report';
 import type { Direction } from '../domain/setup';
 
-const PART_WORDS: Record<Difference['part'], string> = { trunk: 'trunk', number: 'number', credential: 'credential', acl: 'ACL entry', destination: 'destination' };
+const PART_WORDS: Record<Difference['part'], string> = { trunk: 'trunk', number: 'number', credential: 'credential', acl: 'ACL entry', destination: 'destination', platform: 'platform object' };
 const KIND_WORDS: Record<DriftKind, string> = { missing: 'missing', changed: 'changed', extra: 'extra', 'unmanaged-trunk': 'unmanaged trunk' };
 
 /** Every difference of a report, listed or not. */
@@ -18,6 +18,7 @@ export function describeDifference(d: Difference): string {
     case 'missing':
       return d.part === 'trunk' ? `missing trunk ${d.item} (${d.trunkSid}): the whole trunk is gone from Exotel` : `missing ${part} ${d.item}`;
     case 'changed':
+      if (d.part === 'platform') return `platform ${d.item} disagrees with Exotel: ${d.found ?? '?'}`;
       return d.part === 'number'
         ? `changed number ${d.item}: mode ${d.found ?? '?'}, expected ${d.expected ?? '?'}`
         : `changed ${part} ${d.item}: now ${d.found ?? '?'}${d.expected && d.expected !== d.item ? `, expected ${d.expected}` : ''}`;

@@ -8,7 +8,8 @@ import type { Direction } from './setup';
  */
 export type DriftKind = 'missing' | 'changed' | 'extra' | 'unmanaged-trunk';
 export const DRIFT_KINDS: readonly DriftKind[] = ['missing', 'changed', 'extra', 'unmanaged-trunk'];
-export type DriftPart = 'trunk' | 'number' | 'credential' | 'acl' | 'destination';
+/** `platform`: the voice-AI platform's side disagrees with Exotel's (its cross-check; reported, never repaired). */
+export type DriftPart = 'trunk' | 'number' | 'credential' | 'acl' | 'destination' | 'platform';
 
 export interface Difference {
   kind: DriftKind;

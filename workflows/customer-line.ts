@@ -170,7 +170,9 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
     drift = { state: driftStateOf(differences), scanId, at, differences: differences.slice(0, DRIFT_DIFFERENCES_KEPT) };
     const operationId = `repair-${scanId}`;
     // Repaired through the same operation as a person's `repair`: planned, serialized, rolled back on failure.
-    if (differences.some((d) => (repair as string[]).includes(d.kind)) && !reportFor(operationId) && !queue.some((q) => q.operationId === operationId)) {
+    // What the platform's side disagrees on is reported; a repair puts back Exotel's side only.
+    const repairable = differences.filter((d) => d.part !== 'platform');
+    if (repairable.some((d) => (repair as string[]).includes(d.kind)) && !reportFor(operationId) && !queue.some((q) => q.operationId === operationId)) {
       queue.push({ operationId, request: { operation: { kind: 'repair', kinds: repair }, confirm: repair.includes('extra') } });
       drift.state = 'repairing';
     }

@@ -9,9 +9,11 @@ import { pagesFor } from '../domain/exotel-paging';
 import { DEFAULT_DRIFT_SHARE, DEFAULT_REQUESTS_PER_MINUTE, noDifferencesByKind, REPORT_DIFFERENCES_CAP, type Difference, type DriftReport } from '../domain/drift-report';
 import type { ManagedLine, RepairKind } from '../domain/line';
 import type { ObservedTrunk } from '../domain/observed';
+import type { SipEdge } from '../domain/setup-result';
 import { lineWorkflowId } from '../domain/naming';
 import { directory, exotelFor, local } from './activity-profiles';
 import { driftObservedSignal } from './line-messages';
+import { inboundMismatches, outboundMismatches } from './platform-side';
 import { withPriority } from './priority';
 
 /** Lines read per page (and per run of this workflow): keeps each run's history small. */
@@ -91,6 +93,9 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
     };
   }
   const present = new Set(carried.trunks.map((t) => t.trunkSid));
+  /** Exotel's edge for the account, asked once a run and only when a line manages its platform's side. */
+  let edge: Promise<SipEdge | null> | undefined;
+  const platformEdge = () => (edge ??= local.describeAccount({ accountSid }).then((a) => a.sipEdge));
   const page = await directory.managedLinesPage({ accountSid, pageSize: LINES_PER_PAGE, ...(carried.pageToken ? { pageToken: carried.pageToken } : {}) });
   carried.linesUnanswered = (carried.linesUnanswered ?? 0) + page.unanswered;
   const found: Difference[] = [];
@@ -98,7 +103,8 @@ async function scan(input: DriftScanInput): Promise<DriftReport> {
     if (!line.trunk) continue;
     carried.managed.push(line.trunk.sid);
     const observed = present.has(line.trunk.sid) ? await observeLine(line, read) : null;
-    const differences = diffLine(line, observed);
+    // The platform's side (outside Exotel's budget), when Exotel's trunk is there to compare it with.
+    const differences = [...diffLine(line, observed), ...(observed && line.platform ? await platformDifferences(line, platformEdge) : [])];
     carried.linesScanned++;
     if (differences.length > 0) carried.driftedLines++;
     found.push(...differences);
@@ -161,4 +167,29 @@ function record(report: Carried['report'], differences: Difference[]): void {
     if (report.differences.length < REPORT_DIFFERENCES_CAP) report.differences.push(d);
     else report.unlisted++;
   }
+}
+
+/**
+ * What the platform's side, read back now, disagrees on with what the line records of Exotel's side: each mismatch
+ * of the setup's cross-check as a difference of part `platform` (reported, never repaired by a scan).
+ */
+async function platformDifferences(line: ManagedLine, edge: () => Promise<SipEdge | null>): Promise<Difference[]> {
+  const platform = line.platform;
+  if (!platform || !line.trunk) return [];
+  const at = { trunkSid: line.trunk.sid, customerId: line.customerId, direction: line.direction };
+  const item = platform.objects.map((o) => o.name).filter((n, i, all) => all.indexOf(n) === i).join(', ') || platform.provider;
+  const account = await local.describePlatformAccount({ provider: platform.provider, name: platform.account });
+  if (!account) return [{ kind: 'changed', part: 'platform', item, found: `the worker has no ${platform.provider} account ${platform.account} to read it with`, ...at }];
+  const dids = line.numbers.map((n) => n.did);
+  let mismatches;
+  if (line.direction === 'outbound') {
+    const sipEdge = await edge();
+    // The newest credential is the one the platform should sign in with.
+    const [newest] = [...line.credentials].sort((a, b) => b.generation - a.generation);
+    if (!sipEdge || !newest) return [];
+    mismatches = await outboundMismatches(account, platform.objects, { edge: sipEdge, userName: newest.userName, dids });
+  } else {
+    mismatches = await inboundMismatches(account, platform.objects, { dids, destinations: line.destinations.map((d) => d.value) }, { fields: null });
+  }
+  return mismatches.map((m) => ({ kind: m.kind === 'missing' ? 'missing' : 'changed', part: 'platform', item, found: m.detail, ...at }));
 }

@@ -480,32 +480,48 @@ async function changeFound(at: RestoreAt, o: { restored: string[]; stays: string
 
 /** Both sides read back and compared; any mismatch fails the step (so ops decide, and a rollback undoes both). */
 export async function crossCheckOutboundSide(account: PlatformAccountInfo, objects: PlatformObject[], exotel: { edge: SipEdge; userName: string; dids: string[] }): Promise<void> {
-  if (account.provider === 'livekit') {
-    const { platform } = platformFor('livekit');
-    const trunk = objects.find((o) => o.kind === 'livekit-outbound-trunk');
-    failOnMismatch(crossCheckOutbound(exotel, trunk ? await platform.livekitReadOutboundTrunk({ account: account.name, id: trunk.id }) : null));
-    return;
-  }
-  failOnMismatch(crossCheckNumbersOutbound(account.provider, exotel, await readNumbers(account.provider, account.name, objects)));
+  failOnMismatch(await outboundMismatches(account, objects, exotel));
 }
 
 export async function crossCheckInboundSide(account: PlatformAccountInfo, objects: PlatformObject[], exotel: Pick<InboundSetupInput, 'did' | 'dids' | 'destinations' | 'providerFields'>): Promise<void> {
-  // Validated before the setup began: each parses.
+  failOnMismatch(await inboundMismatches(account, objects, { dids: didsOf(exotel), destinations: exotel.destinations }, { fields: exotel.providerFields }));
+}
+
+/** What the platform's objects, read back now, disagree on with Exotel's outbound side (a setup's check, a drift scan's). */
+export async function outboundMismatches(account: PlatformAccountInfo, objects: PlatformObject[], exotel: { edge: SipEdge; userName: string; dids: string[] }): Promise<CrossCheckMismatch[]> {
+  if (account.provider === 'livekit') {
+    const { platform } = platformFor('livekit');
+    const trunk = objects.find((o) => o.kind === 'livekit-outbound-trunk');
+    return crossCheckOutbound(exotel, trunk ? await platform.livekitReadOutboundTrunk({ account: account.name, id: trunk.id }) : null);
+  }
+  return crossCheckNumbersOutbound(account.provider, exotel, await readNumbers(account.provider, account.name, objects));
+}
+
+/**
+ * The same for the inbound side. Where the platform's SIP host comes from the setup's provider fields (Retell,
+ * ElevenLabs) and they are not known (a drift scan has the line's record only), `fields: null` leaves the host out.
+ */
+export async function inboundMismatches(
+  account: PlatformAccountInfo,
+  objects: PlatformObject[],
+  exotel: { dids: string[]; destinations: string[] },
+  { fields }: { fields: Record<string, string> | undefined | null },
+): Promise<CrossCheckMismatch[]> {
+  // Validated when they were given: each parses.
   const destinations = exotel.destinations.flatMap((d) => {
     const parsed = parseDestination(d);
     return typeof parsed === 'string' ? [] : [parsed];
   });
-  const dids = didsOf(exotel);
+  const { dids } = exotel;
   if (account.provider === 'livekit') {
     const { platform } = platformFor('livekit');
     const [trunkObject, ruleObject] = [objects.find((o) => o.kind === 'livekit-inbound-trunk'), objects.find((o) => o.kind === 'livekit-dispatch-rule')];
     const trunk = trunkObject ? await platform.livekitReadInboundTrunk({ account: account.name, id: trunkObject.id }) : null;
     const rule = ruleObject ? await platform.livekitReadDispatchRule({ account: account.name, id: ruleObject.id }) : null;
-    failOnMismatch(crossCheckInbound({ dids, destinations }, { trunk, rule }, account.sipHost));
-    return;
+    return crossCheckInbound({ dids, destinations }, { trunk, rule }, account.sipHost);
   }
   const numbers = await readNumbers(account.provider, account.name, objects);
-  failOnMismatch(crossCheckNumbersInbound(account.provider, { dids, destinations }, numbers, documentedSipHost(account.provider, exotel.providerFields)));
+  return crossCheckNumbersInbound(account.provider, { dids, destinations }, numbers, fields === null ? undefined : documentedSipHost(account.provider, fields));
 }
 
 /** Each number read back by its id, as the cross-check compares it. */
