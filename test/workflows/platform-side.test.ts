@@ -109,7 +109,7 @@ describe('inbound with the platform side by API', () => {
   it("makes LiveKit's inbound trunk and dispatch rule before Exotel sends to it, and cross-checks both sides", async () => {
     const customerId = h.customer('lk-in');
     await h.mark();
-    const started = await h.startInbound({ customerId, did: '+919812300101', provider: 'livekit', providerFields: { subdomain: SUBDOMAIN }, destinations: [] });
+    const started = await h.startInbound({ customerId, did: '+919812300101', provider: 'livekit', providerFields: { subdomain: SUBDOMAIN, agentName: 'frontdesk' }, destinations: [] });
     const result = (await started.handle.result()) as InboundSetupResult;
 
     const { inbound, rules } = await named(customerId);
@@ -117,6 +117,8 @@ describe('inbound with the platform side by API', () => {
     expect(inbound[0]).toMatchObject({ numbers: ['+919812300101'], mediaEncryption: SIPMediaEncryption.SIP_MEDIA_ENCRYPT_ALLOW });
     expect(rules).toHaveLength(1);
     expect(rules[0]?.trunkIds).toEqual([inbound[0]?.sipTrunkId]);
+    // The agent named in the setup is dispatched into each call's room.
+    expect(rules[0]?.roomConfig?.agents.map((a) => a.agentName)).toEqual(['frontdesk']);
     expect(result.platformSide?.objects.map((o) => [o.kind, o.id])).toEqual([
       ['livekit-inbound-trunk', inbound[0]?.sipTrunkId],
       ['livekit-dispatch-rule', rules[0]?.sipDispatchRuleId],

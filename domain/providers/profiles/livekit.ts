@@ -52,6 +52,16 @@ export const livekit: ProviderProfile = {
       example: 'india',
     },
     transportField(['inbound'], 'how Exotel reaches LiveKit: tls (5061, default) or tcp (5060)', 'tls'),
+    {
+      key: 'agentName',
+      label: 'Agent name',
+      // RoomAgentDispatch.agent_name in livekit/protocol's RoomConfiguration [C]: explicit dispatch by name.
+      description: "the agent (its agent_name) LiveKit dispatches into each call's room; with the platform side by API the dispatch rule names it",
+      usedFor: ['inbound'],
+      requiredFor: [],
+      rule: { kind: 'pattern', pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, wording: 'must be an agent name: up to 128 letters, digits, . _ -' },
+      example: 'inbound-agent',
+    },
   ],
   // livekit/protocol #737 [C]: a leading + is optional when LiveKit matches a trunk's numbers to the called number.
   numberFormat:
@@ -105,7 +115,7 @@ export const livekit: ProviderProfile = {
           {
             label: 'dispatch_rule.room_config.agents[0].agent_name',
             value: '<your agent name>',
-            note: 'LiveKit recommends explicit (named) agent dispatch for telephony',
+            note: "LiveKit recommends explicit (named) agent dispatch for telephony; the setup's agentName field, when given",
           },
         ],
       },
