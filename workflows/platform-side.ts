@@ -134,7 +134,7 @@ export async function ensureOutboundOnPlatform(
     const edge = edgeOf(exotel, provider, 'needs the address to dial');
     const base = { account: account.name, customerId: asked.customerId, dids: didsOf(asked) };
     if (provider === 'livekit') return [await ensureLiveKitOutboundTrunk(saga, { ...base, edge, userName, password })];
-    return ensureNumbers(saga, provider, base, { direction: 'outbound', edge, userName, password });
+    return ensureNumbers(saga, provider, base, { direction: 'outbound', edge, userName, password, ...agentOf(asked) });
   });
 }
 
@@ -152,7 +152,7 @@ export async function ensureInboundOnPlatform(
     return step(first, async (asked) => {
       // Retell refuses a number without a termination URI, even for inbound only (the retell profile's sheet).
       const edge = provider === 'retell' ? edgeOf(exotel, provider, 'takes a number only with a termination URI, the edge, even for inbound') : undefined;
-      return ensureNumbers(saga, provider, base(asked), { direction: 'inbound', transport: parsedTransport(asked.destinations[0]), ...(edge ? { edge } : {}) });
+      return ensureNumbers(saga, provider, base(asked), { direction: 'inbound', transport: parsedTransport(asked.destinations[0]), ...(edge ? { edge } : {}), ...agentOf(asked) });
     });
   }
   const [trunk] = await step(first, async (asked) => [await ensureLiveKitInboundTrunk(saga, { ...base(asked), transport: parsedTransport(asked.destinations[0]) })]);
@@ -304,13 +304,13 @@ export function ensureLiveKitDispatchRule(
   });
 }
 
-/**
- * What a direction needs of each number. No agent is bound: neither the retell nor the elevenlabs profile has a
- * field naming one, so a person binds it (the handoff sheet says where).
- */
-type NumberWants =
+/** What a direction needs of each number; `agentId` (the profile's field, when given) is bound to its direction. */
+type NumberWants = { agentId?: string } & (
   | { direction: 'outbound'; edge: SipEdge; userName: string; password: string }
-  | { direction: 'inbound'; transport: 'tls' | 'tcp'; edge?: SipEdge };
+  | { direction: 'inbound'; transport: 'tls' | 'tcp'; edge?: SipEdge }
+);
+
+const agentOf = (asked: { providerFields?: Record<string, string> }): { agentId?: string } => (asked.providerFields?.agentId ? { agentId: asked.providerFields.agentId } : {});
 
 /** Each DID as a number of the platform, one after another, every one with its own create-or-adopt. */
 async function ensureNumbers(saga: Saga, provider: NumberProvider, { account, customerId, dids }: { account: string; customerId: string; dids: string[] }, wants: NumberWants): Promise<PlatformObject[]> {
@@ -360,11 +360,24 @@ function ensureRetellNumber(saga: Saga, number: NumberAt, wants: NumberWants): P
       // ensureInboundOnPlatform gives Retell the edge, or fails before.
       if (!edge) throw ApplicationFailure.nonRetryable('Retell needs a termination URI', FailureTypes.configuration);
       const auth = wants.direction === 'outbound' ? { authUsername: wants.userName, authPassword: wants.password } : {};
-      return retellObject(await platformOnce.retellImportNumber({ account, phoneNumber, edge, transport: edge.transport, ...auth, nickname }));
+      const agent = wants.agentId ? (wants.direction === 'inbound' ? { inboundAgentId: wants.agentId } : { outboundAgentId: wants.agentId }) : {};
+      return retellObject(await platformOnce.retellImportNumber({ account, phoneNumber, edge, transport: edge.transport, ...auth, ...agent, nickname }));
     },
     remove: (id) => undoPlatform.retellDeleteNumber({ account, phoneNumber: id }),
     adopt: async (found) => {
-      if (wants.direction === 'inbound') return;
+      if (wants.direction === 'inbound') {
+        // The outbound setup imported it: inbound binds its agent, and a rollback binds the one it had (or none).
+        const { agentId } = wants;
+        if (!agentId || found.inboundAgentIds.includes(agentId)) return;
+        const previous = found.inboundAgentIds[0] ?? null;
+        await changeFound(at, {
+          restored: ['its inbound agent'],
+          stays: [],
+          restore: () => undoPlatform.retellUpdateNumber({ account, phoneNumber, inboundAgentId: previous }),
+          change: () => platform.retellUpdateNumber({ account, phoneNumber, inboundAgentId: agentId }),
+        });
+        return;
+      }
       const { edge, userName, password } = wants;
       const before: { terminationUri?: string; transport?: 'tls' | 'tcp'; authUsername?: string } = {};
       const stays = ["its SIP password (Retell never shows the one it had; Exotel's credential goes with this rollback)"];
@@ -424,6 +437,8 @@ function ensureElevenLabsNumber(saga: Saga, number: NumberAt, wants: NumberWants
           account,
           phoneNumber,
           label,
+          // The number's one agent, for both directions (agentId in the import body [C]).
+          ...(wants.agentId ? { agentId: wants.agentId } : {}),
           ...(wants.direction === 'outbound'
             ? { outbound: { ...outbound(wants.edge, wants.userName), password: wants.password } }
             : { inbound: { mediaEncryption: mediaEncryptionFor(wants.transport) } }),

@@ -88,6 +88,13 @@ describe('outbound with ElevenLabs by API', () => {
     }
   });
 
+  it("assigns the setup's agent to the number it imports", async () => {
+    const customerId = h.customer('el-agent');
+    const did = '+919812500091';
+    await (await h.startOutbound({ customerId, did, provider: 'elevenlabs', providerFields: { agentId: 'agent_frontdesk' } })).handle.result();
+    expect((await numbers()).find((n) => n.phone_number === did)?.assigned_agent).toEqual({ agent_id: 'agent_frontdesk', agent_name: 'Front desk' });
+  });
+
   it('a refused import (400) fails the platform step and rolls back Exotel', async () => {
     const customerId = h.customer('el-refused');
     const did = '+919812500011';

@@ -209,6 +209,24 @@ describe('inbound with Retell by API', () => {
     expect(await numbers()).toEqual(imported);
   });
 
+  it("binds the setup's agent: at import, or on the number the outbound setup imported (and unbinds it on rollback)", async () => {
+    const fresh = h.customer('rt-agent');
+    await (await h.startInbound({ customerId: fresh, did: '+919812400141', provider: 'retell', providerFields: { agentId: 'agent_frontdesk' }, destinations: [] })).handle.result();
+    expect((await numbers()).find((n) => n.phone_number === '+919812400141')?.inbound_agents).toEqual([{ agent_id: 'agent_frontdesk', weight: 1 }]);
+
+    const both = h.customer('rt-agent-both');
+    const did = '+919812400142';
+    const outbound = (await (await h.startOutbound({ customerId: both, did, provider: 'retell' })).handle.result()) as OutboundSetupResult;
+    const inbound = { customerId: both, did, trunkSid: outbound.trunkSid, provider: 'retell', providerFields: { agentId: 'agent_frontdesk' }, destinations: [] };
+    // Failing at Exotel after the agent was bound: the rollback unbinds it.
+    await h.admin.addFault({ method: 'GET', path: '/destination-uris$', kind: 'status', status: 400 });
+    const failure = await failureOf((await h.startInbound(inbound)).handle.result());
+    expect(failure.message).toContain(`Retell number ${did}: restored its inbound agent`);
+    expect((await numbers()).find((n) => n.phone_number === did)?.inbound_agents ?? []).toEqual([]);
+    await (await h.startInbound(inbound)).handle.result();
+    expect((await numbers()).find((n) => n.phone_number === did)?.inbound_agents).toEqual([{ agent_id: 'agent_frontdesk', weight: 1 }]);
+  });
+
   it('an Exotel step failing for good after the import deletes the number it imported', async () => {
     const customerId = h.customer('rt-in-fail');
     const did = '+919812400121';

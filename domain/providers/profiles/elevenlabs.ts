@@ -39,6 +39,16 @@ export const elevenlabs: ProviderProfile = {
       default: 'sip',
     },
     transportField(['inbound'], 'how Exotel reaches ElevenLabs: tls (5061, default) or tcp (5060)', 'tls'),
+    // agentId in the import body (elevenlabs-js CreateSipTrunkPhoneNumberRequest [C]).
+    {
+      key: 'agentId',
+      label: 'Agent id',
+      description: 'the ElevenLabs agent assigned to the number (both directions); with the platform side by API the setup assigns it when it imports the number',
+      usedFor: ['inbound', 'outbound'],
+      requiredFor: [],
+      rule: { kind: 'pattern', pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, wording: 'must be the platform\'s agent id: up to 128 letters, digits, _ -' },
+      example: 'agent_01abcdef23456789',
+    },
   ],
   numberFormat:
     'ElevenLabs imports numbers in E.164 (+91…) and routes an inbound call by the number before the @ of its Request-URI.',

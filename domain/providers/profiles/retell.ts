@@ -13,7 +13,19 @@ const AUTH_NOTE = 'optional on import, but Retell needs them to place calls thro
 
 export const retell: ProviderProfile = {
   name: 'Retell AI',
-  fields: [transportField(['inbound'], 'how Exotel reaches Retell: tcp (5060, default, Retell recommends it) or tls (5061)', 'tcp')],
+  fields: [
+    transportField(['inbound'], 'how Exotel reaches Retell: tcp (5060, default, Retell recommends it) or tls (5061)', 'tcp'),
+    // inbound_agents / outbound_agents take { agent_id, weight } (retell-typescript-sdk phone-number.ts [C]).
+    {
+      key: 'agentId',
+      label: 'Agent id',
+      description: 'the Retell agent that answers (inbound) or calls (outbound) through the number; with the platform side by API the setup binds it with weight 1',
+      usedFor: ['inbound', 'outbound'],
+      requiredFor: [],
+      rule: { kind: 'pattern', pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, wording: 'must be the platform\'s agent id: up to 128 letters, digits, _ -' },
+      example: 'agent_0123456789abcdef',
+    },
+  ],
   numberFormat: 'Retell imports numbers in E.164 (+91…) and routes inbound calls by the called number.',
   inbound: {
     targets: [
