@@ -4,13 +4,13 @@
 /** `api`: this project creates the platform's objects; `manual`: a person follows the handoff sheet. */
 export type ProviderSide = 'api' | 'manual';
 
-/** Platforms whose accounts a worker may hold (their clients: voice-ai/). */
-export const ACCOUNT_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
-export type AccountProvider = (typeof ACCOUNT_PROVIDERS)[number];
-
-/** Platforms whose side a setup configures by API today (the others keep the sheet). */
+/** Platforms whose side a setup configures by API (the others keep the sheet); their clients: voice-ai/. */
 export const API_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
 export type ApiProvider = (typeof API_PROVIDERS)[number];
+
+/** Platforms whose accounts a worker may hold: exactly those with an API side (one list, so they cannot drift). */
+export const ACCOUNT_PROVIDERS = API_PROVIDERS;
+export type AccountProvider = ApiProvider;
 
 /** The platforms whose objects are numbers, keyed by the number itself (one serves both directions). */
 export type NumberProvider = Exclude<ApiProvider, 'livekit'>;
