@@ -5,7 +5,10 @@ import type { MediaEncryption } from '../domain/platform-side';
 import type { PlatformAccounts } from '../voice-ai/accounts';
 import { ElevenLabsPhoneNumbers, type ElevenLabsImport, type ElevenLabsUpdate } from '../voice-ai/elevenlabs';
 import { LiveKitSip } from '../voice-ai/livekit';
+import { BolnaTrunks, type BolnaTrunkUpdate } from '../voice-ai/bolna';
+import { DailySipTrunks } from '../voice-ai/daily';
 import { RetellPhoneNumbers, terminationUriFor, type RetellImport, type RetellUpdate } from '../voice-ai/retell';
+import { AtomsPhoneNumbers, sipTerminationUrlFor } from '../voice-ai/smallest';
 
 interface OnAccount {
   /** The platform account's name in the worker's configuration. */
@@ -34,6 +37,9 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
   const livekit = perAccount((name) => new LiveKitSip(platforms.settings('livekit', name)));
   const retell = perAccount((name) => new RetellPhoneNumbers(platforms.settings('retell', name)));
   const elevenlabs = perAccount((name) => new ElevenLabsPhoneNumbers(platforms.settings('elevenlabs', name)));
+  const bolna = perAccount((name) => new BolnaTrunks(platforms.settings('bolna', name)));
+  const daily = perAccount((name) => new DailySipTrunks(platforms.settings('pipecat-daily', name)));
+  const atoms = perAccount((name) => new AtomsPhoneNumbers(platforms.settings('smallest-atoms', name)));
 
   return {
     async livekitCreateOutboundTrunk({ account, ...trunk }: OnAccount & { name: string; address: string; transport: 'tls' | 'tcp'; numbers: string[]; authUsername: string; authPassword: string; mediaEncryption: MediaEncryption }) {
@@ -109,6 +115,71 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
     /** False when it was already gone. */
     async elevenlabsDeleteNumber({ account, id }: OnAccount & { id: string }): Promise<boolean> {
       return elevenlabs(account).deleteNumber(id);
+    },
+
+    /** The customer's trunk by its exact name, or null. */
+    async bolnaFindTrunk({ account, name }: OnAccount & { name: string }) {
+      return bolna(account).findTrunk(name);
+    },
+    /** With its gateways, ACL entries and numbers; null when Bolna has no such trunk. */
+    async bolnaGetTrunk({ account, id }: OnAccount & { id: string }) {
+      return bolna(account).getTrunk(id);
+    },
+    async bolnaCreateTrunk({ account, ...trunk }: OnAccount & Parameters<BolnaTrunks['createTrunk']>[0]) {
+      return bolna(account).createTrunk(trunk);
+    },
+    async bolnaUpdateTrunk({ account, id, ...update }: OnAccount & { id: string } & BolnaTrunkUpdate) {
+      return bolna(account).updateTrunk(id, update);
+    },
+    /** False when it was already gone. */
+    async bolnaDeleteTrunk({ account, id }: OnAccount & { id: string }): Promise<boolean> {
+      return bolna(account).deleteTrunk(id);
+    },
+    async bolnaAddGateway({ account, trunkId, ...gateway }: OnAccount & { trunkId: string; host: string; port: number; priority: number }) {
+      return bolna(account).addGateway(trunkId, gateway);
+    },
+    async bolnaDeleteGateway({ account, trunkId, gatewayId }: OnAccount & { trunkId: string; gatewayId: string }): Promise<boolean> {
+      return bolna(account).deleteGateway(trunkId, gatewayId);
+    },
+    async bolnaAddIpAcl({ account, trunkId, cidr }: OnAccount & { trunkId: string; cidr: string }) {
+      return bolna(account).addIpAcl(trunkId, cidr);
+    },
+    async bolnaDeleteIpAcl({ account, trunkId, aclId }: OnAccount & { trunkId: string; aclId: string }): Promise<boolean> {
+      return bolna(account).deleteIpAcl(trunkId, aclId);
+    },
+    async bolnaAddNumber({ account, trunkId, ...number }: OnAccount & { trunkId: string; e164: string; destinationKey: string; agentId?: string }) {
+      return bolna(account).addNumber(trunkId, number);
+    },
+    async bolnaDeleteNumber({ account, trunkId, numberId }: OnAccount & { trunkId: string; numberId: string }): Promise<boolean> {
+      return bolna(account).deleteNumber(trunkId, numberId);
+    },
+
+    /** The trunk of this exact name, or null. */
+    async dailyFindTrunk({ account, trunkName }: OnAccount & { trunkName: string }) {
+      return daily(account).findTrunk(trunkName);
+    },
+    async dailyGetTrunk({ account, id }: OnAccount & { id: string }) {
+      return daily(account).getTrunk(id);
+    },
+    /** Daily tests the webhook before it answers. */
+    async dailyCreateTrunk({ account, ...trunk }: OnAccount & Parameters<DailySipTrunks['createTrunk']>[0]) {
+      return daily(account).createTrunk(trunk);
+    },
+    async dailyUpdateTrunk({ account, id, ...update }: OnAccount & { id: string } & Parameters<DailySipTrunks['updateTrunk']>[1]) {
+      return daily(account).updateTrunk(id, update);
+    },
+    /** False when it was already gone. */
+    async dailyDeleteTrunk({ account, id }: OnAccount & { id: string }): Promise<boolean> {
+      return daily(account).deleteTrunk(id);
+    },
+
+    /** Exotel's edge as the termination URL (sipTerminationUrlFor); Atoms cannot read it back. */
+    async atomsImportNumber({ account, edge, ...number }: OnAccount & { edge: { host: string; port: number; transport: 'tls' | 'tcp' }; phoneNumber: string; name: string; sipUsername: string; sipPassword: string }) {
+      return atoms(account).importNumber({ ...number, sipTerminationUrl: sipTerminationUrlFor(edge) });
+    },
+    /** The imported number, or null (one list request: GET /product/all-numbers). */
+    async atomsFindNumber({ account, phoneNumber }: OnAccount & { phoneNumber: string }) {
+      return atoms(account).findImportedNumber(phoneNumber);
     },
   };
 }

@@ -47,9 +47,13 @@ export type PlanStep =
   /** Offboard: an object this project made on the voice-AI platform is deleted there (its API, not Exotel's). */
   | { action: 'delete-platform-object'; kind: PlatformObjectKind; id: string; name: string; effect: string }
   /** Rotation with the platform by API: its trunk signs in as the new credential (closing the loop). */
-  | { action: 'update-platform-credential'; objectId: string; userName: string; effect: string }
+  | { action: 'update-platform-credential'; objectId: string; userName: string; effect: string; kind?: PlatformObjectKind }
   /** DID changes with the platform by API: its trunk's numbers become these (before an unmap, after a map). */
-  | { action: 'set-platform-numbers'; objectId: string; numbers: string[]; previous: string[]; effect: string };
+  | { action: 'set-platform-numbers'; objectId: string; numbers: string[]; previous: string[]; effect: string }
+  /** DID changes where the platform holds numbers (Retell, ElevenLabs, Bolna's trunk): a number made there after the map. */
+  | { action: 'add-platform-number'; did: string; effect: string }
+  /** … and deleted there before the unmap, when this project made it. */
+  | { action: 'remove-platform-number'; did: string; effect: string };
 
 export interface OperationPlan {
   operation: LineOperation;
@@ -127,9 +131,9 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
   const trunk = { sid: line.trunk.sid, line, observed };
   switch (operation.kind) {
     case 'add-dids':
-      return { ...base, ...withPlatformNumbers(line, planAddDids(trunk, operation.dids), 'after') };
+      return { ...base, ...withPlatformNumbers(trunk, planAddDids(trunk, operation.dids), 'after') };
     case 'remove-dids':
-      return { ...base, ...withPlatformNumbers(line, planRemoveDids(trunk, operation.dids), 'before') };
+      return { ...base, ...withPlatformNumbers(trunk, planRemoveDids(trunk, operation.dids), 'before') };
     case 'set-mode':
       return { ...base, ...planSetMode(trunk, operation.did, operation.mode) };
     case 'set-destinations':
@@ -288,9 +292,11 @@ function reaches(line: ManagedLine): string {
  * Where the line manages the platform's trunk, its numbers follow Exotel's: set after the numbers are mapped (the
  * platform takes calls only for what Exotel routes), and before they are unmapped (the platform stops using them first).
  */
-function withPlatformNumbers(line: ManagedLine, planned: Planned, when: 'before' | 'after'): Planned {
+function withPlatformNumbers(context: TrunkContext, planned: Planned, when: 'before' | 'after'): Planned {
+  const { line } = context;
+  if (planned.steps.length === 0 || planned.refusals.length > 0) return planned;
   const trunk = line.platform?.objects.find((o) => o.kind === 'livekit-outbound-trunk' || o.kind === 'livekit-inbound-trunk');
-  if (!trunk || planned.steps.length === 0 || planned.refusals.length > 0) return planned;
+  if (!trunk) return withPlatformNumberObjects(context, planned, when);
   const previous = line.numbers.map((n) => n.did);
   const mapped = planned.steps.flatMap((s) => (s.action === 'map-did' ? [s.did] : []));
   const unmapped = new Set(planned.steps.flatMap((s) => (s.action === 'unmap-did' ? [s.did] : [])));
@@ -298,6 +304,39 @@ function withPlatformNumbers(line: ManagedLine, planned: Planned, when: 'before'
   if (numbers.length === 0) return { ...planned, steps: [], refusals: [`that is every number of the line, and LiveKit's trunk ${trunk.name} needs one: offboard the customer instead`] };
   const step: PlanStep = { action: 'set-platform-numbers', objectId: trunk.id, numbers, previous, effect: `LiveKit trunk ${trunk.name} takes ${numbers.join(', ') || 'no number'}` };
   return { ...planned, steps: when === 'before' ? [step, ...planned.steps] : [...planned.steps, step] };
+}
+
+/** The platforms whose objects are the numbers themselves, or hang a number off a trunk. */
+const NUMBER_OBJECTS: Partial<Record<PlatformObjectKind, string>> = { 'retell-phone-number': 'Retell', 'elevenlabs-phone-number': 'ElevenLabs', 'bolna-trunk': 'Bolna' };
+
+/**
+ * Where the platform holds each number (Retell, ElevenLabs, a Bolna trunk's numbers), a number is made there after
+ * Exotel maps it and deleted there after Exotel unmaps it. Retell's and ElevenLabs' numbers each carry the digest
+ * password, which this project never keeps: an outbound line's new number comes with a new credential that every
+ * number then signs in with (a rotation, in the same operation), and the older credentials go.
+ */
+function withPlatformNumberObjects(context: TrunkContext, planned: Planned, when: 'before' | 'after'): Planned {
+  const { line } = context;
+  const holder = line.platform?.objects.find((o) => NUMBER_OBJECTS[o.kind]);
+  const platform = holder && NUMBER_OBJECTS[holder.kind];
+  if (!holder || !platform) return planned;
+  if (when === 'before') {
+    // After the unmaps, unlike LiveKit's numbers: a platform's delete cannot always be undone (a number carries a
+    // password), so it comes last, and a failure before it leaves both sides as they were.
+    const removed = planned.steps.flatMap((s): PlanStep[] =>
+      s.action === 'unmap-did' ? [{ action: 'remove-platform-number', did: s.did, effect: `${platform} no longer holds ${s.did} (when this project made it there)` }] : [],
+    );
+    return { ...planned, steps: [...planned.steps, ...removed] };
+  }
+  const added = planned.steps.flatMap((s): PlanStep[] => (s.action === 'map-did' ? [{ action: 'add-platform-number', did: s.did, effect: `${platform} holds ${s.did} like the line's other numbers` }] : []));
+  if (added.length === 0 || holder.kind === 'bolna-trunk' || line.direction !== 'outbound') return { ...planned, steps: [...planned.steps, ...added] };
+  const rotation = planRotation(context);
+  if (rotation.refusals.length > 0) return { ...planned, steps: [], refusals: rotation.refusals };
+  const [create, ...rest] = rotation.steps;
+  const deletes = rest.filter((r) => r.action === 'delete-credential');
+  const updates = rest.filter((r) => r.action === 'update-platform-credential');
+  const notes = [...planned.notes, `${platform} takes a new number only with the digest password, which this project does not keep: a new credential is made for every number of the line, and the older ones go`];
+  return { ...planned, notes: [...notes, ...rotation.notes], steps: [...planned.steps, ...(create ? [create] : []), ...updates, ...added, ...deletes] };
 }
 
 function planAddDids({ sid, line, observed }: TrunkContext, dids: string[]): Planned {
@@ -426,20 +465,41 @@ function planRotation({ sid, line }: TrunkContext): Planned {
     },
     { action: 'await-confirmation', userName, effect: `waits until someone confirms the platform signs in as ${userName}` },
   ];
-  const platformTrunk = line.platform?.objects.find((o) => o.kind === 'livekit-outbound-trunk');
-  if (!platformTrunk) return { steps, refusals: [], notes: [], destructive: false };
+  const signers = (line.platform?.objects ?? []).filter((o) => SIGNS_IN.includes(o.kind));
+  if (signers.length === 0) {
+    const atoms = line.platform?.objects.some((o) => o.kind === 'atoms-phone-number');
+    const notes = atoms ? [`Atoms cannot be given a credential by API: enter ${userName} and its password in the Atoms dashboard, then confirm-rotation`] : [];
+    return { steps, refusals: [], notes, destructive: false };
+  }
   // The platform is configured by API: the loop closes here, nobody has to confirm. New credential, the platform
-  // signs in with it (read back), then the older ones go.
+  // signs in with it (each object that dials Exotel, read back), then the older ones go.
   const [create] = steps;
   const old = deletable(line.credentials);
   const closed: PlanStep[] = [
     ...(create ? [create] : []),
-    { action: 'update-platform-credential', objectId: platformTrunk.id, userName, effect: `LiveKit trunk ${platformTrunk.name} signs in as ${userName} from its next call (read back)` },
+    ...signers.map(
+      (o): PlanStep => ({
+        action: 'update-platform-credential',
+        kind: o.kind,
+        objectId: o.id,
+        userName,
+        effect: `${SIGNER_NAMES[o.kind] ?? o.kind} ${o.kind === 'livekit-outbound-trunk' || o.kind === 'bolna-trunk' ? o.name : o.id} signs in as ${userName} from its next call (read back)`,
+      }),
+    ),
     ...old.map((c) => deleteCredentialStep(sid, c, `${c.userName} stops working: the platform no longer uses it`)),
   ];
   const notes = line.credentials.filter((c) => !c.mayDelete).map((c) => `${c.userName} stays: this project did not create it`);
   return { steps: closed, refusals: [], notes, destructive: false };
 }
+
+/** The platform objects that dial Exotel as its digest user: a rotation gives each the new credential. */
+const SIGNS_IN: readonly PlatformObjectKind[] = ['livekit-outbound-trunk', 'bolna-trunk', 'retell-phone-number', 'elevenlabs-phone-number'];
+const SIGNER_NAMES: Partial<Record<PlatformObjectKind, string>> = {
+  'livekit-outbound-trunk': 'LiveKit trunk',
+  'bolna-trunk': 'Bolna trunk',
+  'retell-phone-number': 'Retell number',
+  'elevenlabs-phone-number': 'ElevenLabs number',
+};
 
 const deleteCredentialStep = (sid: string, c: { id: string; userName: string }, effect: string): PlanStep => ({
   action: 'delete-credential',
@@ -473,6 +533,9 @@ function planRotationConfirmed({ sid, line, observed }: TrunkContext): Planned {
  * explicitly (whether a trunk's delete takes them is not documented: not relied on), then the trunk when it is
  * this project's and nothing of anyone else's is left on it. A not-found counts as done.
  */
+/** Every kind but Atoms' numbers can be deleted by the platform's API. */
+const PLATFORM_DELETABLE = (kind: PlatformObjectKind): boolean => kind !== 'atoms-phone-number';
+
 function planOffboard({ sid, line, observed }: TrunkContext): Planned {
   const notes: string[] = [];
   // The platform stops using Exotel before Exotel's side goes: newest first (a dispatch rule before its trunk).
@@ -481,8 +544,12 @@ function planOffboard({ sid, line, observed }: TrunkContext): Planned {
       notes.push(`${o.kind} ${o.name} stays: this project did not make it`);
       return [];
     }
-    // A platform's number object serves both directions of the customer (Retell, ElevenLabs).
-    const both = o.kind.endsWith('-phone-number') ? ': calls through it stop there in both directions' : '';
+    if (!PLATFORM_DELETABLE(o.kind)) {
+      notes.push(`${o.kind} ${o.name} (${o.id}) stays imported: Atoms has no delete by API, remove it in the Atoms dashboard`);
+      return [];
+    }
+    // A platform's number (Retell, ElevenLabs) or Bolna's trunk serves both directions of the customer.
+    const both = o.kind.endsWith('-phone-number') || o.kind === 'bolna-trunk' || o.kind === 'bolna-number' ? ': calls through it stop there in both directions' : '';
     return [{ action: 'delete-platform-object', kind: o.kind, id: o.id, name: o.name, effect: `${o.kind.replace(/-/g, ' ')} ${o.name} (${o.id}) is deleted on the platform${both}` }];
   });
   const path = (collection: string, id: string) => `/trunks/${sid}/${collection}?id=${id}`;

@@ -5,18 +5,38 @@
 export type ProviderSide = 'api' | 'manual';
 
 /** Platforms whose side a setup configures by API (the others keep the sheet); their clients: voice-ai/. */
-export const API_PROVIDERS = ['livekit', 'retell', 'elevenlabs'] as const;
+export const API_PROVIDERS = ['livekit', 'retell', 'elevenlabs', 'bolna', 'pipecat-daily', 'smallest-atoms'] as const;
 export type ApiProvider = (typeof API_PROVIDERS)[number];
+
+/** The first three came with the patch platform-side-by-api; setups begun before platform-side-more-platforms keep the sheet for these. */
+export const LATER_API_PROVIDERS: readonly ApiProvider[] = ['bolna', 'pipecat-daily', 'smallest-atoms'];
+
+/**
+ * Why a direction of a platform is not configured by its API, where it is not: the sheet covers it. Daily dials out
+ * per call from a room (`dialOut/start`), with nothing per customer to create [C]; Atoms returns no origination URL
+ * by API and binds agents only in its dashboard [C], so an inbound setup needs the URL copied from there anyway.
+ */
+export const MANUAL_DIRECTIONS: Partial<Record<ApiProvider, Partial<Record<'outbound' | 'inbound', string>>>> = {
+  'pipecat-daily': { outbound: 'Daily dials out per call from a room (dialOut/start): there is nothing per customer to create on Daily; follow the sheet for enable_dialout' },
+  'smallest-atoms': { inbound: "Atoms returns no origination URL by API and binds agents only in its dashboard: import the number (an outbound setup does it by API), then copy the URL" },
+};
 
 /** Platforms whose accounts a worker may hold: exactly those with an API side (one list, so they cannot drift). */
 export const ACCOUNT_PROVIDERS = API_PROVIDERS;
 export type AccountProvider = ApiProvider;
 
 /** The platforms whose objects are numbers, keyed by the number itself (one serves both directions). */
-export type NumberProvider = Exclude<ApiProvider, 'livekit'>;
+export type NumberProvider = 'retell' | 'elevenlabs';
 
 /** How messages name each platform. */
-export const PLATFORM_NAMES: Record<AccountProvider, string> = { livekit: 'LiveKit', retell: 'Retell', elevenlabs: 'ElevenLabs' };
+export const PLATFORM_NAMES: Record<AccountProvider, string> = {
+  livekit: 'LiveKit',
+  retell: 'Retell',
+  elevenlabs: 'ElevenLabs',
+  bolna: 'Bolna',
+  'pipecat-daily': 'Daily',
+  'smallest-atoms': 'Smallest AI Atoms',
+};
 
 export const isApiProvider = (provider: string | undefined): provider is ApiProvider => (API_PROVIDERS as readonly string[]).includes(provider ?? '');
 
@@ -26,10 +46,25 @@ export interface PlatformAccountInfo {
   provider: AccountProvider;
   /** LiveKit: the host its SIP service answers on (e.g. `abc123.sip.livekit.cloud`), when configured. */
   sipHost?: string;
+  /** Daily: the account's domain, the first part of its SIP trunks' hosts (`<domain>-<trunk>.siptrunk.sip-us.daily.co`). */
+  domain?: string;
 }
 
 /** Retell's numbers are identified by the E.164 number itself, ElevenLabs' by the phone_number_id it makes up. */
-export type PlatformObjectKind = 'livekit-outbound-trunk' | 'livekit-inbound-trunk' | 'livekit-dispatch-rule' | 'retell-phone-number' | 'elevenlabs-phone-number';
+export type PlatformObjectKind =
+  | 'livekit-outbound-trunk'
+  | 'livekit-inbound-trunk'
+  | 'livekit-dispatch-rule'
+  | 'retell-phone-number'
+  | 'elevenlabs-phone-number'
+  /** One trunk per customer, both directions (a number can be on one trunk only [I]); its parts below by `trunkId/partId`. */
+  | 'bolna-trunk'
+  | 'bolna-gateway'
+  | 'bolna-ip-acl'
+  | 'bolna-number'
+  | 'daily-sip-trunk'
+  /** Atoms lists imported numbers but has no delete or update of one by API [C]. */
+  | 'atoms-phone-number';
 
 /** One object this setup made (or found) on the platform, by the id the platform gave it. */
 export interface PlatformObject {
@@ -55,6 +90,8 @@ export interface PlatformSideResult {
   account?: string;
   /** What the setup made on the platform (cross-checked against Exotel before the setup succeeded). */
   objects: PlatformObject[];
+  /** What the cross-check could not see on the platform, for a person to confirm. */
+  unverified?: string;
 }
 
 /** LiveKit's SIP media encryption settings, as its API spells them (livekit/protocol SIPMediaEncryption). */
@@ -79,6 +116,13 @@ export function platformObjectName(kind: PlatformObjectKind, customerId: string)
     'livekit-dispatch-rule': 'rule',
     'retell-phone-number': null,
     'elevenlabs-phone-number': null,
+    'bolna-trunk': null,
+    // Parts and Daily's trunk are named by what they hold (their key), not by this rule.
+    'bolna-gateway': null,
+    'bolna-ip-acl': null,
+    'bolna-number': null,
+    'daily-sip-trunk': null,
+    'atoms-phone-number': null,
   };
   const suffix = what[kind];
   return suffix ? `exotel-${customerId}-${suffix}` : `exotel-${customerId}`;
@@ -205,8 +249,101 @@ export function crossCheckNumbersInbound(
   return out;
 }
 
+/** What Bolna holds of a customer's trunk, as read back (voice-ai/bolna.ts BolnaTrunkView has this shape and more). */
+export interface BolnaTrunkSnapshot {
+  id: string;
+  inboundEnabled: boolean;
+  outboundEnabled: boolean;
+  transport: string;
+  authUsername: string | null;
+  gateways: { host: string; port: number }[];
+  ipAcls: { cidr: string }[];
+  numbers: { e164: string }[];
+}
+
+/** Outbound: Bolna's trunk dials Exotel's edge (a gateway), in its transport, as the digest user, from the numbers. */
+export function crossCheckBolnaOutbound(exotel: { edge: Edge; userName: string; dids: string[] }, trunk: BolnaTrunkSnapshot | null): CrossCheckMismatch[] {
+  if (!trunk) return [{ kind: 'missing', detail: 'the Bolna trunk is not there' }];
+  const out: CrossCheckMismatch[] = [];
+  if (!trunk.outboundEnabled) out.push({ kind: 'missing', detail: `Bolna trunk ${trunk.id} has outbound calls turned off` });
+  const gateway = trunk.gateways.find((g) => isEdge(`${g.host}:${g.port}`, exotel.edge));
+  out.push(...dialsEdge('Bolna', exotel, { address: gateway ? `${gateway.host}:${gateway.port}` : (trunk.gateways[0] && `${trunk.gateways[0].host}:${trunk.gateways[0].port}`) ?? null, transport: trunk.transport, userName: trunk.authUsername }));
+  out.push(...missingNumbers('Bolna', exotel.dids, trunk.numbers.map((n) => n.e164), 'is mapped on Exotel but not a number of the Bolna trunk'));
+  return out;
+}
+
+/**
+ * Inbound: Bolna takes the numbers on an inbound-enabled trunk, admits Exotel's signalling IPs (it answers 403 to
+ * any other source [C]), and Exotel sends to Bolna's documented host and port.
+ */
+export function crossCheckBolnaInbound(
+  exotel: { dids: string[]; destinations: Destination[]; signallingIps: string[] },
+  trunk: BolnaTrunkSnapshot | null,
+  documented: PlatformSipHost | undefined,
+): CrossCheckMismatch[] {
+  if (!trunk) return [{ kind: 'missing', detail: 'the Bolna trunk is not there' }];
+  const out: CrossCheckMismatch[] = [];
+  if (!trunk.inboundEnabled) out.push({ kind: 'missing', detail: `Bolna trunk ${trunk.id} has inbound calls turned off` });
+  out.push(...missingNumbers('Bolna', exotel.dids, trunk.numbers.map((n) => n.e164), "rings on Exotel's trunk but is not a number of the Bolna trunk"));
+  const admitted = new Set(trunk.ipAcls.map((a) => asCidr(a.cidr)));
+  for (const ip of exotel.signallingIps) if (!admitted.has(asCidr(ip))) out.push({ kind: 'address', detail: `Bolna does not admit Exotel's signalling IP ${ip}: it answers 403 to calls from it` });
+  for (const d of exotel.destinations) out.push(...sendsToPlatform('Bolna', d, documented ?? { ports: {} }));
+  return out;
+}
+
+/** A bare IP as Bolna stores it (`/32`), so both spellings compare equal [C]. */
+export const asCidr = (ip: string): string => (ip.includes('/') ? ip.trim() : `${ip.trim()}/32`);
+
+/** What Daily holds of a SIP trunk, as read back (voice-ai/daily.ts DailyTrunkView has this shape and more). */
+export interface DailyTrunkSnapshot {
+  id: string;
+  sipHost: string;
+  enabled: boolean;
+  allowedIps: string[];
+  isOpen: boolean;
+}
+
+/** Inbound: Exotel sends to the Daily trunk's own SIP host; the trunk is on and admits Exotel's IPs (or is open). */
+export function crossCheckDailyInbound(exotel: { destinations: Destination[]; signallingIps: string[] }, trunk: DailyTrunkSnapshot | null): CrossCheckMismatch[] {
+  if (!trunk) return [{ kind: 'missing', detail: 'the Daily SIP trunk is not there' }];
+  const out: CrossCheckMismatch[] = [];
+  if (!trunk.enabled) out.push({ kind: 'missing', detail: `Daily SIP trunk ${trunk.id} is disabled` });
+  for (const d of exotel.destinations) out.push(...sendsToPlatform('Daily', d, { host: trunk.sipHost, ports: {} }));
+  if (!trunk.isOpen) {
+    const allowed = new Set(trunk.allowedIps.map(asCidr));
+    for (const ip of exotel.signallingIps) if (!allowed.has(asCidr(ip))) out.push({ kind: 'address', detail: `Daily SIP trunk ${trunk.id} does not admit Exotel's signalling IP ${ip}` });
+  }
+  return out;
+}
+
+/** Daily's SIP trunk hosts: `<domain>-<trunk_name>.siptrunk.sip-us.daily.co` [C]. */
+const DAILY_TRUNK_HOST = '.siptrunk.sip-us.daily.co';
+
+/**
+ * The trunk name a Daily destination host names on the account's domain, or why it names none. Daily's trunk names
+ * are 3-63 lower-case letters and digits, no hyphens, and `<domain>-<trunk_name>` is one DNS label of at most 63
+ * (daily-ruby's SipTrunk docs [C]).
+ */
+export function dailyTrunkNameOf(host: string, domain: string): { trunkName: string } | { problem: string } {
+  const prefix = `${domain.toLowerCase()}-`;
+  const h = host.toLowerCase();
+  if (!h.startsWith(prefix) || !h.endsWith(DAILY_TRUNK_HOST)) return { problem: `${host} is not a SIP trunk host of Daily domain ${domain} (${prefix}<trunk name>${DAILY_TRUNK_HOST})` };
+  const label = h.slice(0, h.length - DAILY_TRUNK_HOST.length);
+  const trunkName = label.slice(prefix.length);
+  if (!/^[a-z0-9]{3,63}$/.test(trunkName)) return { problem: `trunk name ${trunkName} in ${host}: Daily takes 3-63 lower-case letters and digits, no hyphens` };
+  if (label.length > 63) return { problem: `${label} in ${host} is longer than a host label may be (63)` };
+  return { trunkName };
+}
+
 /** Whether media encryption of a platform suits Exotel's transport: the rule of the cross-checks. */
 export const mediaSuits = (transport: Transport, media: MediaEncryption): boolean => mediaMismatch('', transport, media).length === 0;
+
+/** Every DID is a number the platform lists (all a platform shows that lists no settings of a number, like Atoms). */
+export const crossCheckListedNumbers = (platform: string, dids: string[], held: string[]): CrossCheckMismatch[] => missingNumbers(platform, dids, held, `is mapped on Exotel but ${platform} does not list it`);
+
+function missingNumbers(platform: string, dids: string[], held: string[], detail: string): CrossCheckMismatch[] {
+  return dids.filter((did) => !held.some((n) => sameNumber(n, did))).map((did) => ({ kind: 'number' as const, detail: `${did} ${detail}` }));
+}
 
 /** The address, transport and digest user a platform dials Exotel with, against Exotel's edge and user. */
 function dialsEdge(platform: string, exotel: { edge: Edge; userName: string }, dials: { address: string | null; transport: string; userName: string | null }): CrossCheckMismatch[] {

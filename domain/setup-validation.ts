@@ -2,7 +2,7 @@
 // workflows before their first Exotel request. Every failure names the field, the value (secrets masked) and the
 // rule; all failures of one input come together.
 import { IssueCollector } from './issues';
-import { API_PROVIDERS, isApiProvider } from './platform-side';
+import { API_PROVIDERS, isApiProvider, MANUAL_DIRECTIONS } from './platform-side';
 import { withProviderDefaults } from './providers/apply';
 import { ACL_WITH_DIGEST_RULE, validateProviderInput } from './providers/validate';
 import { bareIp, durationMs, normalizeDestination, rules } from './rules';
@@ -112,6 +112,8 @@ export function checkSetupInput<D extends Direction>(
   } else if ((given as { probe?: unknown }).probe !== undefined) {
     c.add('probe', (given as { probe?: unknown }).probe, 'probes inbound destinations: an outbound setup has none');
   }
+  const manualOnly = isApiProvider(given.provider) ? MANUAL_DIRECTIONS[given.provider]?.[direction] : undefined;
+  if (given.providerSide === 'api' && manualOnly) c.add('providerSide', given.providerSide, `${direction} has its handoff sheet for ${given.provider}: ${manualOnly}; use manual`);
   const providerUsable = checkProvider(c, direction, given);
   const input = derive && providerUsable ? withProviderDefaults(direction, given) : given;
   if (direction === 'outbound') {

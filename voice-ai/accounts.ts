@@ -14,16 +14,26 @@ export interface LiveKitAccountSettings {
   sipHost?: string;
 }
 
-/** Retell and ElevenLabs: a key, and a base URL only to reach somewhere else than the platform's own API. */
+/** The others: a key, and a base URL only to reach somewhere else than the platform's own API. */
 export interface KeyedAccountSettings {
   name: string;
-  provider: 'retell' | 'elevenlabs';
+  provider: 'retell' | 'elevenlabs' | 'bolna' | 'smallest-atoms';
   apiKey: string;
   /** Default the platform's public API; ElevenLabs' India residency is `https://api.in.residency.elevenlabs.io`. */
   baseUrl?: string;
 }
 
-export type PlatformAccountSettings = LiveKitAccountSettings | KeyedAccountSettings;
+/** Daily: a key, and the account's domain, which its SIP trunks' hosts begin with. */
+export interface DailyAccountSettings {
+  name: string;
+  provider: 'pipecat-daily';
+  apiKey: string;
+  /** e.g. `examplecorp` for `examplecorp.daily.co`. */
+  domain: string;
+  baseUrl?: string;
+}
+
+export type PlatformAccountSettings = LiveKitAccountSettings | KeyedAccountSettings | DailyAccountSettings;
 
 export class UnknownPlatformAccountError extends Error {
   override readonly name = 'UnknownPlatformAccountError';
@@ -57,7 +67,12 @@ export class PlatformAccounts {
   find(provider: AccountProvider, name?: string): PlatformAccountInfo | null {
     try {
       const found = this.settings(provider, name);
-      return { name: found.name, provider, ...('sipHost' in found && found.sipHost ? { sipHost: found.sipHost } : {}) };
+      return {
+        name: found.name,
+        provider,
+        ...('sipHost' in found && found.sipHost ? { sipHost: found.sipHost } : {}),
+        ...('domain' in found ? { domain: found.domain } : {}),
+      };
     } catch (err) {
       if (err instanceof UnknownPlatformAccountError) return null;
       throw err;
@@ -85,8 +100,9 @@ export function checkPlatformAccounts(c: IssueCollector, accounts: unknown[]): v
       c.check(`${where}.url`, a.url, (v) => (/^(https?|wss?):\/\/[^\s/]+/.test(v) ? null : 'must be the project URL, http(s):// or ws(s)://'));
       c.check(`${where}.apiSecret`, a.apiSecret, (v) => (v.trim() ? null : 'must not be empty'));
       if (a.sipHost !== undefined) c.check(`${where}.sipHost`, a.sipHost, (v) => (/^[A-Za-z0-9.-]{1,253}$/.test(v) ? null : 'must be a host name, without port or scheme'));
-    } else if (a.baseUrl !== undefined) {
-      c.check(`${where}.baseUrl`, a.baseUrl, (v) => (/^https?:\/\/[^\s/@]+(\/|$)/.test(v) ? null : 'must be an http(s):// URL without credentials'));
+    } else {
+      if (a.baseUrl !== undefined) c.check(`${where}.baseUrl`, a.baseUrl, (v) => (/^https?:\/\/[^\s/@]+(\/|$)/.test(v) ? null : 'must be an http(s):// URL without credentials'));
+      if (a.provider === 'pipecat-daily') c.check(`${where}.domain`, a.domain, (v) => (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? null : 'must be the Daily domain (examplecorp for examplecorp.daily.co): lower-case letters, digits, inner hyphens'));
     }
     const key = `${String(a.provider)}/${String(a.name)}`;
     const first = seen.get(key);

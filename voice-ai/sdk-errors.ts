@@ -13,15 +13,18 @@ export interface SdkFailure {
 }
 
 /**
- * Neither platform documents how it refuses a number imported twice: the stand-ins answer 409 [I]. A 400/422 that
- * says so is read as a duplicate too, so either reading of the real API lands on `duplicate` (which the caller
- * answers by finding the number and adopting it).
+ * Retell and ElevenLabs do not document how they refuse a number imported twice: the stand-ins answer 409 [I]. A
+ * 400/422 that says so is read as a duplicate too (Atoms' "Number already present" [C]), so either reading of the
+ * real API lands on `duplicate` (which the caller answers by finding the number and adopting it).
  */
-const ALREADY_THERE = /already (exists|been imported|imported|in use|registered)/i;
+const ALREADY_THERE = /already (exists|been imported|imported|in use|registered|present)/i;
+
+/** Whether a refusal's words say the thing is there already. */
+export const saysAlreadyThere = (text: string): boolean => ALREADY_THERE.test(text);
 
 export function platformError(provider: AccountProvider, operation: string, failure: SdkFailure): PlatformError {
   const { httpStatus, code, description } = failure;
-  const kind = (httpStatus === 400 || httpStatus === 422) && ALREADY_THERE.test(`${code ?? ''} ${description}`) ? 'duplicate' : kindOfStatus(httpStatus);
+  const kind = (httpStatus === 400 || httpStatus === 422) && saysAlreadyThere(`${code ?? ''} ${description}`) ? 'duplicate' : kindOfStatus(httpStatus);
   return new PlatformError({
     provider,
     kind,

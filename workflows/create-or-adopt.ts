@@ -48,7 +48,7 @@ export interface CreateOrAdopt<T> {
  * Sleeps before the next try of a request the workflow retries itself, or rethrows `err` when it is not worth
  * another try (permanent, cancelled) or the step's budget would run out.
  */
-async function waitBeforeRetry(err: unknown, attempt: number, deadline: number): Promise<void> {
+export async function waitBeforeRetry(err: unknown, attempt: number, deadline: number): Promise<void> {
   if (isCancellation(err) || !isRetryable(err)) throw err;
   const delay = delayBeforeRetryMs(exotelFailureOf(err), attempt);
   if (Date.now() + delay > deadline) throw err;

@@ -28,6 +28,9 @@ const STEP_INPUTS: StepInputs = {
   // Like the LiveKit trunk's, its media encryption follows the first destination's transport, yet a retry may still
   // correct the destinations (a probe's verdict): the cross-check judges what they became.
   'platform-number': ['did', 'dids'],
+  'platform-trunk': ['did', 'dids'],
+  // Daily's trunk is named by the destination's host: a corrected destination names another trunk.
+  'platform-sip-trunk': ['destinations'],
   'probe-destinations': ['destinations'],
 };
 
@@ -39,7 +42,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     const ledger: DestinationLedger = { ours: new Set() };
     const { account, side } = await ops.step('validate', async () => {
       const account = await local.describeAccount({ accountSid });
-      return { account, side: await decidePlatformSide(ops.input) };
+      return { account, side: await decidePlatformSide(ops.input, 'inbound') };
     });
     const platformStepNames = side.mode === 'api' ? platformSteps(side.account.provider, 'inbound') : [];
     if (side.mode === 'api') {

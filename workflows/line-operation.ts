@@ -17,6 +17,7 @@ import { exotelFor, local, platformFor } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
+import { addNumberOnPlatform, removeNumberOnPlatform, removePlatformObject, updatePlatformCredential, type LineOnPlatform } from './platform-side';
 import { SetupProgress } from './progress';
 import { ensureAclEntry, ensureCredential, ensureDestinations, ensureMapping, ensureTrunk } from './resources';
 import { Saga } from './saga';
@@ -139,6 +140,9 @@ export function stepName(step: PlanStep): string {
       return `${step.action} ${step.userName}`;
     case 'set-platform-numbers':
       return step.action;
+    case 'add-platform-number':
+    case 'remove-platform-number':
+      return `${step.action} ${step.did}`;
   }
 }
 
@@ -278,6 +282,11 @@ class LineRun {
 
   /** A move: false once the number had to be unmapped before it could be mapped on the target. */
   routedThroughout = true;
+
+  /** What the platform's side of a DID change needs to know of the line. */
+  private onPlatform(line: ManagedLine, platform: NonNullable<ManagedLine['platform']>): LineOnPlatform & { platform: NonNullable<ManagedLine['platform']> } {
+    return { customerId: line.customerId, direction: line.direction, platform, destinations: line.destinations.map((d) => d.value) };
+  }
 
   /** After a complete rollback the line is as it was; after a partial one it keeps what the steps recorded. */
   forgetRolledBack(): void {
@@ -494,14 +503,7 @@ class LineRun {
       }
       case 'delete-platform-object': {
         const platform = line.platform;
-        if (platform) {
-          const { platform: requests } = platformFor(platform.provider);
-          const account = platform.account;
-          if (step.kind === 'livekit-dispatch-rule') await requests.livekitDeleteDispatchRule({ account, id: step.id });
-          else if (step.kind === 'livekit-outbound-trunk' || step.kind === 'livekit-inbound-trunk') await requests.livekitDeleteTrunk({ account, id: step.id });
-          else if (step.kind === 'retell-phone-number') await requests.retellDeleteNumber({ account, phoneNumber: step.id });
-          else await requests.elevenlabsDeleteNumber({ account, id: step.id });
-        }
+        if (platform) await removePlatformObject(platform.provider, platform.account, step);
         const objects = (platform?.objects ?? []).filter((o) => o.id !== step.id);
         this.line = { ...line, ...(platform ? { platform: { ...platform, objects } } : {}) };
         this.done.push(`deleted ${step.kind} ${step.name} on the platform`);
@@ -510,15 +512,14 @@ class LineRun {
       case 'update-platform-credential': {
         const platform = line.platform;
         const password = this.issued?.password;
-        if (!platform || platform.provider !== 'livekit' || !password) throw ApplicationFailure.nonRetryable('no new credential to give the platform', FailureTypes.configuration);
-        const { platform: requests } = platformFor('livekit');
-        const updated = await requests.livekitUpdateOutboundTrunkAuth({ account: platform.account, id: step.objectId, authUsername: step.userName, authPassword: password });
-        if (updated.authUsername !== step.userName) {
-          throw ApplicationFailure.nonRetryable(`LiveKit trunk ${step.objectId} reads back as ${updated.authUsername}, not ${step.userName}`, FailureTypes.crossCheckMismatch);
+        if (!platform || !password) throw ApplicationFailure.nonRetryable('no new credential to give the platform', FailureTypes.configuration);
+        const signsInAs = await updatePlatformCredential(platform.provider, platform.account, { kind: step.kind ?? 'livekit-outbound-trunk', id: step.objectId }, { userName: step.userName, password });
+        if (signsInAs !== step.userName) {
+          throw ApplicationFailure.nonRetryable(`${step.kind ?? 'livekit-outbound-trunk'} ${step.objectId} reads back as ${signsInAs ?? '(nobody)'}, not ${step.userName}`, FailureTypes.crossCheckMismatch);
         }
         // The platform signs in with the new credential now: undoing its creation would stop its calls.
         saga.commit();
-        this.done.push(`LiveKit trunk ${step.objectId} signs in as ${step.userName}`);
+        this.done.push(step.effect.replace(/ from its next call \(read back\)$/, ''));
         return;
       }
       case 'set-platform-numbers': {
@@ -535,6 +536,26 @@ class LineRun {
         const missing = step.numbers.filter((n) => !now.includes(n));
         if (missing.length > 0) throw ApplicationFailure.nonRetryable(`LiveKit trunk ${step.objectId} reads back without ${missing.join(', ')}`, FailureTypes.crossCheckMismatch);
         this.done.push(step.effect);
+        return;
+      }
+      case 'add-platform-number': {
+        const platform = line.platform;
+        if (!platform) return;
+        const { sipEdge } = await local.describeAccount({ accountSid });
+        const credential = this.issued && { userName: this.issued.userName, password: this.issued.password };
+        const made = await addNumberOnPlatform(saga, this.onPlatform(line, platform), step.did, { exotel: { accountSid, edge: sipEdge }, ...(credential ? { credential } : {}) });
+        const known = new Set(platform.objects.map((o) => o.id));
+        const added = made.filter((o) => !known.has(o.id)).map((o) => ({ ...this.owned(), ...o, ...(o.origin === 'pre-existing' ? { origin: 'pre-existing' as const, mayDelete: false } : {}) }));
+        this.line = { ...line, platform: { ...platform, objects: [...platform.objects, ...added] } };
+        this.done.push(step.effect);
+        return;
+      }
+      case 'remove-platform-number': {
+        const platform = line.platform;
+        if (!platform) return;
+        const { removed, kept } = await removeNumberOnPlatform(saga, stepName(step), this.onPlatform(line, platform), step.did);
+        this.line = { ...line, platform: { ...platform, objects: platform.objects.filter((o) => !removed.includes(o.id)) } };
+        this.done.push(...(removed.length > 0 ? [step.effect] : kept));
         return;
       }
       case 'delete-trunk': {

@@ -5,7 +5,7 @@ import { bareIp } from '../domain/rules';
 import { didsOf, type OutboundSetupInput } from '../domain/setup';
 import type { OutboundSetupResult } from '../domain/setup-result';
 import { local } from './activity-profiles';
-import { crossCheckOutboundSide, decidePlatformSide, ensureOutboundOnPlatform, manualSide, platformOfLine, platformStepRunner, platformSteps } from './platform-side';
+import { crossCheckOutboundSide, decidePlatformSide, UNVERIFIABLE, ensureOutboundOnPlatform, manualSide, platformOfLine, platformStepRunner, platformSteps } from './platform-side';
 import { handoffFor } from './handoff';
 import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
@@ -15,7 +15,7 @@ import { runSetup } from './setup-run';
 
 const STEPS = ['validate', 'create-trunk', 'map-did', 'create-credential', 'allowlist-ips'];
 /** What each step reads of the input, so an operator's retry may correct only what no finished step used. */
-const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'], 'platform-outbound-trunk': ['did', 'dids'], 'platform-number': ['did', 'dids'] };
+const STEP_INPUTS: StepInputs = { 'map-did': ['did', 'dids'], 'allowlist-ips': ['providerIps'], 'platform-outbound-trunk': ['did', 'dids'], 'platform-number': ['did', 'dids'], 'platform-trunk': ['did', 'dids'] };
 
 export async function outboundSetup(input: OutboundSetupInput): Promise<OutboundSetupResult> {
   const { customerId } = input;
@@ -23,7 +23,7 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
   return runSetup('outbound', input, { steps: STEPS, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops, addSteps }) => {
     // The account (and the platform's, when its side goes by API) must be configured on the worker before anything
     // is created with it.
-    const { account, side } = await ops.step('validate', async () => ({ account: await local.describeAccount({ accountSid }), side: await decidePlatformSide(ops.input) }));
+    const { account, side } = await ops.step('validate', async () => ({ account: await local.describeAccount({ accountSid }), side: await decidePlatformSide(ops.input, 'outbound') }));
     if (side.mode === 'api') addSteps('allowlist-ips', [...platformSteps(side.account.provider, 'outbound'), 'cross-check']);
 
     const trunk = await ops.step('create-trunk', async (asked) => {
@@ -76,7 +76,8 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
       await ops.step('cross-check', async (asked) => {
         if (edge) await crossCheckOutboundSide(side.account, objects, { edge, userName, dids: didsOf(asked) });
       });
-      platformSide = { mode: 'api', provider: side.account.provider, account: side.account.name, objects };
+      const unverified = UNVERIFIABLE[side.account.provider];
+      platformSide = { mode: 'api', provider: side.account.provider, account: side.account.name, objects, ...(unverified ? { unverified } : {}) };
     }
 
     progress.setPhase('succeeded');

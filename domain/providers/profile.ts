@@ -112,3 +112,28 @@ export const transportField = (usedFor: readonly Direction[], description: strin
   rule: { kind: 'oneOf', values: ['tls', 'tcp'] },
   example,
 });
+
+/** The field through which a user gives Exotel's signalling IPs, for platforms that admit calls by source IP. */
+export const SIGNALLING_IPS_FIELD = 'exotelSignallingIps';
+
+/**
+ * Exotel publishes no signalling IPs [D]: the user asks Exotel. Platforms that admit calls only from listed sources
+ * (Bolna, Daily) need them when their side is configured by API; the setup says so if they are missing.
+ */
+export const signallingIpsField = (platform: string): FieldSpec => ({
+  key: SIGNALLING_IPS_FIELD,
+  label: "Exotel's signalling IPs",
+  description: `the IPs Exotel sends SIP from (ask Exotel), comma-separated: with the platform side by API the setup admits them on ${platform}`,
+  usedFor: ['inbound'],
+  requiredFor: [],
+  rule: {
+    kind: 'pattern',
+    pattern: /^\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?(?:\s*,\s*\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?)*$/,
+    wording: 'must be IPv4 addresses or CIDRs, comma-separated',
+  },
+  example: '203.0.113.10, 203.0.113.11',
+});
+
+/** The addresses of a signalling IPs field, one per entry. */
+export const signallingIpsOf = (fields: Record<string, string> | undefined): string[] =>
+  (fields?.[SIGNALLING_IPS_FIELD] ?? '').split(',').map((ip) => ip.trim()).filter(Boolean);

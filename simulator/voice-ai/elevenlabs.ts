@@ -37,7 +37,6 @@ import {
   PlatformRefusal,
   boolean,
   conform,
-  describeShape,
   listOf,
   mapOf,
   nullable,
@@ -46,16 +45,15 @@ import {
   required,
   startStandIn,
   string,
-  type Issue,
   type Platform,
   type Reply,
   type Route,
   type RunningStandIn,
   SeededAgents,
-  type Shape,
   type StandInOptions,
   type StandInState,
 } from './stand-in';
+import { invalidBody, quoteList, unprocessable } from './pydantic';
 
 type SipTrunkNumber = wire.conversationalAi.PhoneNumbersGetResponse.SipTrunk;
 type CreateSipTrunk = wire.conversationalAi.PhoneNumbersCreateRequestBody.SipTrunk;
@@ -117,39 +115,7 @@ const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 const detail = (status: number, code: string, message: string): Reply => ({ status, body: { detail: { status: code, message } } });
 const refuse = (status: number, code: string, message: string): PlatformRefusal => new PlatformRefusal(detail(status, code, message));
 
-interface PydanticError extends wire.ValidationError.Raw {
-  ctx?: Record<string, string>;
-}
 
-const quoteList = (values: readonly string[]): string =>
-  values.length <= 1 ? `'${values[0] ?? ''}'` : `${values.slice(0, -1).map((v) => `'${v}'`).join(', ')} or '${values[values.length - 1] ?? ''}'`;
-
-const TYPE_ERRORS: Record<Shape['type'], [string, string]> = {
-  string: ['string_type', 'Input should be a valid string'],
-  number: ['float_type', 'Input should be a valid number'],
-  integer: ['int_type', 'Input should be a valid integer'],
-  boolean: ['bool_type', 'Input should be a valid boolean'],
-  enum: ['enum', ''],
-  array: ['list_type', 'Input should be a valid list'],
-  map: ['dict_type', 'Input should be a valid dictionary'],
-  object: ['model_attributes_type', 'Input should be a valid dictionary or object to extract fields from'],
-  either: ['union', ''],
-};
-
-function pydantic(issue: Issue): PydanticError {
-  const { loc } = issue;
-  if (issue.kind === 'missing') return { type: 'missing', loc, msg: 'Field required' };
-  if (issue.kind === 'unknown') return { type: 'extra_forbidden', loc, msg: 'Extra inputs are not permitted' };
-  const expected = issue.expected ?? string;
-  if (expected.type === 'enum') {
-    return { type: 'enum', loc, msg: `Input should be ${quoteList(expected.values)}`, ctx: { expected: quoteList(expected.values) } };
-  }
-  const [type, msg] = TYPE_ERRORS[expected.type];
-  return { type, loc, msg: msg || `Input should be ${describeShape(expected)}` };
-}
-
-const unprocessable = (errors: PydanticError[]): Reply => ({ status: 422, body: { detail: errors } });
-const invalidBody = (issues: Issue[]): Reply => unprocessable(issues.map(pydantic));
 
 const hasPassword = (sent: InboundConfig['credentials'], before: { has_auth_credentials: boolean } | null | undefined): boolean =>
   sent != null && (sent.password != null || before?.has_auth_credentials === true);

@@ -3,4 +3,7 @@
 
 export { startRetellStandIn, type RetellState, type RetellStoredNumber } from './retell';
 export { startElevenLabsStandIn, type ElevenLabsState, type ElevenLabsStoredNumber } from './elevenlabs';
+export { startBolnaStandIn, type BolnaState, type BolnaStoredTrunk, type BolnaStandInOptions } from './bolna';
+export { startDailyStandIn, type DailyState, type DailyStoredTrunk, type DailyStandInOptions } from './daily';
+export { startSmallestStandIn, type AtomsState, type AtomsStoredNumber } from './smallest';
 export type { RunningStandIn, SeededAgent, StandInAdmin, StandInOptions, StandInState } from './stand-in';

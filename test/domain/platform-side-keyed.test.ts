@@ -25,7 +25,7 @@ const both = [number('+919800000001'), number('+919800000002')];
 
 describe('numbers by API', () => {
   it('configures Retell and ElevenLabs by API, their numbers named for the customer alone (both directions share them)', () => {
-    expect(API_PROVIDERS).toEqual(['livekit', 'retell', 'elevenlabs']);
+    expect(API_PROVIDERS).toEqual(['livekit', 'retell', 'elevenlabs', 'bolna', 'pipecat-daily', 'smallest-atoms']);
     expect(platformObjectName('retell-phone-number', 'acme')).toBe('exotel-acme');
     expect(platformObjectName('elevenlabs-phone-number', 'acme')).toBe('exotel-acme');
     expect(platformObjectName('livekit-outbound-trunk', 'acme')).toBe('exotel-acme-out');

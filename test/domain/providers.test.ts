@@ -484,14 +484,13 @@ describe('handoff sheets', () => {
     expect(outbound.pitfalls.join('\n')).toMatch(/media encryption/);
   });
 
-  it("Daily's trunk name has no underscore and is a valid host name label, since it becomes part of the SIP host", () => {
+  it("Daily's trunk name is lower-case letters and digits (Daily's rule), since it becomes part of the SIP host", () => {
     const name = entry(sheetFor('pipecat-daily', 'inbound'), 'trunk_name').value;
-    expect(name).toBe('exotel-919876543210');
-    expect(name).not.toContain('_');
-    expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i);
+    expect(name).toBe('exotel919876543210');
+    expect(name).toMatch(/^[a-z0-9]{3,63}$/);
     // And the host Daily builds from it is one Exotel accepts as a destination.
     expect(rules.destination(`examplecorp-${name}.siptrunk.sip-us.daily.co:5060;transport=tcp`)).toBeNull();
-    expect(sheetFor('pipecat-daily', 'inbound').pitfalls.join('\n')).toMatch(/trunk_name.*no underscores/);
+    expect(sheetFor('pipecat-daily', 'inbound').pitfalls.join('\n')).toMatch(/trunk_name.*3-63 lower-case letters and digits, no hyphens/);
   });
 
   it('Daily dial-out: approval is for phone-number destinations only; Pipecat Cloud starts with allow_dialout off', () => {
@@ -542,9 +541,11 @@ describe('handoff sheets', () => {
     }
   });
 
-  it('Smallest: no documented read-back for an imported SIP number', () => {
+  it('Smallest: an imported SIP number is listed by all-numbers, and has no update or delete by API', () => {
     for (const direction of ['outbound', 'inbound'] as const) {
-      expect(sheetFor('smallest-atoms', direction).pitfalls.join('\n')).toMatch(/GET \/product\/phone-numbers does not return imported SIP numbers/);
+      const pitfalls = sheetFor('smallest-atoms', direction).pitfalls.join('\n');
+      expect(pitfalls).toMatch(/no update or delete of an imported SIP number by API/);
+      expect(pitfalls).toMatch(/GET \/product\/all-numbers lists it/);
     }
   });
 

@@ -136,7 +136,7 @@ describe('parsing a setup request at the edge', () => {
     expect(parseSetupRequest({ ...base, provider: 'vocallabs', providerSide: 'manual' }).input).toMatchObject({ providerSide: 'manual' });
     const issues = (extra: Record<string, unknown>) => issuesOf(() => parseSetupRequest({ ...base, ...extra })).map((i) => `${i.field} = ${i.value}: ${i.rule}`);
     expect(issues({ provider: 'vocallabs', providerSide: 'api' })).toEqual([
-      'providerSide = api: api needs a provider whose side is configured by API (livekit, retell, elevenlabs); vocallabs has its handoff sheet: use manual',
+      'providerSide = api: api needs a provider whose side is configured by API (livekit, retell, elevenlabs, bolna, pipecat-daily, smallest-atoms); vocallabs has its handoff sheet: use manual',
     ]);
     expect(issues({ provider: 'livekit', providerSide: 'auto' })).toEqual(['providerSide = auto: must be api or manual']);
     expect(issues({ provider: 'livekit', providerSide: 'manual', platformAccount: 'acme-lk' })).toEqual([

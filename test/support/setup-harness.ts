@@ -15,7 +15,7 @@ import { startSetup } from '../../client/setups';
 import { parseSetupRequest } from '../../domain/setup-request';
 import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
 import { silentLogger } from '../../scripts/build-workflow-bundle';
-import type { LoggedRequest, SimulatorOptions } from '../../simulator';
+import type { LoggedRequest, SimulatorOptions, TrunkState } from '../../simulator';
 import type { PlatformAccountSettings } from '../../voice-ai/accounts';
 import type { ProbeOptions } from '../../sip/options-probe';
 import { startTestSimulator, type TestSimulator } from './simulator';
@@ -34,7 +34,10 @@ export interface Harness extends TestSimulator {
   customer(label: string): string;
   /** `did` or `dids` (parseSetupRequest makes the first of `dids` the `did`). */
   startOutbound(input: Omit<OutboundSetupInput, 'exotelAccountSid' | 'did'> & { exotelAccountSid?: string; did?: string }): ReturnType<typeof startSetup>;
-  startInbound(input: Omit<InboundSetupInput, 'exotelAccountSid' | 'did'> & { exotelAccountSid?: string; did?: string }): ReturnType<typeof startSetup>;
+  /** The trunks of the harness's Exotel account that hold `did` (none once a rollback or an offboarding removed it). */
+  exotelTrunksWith(did: string): Promise<TrunkState[]>;
+  /** Destinations may be left out where the provider's profile derives them (from its fields), as for a user. */
+  startInbound(input: Omit<InboundSetupInput, 'exotelAccountSid' | 'did' | 'destinations'> & { exotelAccountSid?: string; did?: string; destinations?: string[] }): ReturnType<typeof startSetup>;
   /** Requests the simulator logged since the last `mark()`, as `METHOD /path?query` relative to the account,
    *  with trunk sids written `{trunk}`. */
   requestsSinceMark(): Promise<string[]>;
@@ -127,6 +130,7 @@ export async function startHarness(
     // tests ask for it.
     startInbound: async (input) =>
       startSetup(client, parseSetupRequest({ direction: 'inbound', exotelAccountSid: exotelAccount.accountSid, opsDecisionTimeout: 0, probe: 'off', ...input }), { taskQueue }),
+    exotelTrunksWith: async (did) => ((await simulator.admin.state()).accounts[exotelAccount.accountSid]?.trunks ?? []).filter((t) => t.phone_numbers.some((n) => n.phone_number === did)),
     mark: async () => {
       since = (await simulator.admin.requests()).at(-1)?.seq ?? since;
     },

@@ -69,7 +69,7 @@ describe('worker configuration', () => {
       'platformAccounts[0].url = acme.livekit.cloud: must be the project URL, http(s):// or ws(s)://',
       'platformAccounts[1].sipHost = sip:b.example.com: must be a host name, without port or scheme',
       'platformAccounts[1].name = lk: appears twice for livekit (also platformAccounts[0])',
-      'platformAccounts[2].provider = vapi: must be one of livekit, retell, elevenlabs (the platforms with an API client here)',
+      'platformAccounts[2].provider = vapi: must be one of livekit, retell, elevenlabs, bolna, pipecat-daily, smallest-atoms (the platforms with an API client here)',
     ]);
     expect(found.join('\n')).not.toContain('lk_secret_inline');
     expect(problems({ ...exotel, VOICE_AI_ACCOUNTS: '{' })).toEqual(['VOICE_AI_ACCOUNTS = (json): is not valid JSON']);

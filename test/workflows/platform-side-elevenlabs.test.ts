@@ -8,6 +8,7 @@ import { platformObjectName } from '../../domain/platform-side';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { startElevenLabsStandIn, type ElevenLabsStoredNumber, type RunningStandIn } from '../../simulator/voice-ai';
 import { ElevenLabsPhoneNumbers } from '../../voice-ai/elevenlabs';
+import { operateOn } from '../../client/lines';
 import { statusQuery } from '../../workflows/progress';
 import { managedLine } from '../support/lines';
 import { failureOf, startHarness, type Harness } from '../support/setup-harness';
@@ -35,7 +36,6 @@ beforeEach(async () => eleven.admin.reset());
 /** Method, path and (masked) body of each request the stand-in saw, oldest first. */
 const logged = async () => (await eleven.admin.requests()).map(({ method, path, body }) => (body === null ? { method, path } : { method, path, body }));
 const numbers = async () => (await eleven.admin.state()).numbers;
-const exotelTrunksWith = async (did: string) => ((await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks ?? []).filter((t) => t.phone_numbers.some((n) => n.phone_number === did));
 const exotelDeletes = async () => (await h.requestsSinceMark()).filter((r) => r.startsWith('DELETE')).map((r) => r.replace(/\?.*/, ''));
 const list = { method: 'GET', path: PATH };
 const read = (id: string | undefined) => ({ method: 'GET', path: `${PATH}/${id ?? '?'}` });
@@ -183,7 +183,7 @@ describe('inbound with ElevenLabs by API', () => {
       read(held?.phone_number_id),
     ]);
     expect(result.platformSide).toEqual({ mode: 'api', provider: 'elevenlabs', account: ACCOUNT, objects: [{ kind: 'elevenlabs-phone-number', id: held?.phone_number_id, name }] });
-    const [trunk] = await exotelTrunksWith(did);
+    const [trunk] = await h.exotelTrunksWith(did);
     expect(trunk?.destination_uris.map((d) => d.destination)).toEqual(['sip:sip.rtc.elevenlabs.io:5061;transport=tls']);
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => s.name)).toEqual(['validate', 'create-trunk', 'map-did', 'platform-number', 'add-destinations', 'verify', 'cross-check']);
@@ -239,7 +239,7 @@ describe('inbound with ElevenLabs by API', () => {
     expect((failure.details?.[0] as { rolledBack: string[] }).rolledBack).toContain(`deleted ElevenLabs number ${did} ${id} (${platformObjectName('elevenlabs-phone-number', customerId)})`);
     expect((await logged()).map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${PATH}`, `POST ${PATH}`, `DELETE ${PATH}/${id}`]);
     expect(await numbers()).toEqual([]);
-    expect(await exotelTrunksWith(did)).toEqual([]);
+    expect(await h.exotelTrunksWith(did)).toEqual([]);
   });
 
   it("a destination that is not ElevenLabs' SIP host fails the cross-check by name and rolls back both sides", async () => {
@@ -249,6 +249,33 @@ describe('inbound with ElevenLabs by API', () => {
     expect(failure.message).toContain('failed at step cross-check');
     expect(failure.message).toContain('Exotel sends to sip.example.com, the ElevenLabs SIP host is sip.rtc.in.residency.elevenlabs.io');
     expect(await numbers()).toEqual([]);
-    expect(await exotelTrunksWith(did)).toEqual([]);
+    expect(await h.exotelTrunksWith(did)).toEqual([]);
+  });
+});
+
+describe('rotation with ElevenLabs by API', () => {
+  it("closes the loop: the number's outbound trunk is sent again whole with the new credential (read back), the old one goes", async () => {
+    const customerId = h.customer('el-rotate');
+    const did = '+919812500911';
+    const setup = (await (await h.startOutbound({ customerId, did, provider: 'elevenlabs' })).handle.result()) as OutboundSetupResult;
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    const id = line.platform?.objects[0]?.id;
+    await eleven.admin.clearRequests();
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps.map((s) => s.action)).toEqual(['create-credential', 'update-platform-credential', 'delete-credential']);
+    const issued = report.issuedCredential;
+    expect(issued?.userName).not.toBe(setup.sipUserName);
+    expect(await logged()).toEqual([
+      read(id),
+      {
+        method: 'PATCH',
+        path: `${PATH}/${id}`,
+        body: { outbound_trunk_config: { address: EDGE, transport: 'tls', media_encryption: 'allowed', credentials: { username: issued?.userName, password: '***' }, enabled_codecs: CODECS } },
+      },
+    ]);
+    expect((await numbers())[0]).toMatchObject({ outbound_trunk: { address: EDGE, username: issued?.userName, has_auth_credentials: true } });
+    const exotel = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === line.trunk?.sid);
+    expect(exotel?.credentials.map((c) => c.user_name)).toEqual([issued?.userName]);
   });
 });

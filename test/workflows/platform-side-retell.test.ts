@@ -31,7 +31,6 @@ beforeEach(async () => retell.admin.reset());
 /** Method, path and (masked) body of each request the stand-in saw, oldest first. */
 const logged = async () => (await retell.admin.requests()).map(({ method, path, body }) => (body === null ? { method, path } : { method, path, body }));
 const numbers = async () => (await retell.admin.state()).numbers;
-const exotelTrunksWith = async (did: string) => ((await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks ?? []).filter((t) => t.phone_numbers.some((n) => n.phone_number === did));
 const get = (did: string) => ({ method: 'GET', path: `/get-phone-number/${did}` });
 const exotelDeletes = async () => (await h.requestsSinceMark()).filter((r) => r.startsWith('DELETE')).map((r) => r.replace(/\?.*/, ''));
 
@@ -170,7 +169,7 @@ describe('inbound with Retell by API', () => {
     // Retell takes a number only with a termination URI, so even an inbound-only number has Exotel's edge; no credentials.
     expect(await logged()).toEqual([get(did), { method: 'POST', path: '/import-phone-number', body: { phone_number: did, termination_uri: EDGE, transport: 'TLS', nickname: name } }, get(did)]);
     expect(result.platformSide).toEqual({ mode: 'api', provider: 'retell', account: ACCOUNT, objects: [{ kind: 'retell-phone-number', id: did, name }] });
-    const [trunk] = await exotelTrunksWith(did);
+    const [trunk] = await h.exotelTrunksWith(did);
     expect(trunk?.destination_uris.map((d) => d.destination)).toEqual([`sip:${DESTINATION}`]);
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => s.name)).toEqual(['validate', 'create-trunk', 'map-did', 'platform-number', 'add-destinations', 'verify', 'cross-check']);
@@ -236,7 +235,7 @@ describe('inbound with Retell by API', () => {
     expect((failure.details?.[0] as { rolledBack: string[] }).rolledBack).toContain(`deleted Retell number ${did} (${platformObjectName('retell-phone-number', customerId)})`);
     expect((await logged()).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /get-phone-number/${did}`, 'POST /import-phone-number', `DELETE /delete-phone-number/${did}`]);
     expect(await numbers()).toEqual([]);
-    expect(await exotelTrunksWith(did)).toEqual([]);
+    expect(await h.exotelTrunksWith(did)).toEqual([]);
   });
 
   it("a destination that is not Retell's SIP host fails the cross-check by name and rolls back both sides", async () => {
@@ -246,7 +245,7 @@ describe('inbound with Retell by API', () => {
     expect(failure.message).toContain('failed at step cross-check');
     expect(failure.message).toContain('Exotel sends to sip.example.com, the Retell SIP host is sip.retellai.com');
     expect(await numbers()).toEqual([]);
-    expect(await exotelTrunksWith(did)).toEqual([]);
+    expect(await h.exotelTrunksWith(did)).toEqual([]);
   });
 });
 
@@ -261,6 +260,78 @@ describe('day two with Retell by API', () => {
     expect(report.plan?.steps[0]).toMatchObject({ action: 'delete-platform-object', effect: expect.stringContaining('in both directions') as string });
     expect(await numbers()).toEqual([]);
     expect((await logged()).filter((r) => r.method === 'DELETE')).toEqual([{ method: 'DELETE', path: `/delete-phone-number/${did}` }]);
-    expect(await exotelTrunksWith(did)).toEqual([]);
+    expect(await h.exotelTrunksWith(did)).toEqual([]);
+  });
+});
+
+describe('rotation with Retell by API', () => {
+  it('closes the loop: a new Exotel credential, each Retell number signs in with it (read back), the old one goes', async () => {
+    const customerId = h.customer('rt-rotate');
+    const dids = ['+919812400911', '+919812400912'];
+    const setup = (await (await h.startOutbound({ customerId, dids, provider: 'retell' })).handle.result()) as OutboundSetupResult;
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    await retell.admin.clearRequests();
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps.map((s) => s.action)).toEqual(['create-credential', 'update-platform-credential', 'update-platform-credential', 'delete-credential']);
+    const issued = report.issuedCredential;
+    expect(issued?.userName).not.toBe(setup.sipUserName);
+    expect(await logged()).toEqual(dids.map((did) => ({ method: 'PATCH', path: `/update-phone-number/${did}`, body: { auth_username: issued?.userName, auth_password: '***' } })));
+    expect((await numbers()).map((n) => n.sip_outbound_trunk_config?.auth_username)).toEqual([issued?.userName, issued?.userName]);
+    const exotel = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === line.trunk?.sid);
+    expect(exotel?.credentials.map((c) => c.user_name)).toEqual([issued?.userName]);
+    expect(JSON.stringify(await retell.admin.requests())).not.toContain(issued?.password);
+  });
+
+  it('a rotation Retell refuses is rolled back on Exotel: the old credential stays, the new one is gone', async () => {
+    const customerId = h.customer('rt-rotate-refused');
+    const did = '+919812400921';
+    const setup = (await (await h.startOutbound({ customerId, did, provider: 'retell' })).handle.result()) as OutboundSetupResult;
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    await retell.admin.addFault({ kind: 'status', status: 400, method: 'PATCH', path: '^/update-phone-number/' });
+    const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' }, opsDecisionTimeout: '0s' });
+    expect(report.state, report.message).toBe('rolled-back');
+    expect(report.message).toContain('update-platform-credential');
+    const exotel = (await h.admin.state()).accounts[h.exotelAccount.accountSid]?.trunks.find((t) => t.trunk_sid === line.trunk?.sid);
+    expect(exotel?.credentials.map((c) => c.user_name)).toEqual([setup.sipUserName]);
+  });
+});
+
+describe('DID changes with Retell by API', () => {
+  it('an outbound DID added comes with a new credential every number signs in with; one removed goes after Exotel unmaps it', async () => {
+    const customerId = h.customer('rt-dids');
+    const [first, second] = ['+919812400931', '+919812400932'];
+    await (await h.startOutbound({ customerId, did: first, provider: 'retell', providerFields: { agentId: 'agent_frontdesk' } })).handle.result();
+    await managedLine(h.client, 'outbound', customerId);
+    const added = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: [second] } });
+    expect(added.state, added.message).toBe('done');
+    expect(added.plan?.steps.map((s) => s.action)).toEqual(['map-did', 'create-credential', 'update-platform-credential', 'add-platform-number', 'delete-credential']);
+    expect(added.plan?.notes).toContainEqual(expect.stringContaining('takes a new number only with the digest password'));
+    const userName = added.issuedCredential?.userName;
+    // The new number calls with the agent the line's other number has.
+    expect((await numbers()).map((n) => [n.phone_number, n.sip_outbound_trunk_config?.auth_username, n.outbound_agents?.[0]?.agent_id])).toEqual([
+      [first, userName, 'agent_frontdesk'],
+      [second, userName, 'agent_frontdesk'],
+    ]);
+    const { line } = await managedLine(h.client, 'outbound', customerId);
+    expect(line.platform?.objects.map((o) => o.id)).toEqual([first, second]);
+
+    const removed = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'remove-dids', dids: [first] }, confirm: true });
+    expect(removed.state, removed.message).toBe('done');
+    expect(removed.plan?.steps.map((s) => s.action)).toEqual(['unmap-did', 'remove-platform-number']);
+    expect((await numbers()).map((n) => n.phone_number)).toEqual([second]);
+    expect((await managedLine(h.client, 'outbound', customerId)).line.platform?.objects.map((o) => o.id)).toEqual([second]);
+  });
+
+  it('an inbound DID added is imported with the edge and the agent of the line, no credential made', async () => {
+    const customerId = h.customer('rt-dids-in');
+    const [first, second] = ['+919812400941', '+919812400942'];
+    await (await h.startInbound({ customerId, did: first, provider: 'retell', providerFields: { agentId: 'agent_frontdesk' } })).handle.result();
+    await managedLine(h.client, 'inbound', customerId);
+    const added = await operateOn(h.client, 'inbound', customerId, { operation: { kind: 'add-dids', dids: [second] } });
+    expect(added.state, added.message).toBe('done');
+    expect(added.plan?.steps.map((s) => s.action)).toEqual(['map-did', 'add-platform-number']);
+    const held = (await numbers()).find((n) => n.phone_number === second);
+    expect(held).toMatchObject({ sip_outbound_trunk_config: { termination_uri: EDGE }, inbound_agents: [{ agent_id: 'agent_frontdesk', weight: 1 }] });
   });
 });

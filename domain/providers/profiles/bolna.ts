@@ -1,4 +1,4 @@
-import { AUTH_CHOICE_FIELD, transportField, type Condition, type ProviderProfile } from '../profile';
+import { AUTH_CHOICE_FIELD, signallingIpsField, transportField, type Condition, type ProviderProfile } from '../profile';
 
 const NEW: Condition = { field: 'edge', equals: 'new' };
 const LEGACY: Condition = { field: 'edge', equals: 'legacy' };
@@ -49,6 +49,17 @@ export const bolna: ProviderProfile = {
       default: 'digest',
     },
     transportField(['inbound'], 'how Exotel reaches Bolna: tcp (5060, default); tls (5061) on the legacy edge only', 'tcp'),
+    {
+      key: 'agentId',
+      label: 'Agent id',
+      description: "the Bolna agent that answers the trunk's calls (default_inbound_agent_id); with the platform side by API the setup sets it",
+      usedFor: ['inbound'],
+      requiredFor: [],
+      rule: { kind: 'pattern', pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, wording: "must be the platform's agent id: up to 128 letters, digits, _ -" },
+      example: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+    },
+    // Bolna answers 403 to INVITEs from any source not in the trunk's ip_acls [C].
+    signallingIpsField('Bolna'),
   ],
   numberFormat:
     'Bolna matches the called number first to the trunk number\'s e164 (+91…), then to its destination_key: the number exactly as Exotel sends it, without +.',

@@ -1,4 +1,4 @@
-import type { ProviderProfile } from '../profile';
+import { signallingIpsField, type ProviderProfile } from '../profile';
 
 const API = 'https://api.daily.co/v1';
 
@@ -17,6 +17,28 @@ export const pipecatDaily: ProviderProfile = {
       },
       example: 'examplecorp-support.siptrunk.sip-us.daily.co:5060;transport=tcp',
     },
+    {
+      key: 'webhookUrl',
+      label: 'Webhook URL',
+      description: "your endpoint for Daily's sip_trunk.incoming events; with the platform side by API the setup creates the trunk with it (Daily tests it at creation)",
+      usedFor: ['inbound'],
+      requiredFor: [],
+      rule: { kind: 'pattern', pattern: /^https?:\/\/[^\s/@]+(?:\/\S*)?$/, wording: 'must be an http(s):// URL without credentials' },
+      example: 'https://bots.example.com/daily/sip',
+    },
+    // Daily's trunk_config gates admission by allowed_ips, a credential (which Exotel is not known to answer), or
+    // is_open [C].
+    signallingIpsField('the Daily SIP trunk (allowed_ips)'),
+    {
+      key: 'openTrunk',
+      label: 'Open trunk',
+      description: "yes: the Daily trunk admits any source (is_open), for when Exotel's signalling IPs are not known; the default no needs exotelSignallingIps",
+      usedFor: ['inbound'],
+      requiredFor: [],
+      rule: { kind: 'oneOf', values: ['yes', 'no'] },
+      example: 'no',
+      default: 'no',
+    },
   ],
   numberFormat: 'Daily SIP trunks receive the called number in the Request-URI user part; E.164 (+91…) is assumed.',
   inbound: {
@@ -30,12 +52,11 @@ export const pipecatDaily: ProviderProfile = {
         where: `POST ${API}/sip-trunk, Authorization: Bearer <DAILY_API_KEY>`,
         entries: [
           {
-            // Daily SIP trunk docs: the name becomes part of the trunk's SIP host,
-            // <domain>-<trunk_name>.siptrunk.sip-us.daily.co; no charset is documented, but an underscore is not a
-            // valid host name character and Exotel refuses a destination that is not a valid FQDN [I].
+            // daily-ruby docs (SipTrunk): trunk_name is 3-63 lower-case letters and digits, no hyphens, and
+            // <domain>-<trunk_name> (the SIP host's first label) at most 63 [C].
             label: 'trunk_name',
-            value: 'exotel-{{didDigits}}',
-            note: 'cannot be changed later; it becomes part of the SIP host, so letters, digits and hyphens only',
+            value: 'exotel{{didDigits}}',
+            note: 'cannot be changed later; it becomes part of the SIP host: 3-63 lower-case letters and digits, no hyphens',
           },
           {
             label: 'notification.webhook_url',
@@ -58,7 +79,7 @@ export const pipecatDaily: ProviderProfile = {
     ],
     pitfalls: [
       {
-        text: "Daily puts trunk_name into the trunk's SIP host (<domain>-<trunk_name>.siptrunk.sip-us.daily.co): keep it to letters, digits and hyphens (no underscores or dots, not starting or ending with a hyphen), or Exotel will refuse the sip_uri as a destination. Daily documents no charset, so this is the safe reading.",
+        text: "Daily puts trunk_name into the trunk's SIP host (<domain>-<trunk_name>.siptrunk.sip-us.daily.co): it takes 3-63 lower-case letters and digits, no hyphens, and the host's first label <domain>-<trunk_name> may have at most 63 characters.",
       },
       {
         text: 'Answer each sip_trunk.incoming webhook with 2xx within about 12 s, or the caller gets 480 Notification Failed; the bot must then join room.url and wait for the caller.',

@@ -10,7 +10,7 @@ const IMPORT: SheetSectionSpec = {
     {
       label: 'sipTerminationUrl',
       value: 'sip:{{edge}};transport={{transport}}',
-      note: 'required in both directions; Atoms documents no transport field, so the URI carries it (unverified)',
+      note: "required in both directions; Atoms keeps only host:port and drops ;transport= (its 2026-07 changelog), so confirm with Smallest which transport it dials Exotel's edge with",
     },
     { label: 'sipUsername', value: '{{sipUserName}}' },
     { label: 'sipPassword', secret: true },
@@ -20,14 +20,15 @@ const IMPORT: SheetSectionSpec = {
 
 const ASSIGN_AGENT: SheetSectionSpec = {
   title: 'Answer with your agent',
-  where: 'Atoms → Agent Settings → Phone Number (no API found)',
+  // PATCH /agent/{id} with telephonyProductId binds one by API [C] (smallest-ai-documentation); not done here yet.
+  where: 'Atoms → Agent Settings → Phone Number (or PATCH /agent/{id} with telephonyProductId: [the import\'s id])',
   entries: [{ label: 'Phone Number', value: '{{did}}' }],
 };
 
-// atoms-docs get-acquired-phone-numbers [C]: imported SIP numbers are not returned by GET /product/phone-numbers, so
-// there is no documented read-back to verify an import.
-const NO_READ_BACK =
-  'Atoms has no documented read-back for an imported SIP number: GET /product/phone-numbers does not return imported SIP numbers. Check the import in the Atoms dashboard (Phone Numbers), and keep the id the import call returned.';
+// smallest-ai-documentation openapi (phone-numbers) [C]: imported SIP numbers are listed by GET /product/all-numbers
+// (under customProducts), not by GET /product/phone-numbers, and there is no update or delete of one.
+const NO_DELETE =
+  'Atoms has no update or delete of an imported SIP number by API: correct or remove it in the Atoms dashboard (Phone Numbers). GET /product/all-numbers lists it (GET /product/phone-numbers does not).';
 
 export const smallestAtoms: ProviderProfile = {
   name: 'Smallest AI Atoms',
@@ -70,7 +71,7 @@ export const smallestAtoms: ProviderProfile = {
         text: 'Import the number before the inbound setup: the origination URL appears only afterwards, in the dashboard (no API returns it).',
       },
       { text: "Atoms' codecs and SRTP support are undocumented: confirm G.711 A-law with Smallest." },
-      { text: NO_READ_BACK },
+      { text: NO_DELETE },
     ],
   },
   outbound: {
@@ -81,7 +82,7 @@ export const smallestAtoms: ProviderProfile = {
     sheet: [IMPORT, ASSIGN_AGENT],
     pitfalls: [
       { text: "Atoms' codecs and SRTP support are undocumented: confirm G.711 A-law with Smallest." },
-      { text: NO_READ_BACK },
+      { text: NO_DELETE },
     ],
   },
 };
