@@ -3,7 +3,7 @@ import { handoffSheetJson, listProviders, renderHandoffSheet, type RevealOptions
 import type { BatchProgress, BatchReport } from '../domain/batch';
 import type { Direction, SetupStatus } from '../domain/setup';
 import type { DestinationProbe, InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
-import type { PlatformSideResult } from '../domain/platform-side';
+import { PLATFORM_NAMES, type PlatformSideResult } from '../domain/platform-side';
 import type { SetupListing } from '../client/ops';
 
 const MASK = '******** (use --reveal to show)';
@@ -61,8 +61,11 @@ export function formatOutboundResult(result: OutboundSetupResult, reveal: boolea
   const edge = r.sipEdge
     ? `${r.sipEdge.host}:${r.sipEdge.port} (${r.sipEdge.transport.toUpperCase()})`
     : '(none configured for this account: ask Exotel for your edge and set sipEdge on the account)';
+  const side = r.platformSide;
+  // By API the platform was given these already (and cross-checked): the table is the record, not a to-do.
+  const given = side?.mode === 'api' && side.provider ? `${PLATFORM_NAMES[side.provider]} was given, by its API:` : 'Give the voice-AI platform:';
   return [
-    'Outbound trunk ready. Give the voice-AI platform:',
+    `Outbound trunk ready. ${given}`,
     table([
       ['SIP server (Exotel edge)', edge],
       ['SIP domain / realm', r.sipDomain],
