@@ -1,5 +1,5 @@
 // What people read: tables for terminals, with secrets masked unless asked for.
-import { handoffSheetJson, listProviders, renderHandoffSheet, type RevealOptions } from '../domain/providers';
+import { handoffSheetJson, listProviders, renderHandoffSheet, type ProviderSummary, type RevealOptions } from '../domain/providers';
 import type { BatchProgress, BatchReport } from '../domain/batch';
 import type { Direction, SetupStatus } from '../domain/setup';
 import type { DestinationProbe, InboundSetupResult, OutboundSetupResult } from '../domain/setup-result';
@@ -133,7 +133,11 @@ export function formatResult(
 function platformSideLines(side: PlatformSideResult | undefined): string[] {
   if (!side) return [];
   if (side.mode === 'manual') return [`Platform side: manual (the handoff sheet below)${side.reason ? `: ${side.reason}` : ''}`];
-  return [`Platform side: configured by API with account ${side.account ?? '?'}, cross-checked with Exotel:`, ...side.objects.map((o) => `  ${o.kind}  ${o.name}  ${o.id}`)];
+  return [
+    `Platform side: configured by API with account ${side.account ?? '?'}, cross-checked with Exotel:`,
+    ...side.objects.map((o) => `  ${o.kind}  ${o.name}  ${o.id}`),
+    ...(side.unverified ? [`  Not verifiable by API: ${side.unverified}`] : []),
+  ];
 }
 
 function probeLines(probes: DestinationProbe[] | undefined): string[] {
@@ -141,10 +145,14 @@ function probeLines(probes: DestinationProbe[] | undefined): string[] {
   return ['Destination probes (from the worker):', ...probes.map((p) => `  ${p.verdict === 'reachable' ? 'ok     ' : 'WARNING'}  ${p.destination}  ${p.summary}`)];
 }
 
+/** `by API`, `by API inbound` (the other direction keeps the sheet), or `sheet`. */
+const platformSideOf = (p: ProviderSummary): string =>
+  p.platformSide === 'manual' ? 'sheet' : p.apiDirections.length === p.directions.length ? 'by API' : `by API ${p.apiDirections.join('+')}`;
+
 export function formatProviders(): string {
   return table([
     ['PROVIDER', 'NAME', 'DIRECTIONS', 'PLATFORM SIDE', 'OUTBOUND AUTH', 'INBOUND TARGET', 'WARNING'],
-    ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), p.platformSide === 'api' ? 'by API' : 'sheet', p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
+    ...listProviders().map((p) => [p.id, p.name, p.directions.join('+'), platformSideOf(p), p.outboundAuth ?? '-', p.inboundTarget ?? '-', p.warning ?? '']),
   ]);
 }
 

@@ -1,5 +1,5 @@
 // One line per platform, for `trunkctl providers`.
-import { isApiProvider } from '../platform-side';
+import { isApiProvider, MANUAL_DIRECTIONS } from '../platform-side';
 import type { Direction } from '../setup';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './catalog';
 import type { Condition, InboundTarget, OutboundAuth, ProviderProfile, Variant } from './profile';
@@ -15,6 +15,8 @@ export interface ProviderSummary {
   inboundTarget: string | null;
   /** `api`: a setup configures the platform's side too (with an account on the worker); `manual`: the sheet. */
   platformSide: 'api' | 'manual';
+  /** With `api`: the directions it covers (the others keep the sheet, MANUAL_DIRECTIONS says why). */
+  apiDirections: Direction[];
   /** Why a direction is unusual or unverified, when it is. */
   warning?: string;
 }
@@ -36,6 +38,7 @@ function summarize(id: ProviderId, profile: ProviderProfile): ProviderSummary {
     outboundAuth: profile.outbound?.auth ?? null,
     inboundTarget: profile.inbound ? profile.inbound.targets.map(describeTarget).join('; otherwise ') : null,
     platformSide: isApiProvider(id) ? 'api' : 'manual',
+    apiDirections: isApiProvider(id) ? directions.filter((d) => !MANUAL_DIRECTIONS[id]?.[d]) : [],
     ...(warnings.length > 0 ? { warning: warnings.join(' ') } : {}),
   };
 }

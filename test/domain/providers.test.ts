@@ -116,6 +116,14 @@ describe('catalog', () => {
     // Whose side a setup configures by API (domain/platform-side.ts), and whose stays the sheet.
     expect(byId.livekit?.platformSide).toBe('api');
     expect([byId.vocallabs?.platformSide, byId.rapida?.platformSide, byId.nlpearl?.platformSide]).toEqual(['manual', 'manual', 'manual']);
+    // Daily dials out per call and Atoms returns no origination URL: those directions keep the sheet.
+    expect(Object.fromEntries(['livekit', 'bolna', 'pipecat-daily', 'smallest-atoms', 'vocallabs'].map((id) => [id, byId[id]?.apiDirections]))).toEqual({
+      livekit: ['outbound', 'inbound'],
+      bolna: ['outbound', 'inbound'],
+      'pipecat-daily': ['inbound'],
+      'smallest-atoms': ['outbound'],
+      vocallabs: [],
+    });
     expect(byId.livekit?.inboundTarget).toContain('<subdomain>.<region>.sip.livekit.cloud:5061;transport=tls');
     expect(byId.nlpearl?.inboundTarget).toBe('the destination you give in providerFields.sipDomain');
     expect(byId.vapi?.outboundAuth).toBe('digest-or-acl');
