@@ -9,7 +9,7 @@ import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup
 import { startSmallestStandIn, type AtomsStoredNumber, type RunningStandIn } from '../../simulator/voice-ai';
 import { statusQuery } from '../../workflows/progress';
 import { managedLine } from '../support/lines';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 const ACCOUNT = 'acme-atoms';
 const EDGE = { host: 'in.voip.exotel.com', port: 5070, transport: 'tcp' as const };
@@ -37,6 +37,7 @@ describe('outbound with Atoms by API', () => {
     const did = '+919812800001';
     const started = await h.startOutbound({ customerId, did, provider: 'smallest-atoms' });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-atoms', started.handle);
     const name = platformObjectName('atoms-phone-number', customerId);
     expect(await numbers()).toMatchObject([{ sipTerminationUrl: `${EDGE.host}:${EDGE.port}`, sipUsername: result.sipUserName, sipPasswordSet: true }]);
     const [held] = await numbers();
@@ -95,7 +96,9 @@ describe('outbound with Atoms by API', () => {
     const customerId = h.customer('at-again');
     const dids = ['+919812800041', '+919812800042'];
     await atoms.admin.addFault({ kind: 'status', status: 400, method: 'POST', path: 'import-phone-number$', skip: 1, count: 1 });
-    const failure = await failureOf((await h.startOutbound({ customerId, dids, provider: 'smallest-atoms' })).handle.result());
+    const first = await h.startOutbound({ customerId, dids, provider: 'smallest-atoms' });
+    const failure = await failureOf(first.handle.result());
+    await keepHistory('outbound-atoms-rolled-back', first.handle);
     expect(failure.message).toContain('failed at step platform-number');
     expect(failure.message).toContain('not undone: Atoms number +919812800041 stays imported (Atoms has no delete by API): remove it in the Atoms dashboard');
     expect((await numbers()).map((n) => n.attributes.phoneNumber)).toEqual([dids[0]]);

@@ -9,7 +9,7 @@ import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup
 import { startBolnaStandIn, type BolnaStoredTrunk, type RunningStandIn } from '../../simulator/voice-ai';
 import { statusQuery } from '../../workflows/progress';
 import { managedLine } from '../support/lines';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 const ACCOUNT = 'acme-bolna';
 const AGENT = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
@@ -41,6 +41,7 @@ describe('outbound with Bolna by API', () => {
     const did = '+919812600001';
     const started = await h.startOutbound({ customerId, did, provider: 'bolna' });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-bolna', started.handle);
     const name = platformObjectName('bolna-trunk', customerId);
 
     const [trunk] = await trunks();
@@ -161,7 +162,9 @@ describe('inbound with Bolna by API', () => {
     expect(after).toMatchObject({ id: before?.id, inbound_enabled: false, outbound_enabled: true, default_inbound_agent_id: null, ip_acls: [], numbers: before?.numbers });
     await h.admin.clearFaults();
 
-    const result = (await (await inbound(customerId, inboundDid)).handle.result()) as InboundSetupResult;
+    const second = await inbound(customerId, inboundDid);
+    const result = (await second.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-bolna-second-direction', second.handle);
     expect((await trunks())[0]).toMatchObject({ inbound_enabled: true, outbound_enabled: true, default_inbound_agent_id: AGENT });
     expect((await trunks())[0]?.numbers.map((n) => n.e164)).toEqual([did, inboundDid]);
     // The trunk is the outbound setup's: this setup uses it and never deletes it.

@@ -9,7 +9,7 @@ import { operateOn } from '../../client/lines';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { startDailyStandIn, type DailyStoredTrunk, type RunningStandIn } from '../../simulator/voice-ai';
 import { managedLine } from '../support/lines';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
 
 const ACCOUNT = 'acme-daily';
 const DOMAIN = 'examplecorp';
@@ -48,7 +48,9 @@ describe('inbound with Daily by API', () => {
   it("makes the SIP trunk the destination names, admitting Exotel's IPs with the customer's webhook, and cross-checks it", async () => {
     const customerId = h.customer('da-in');
     const did = '+919812700001';
-    const result = (await (await inbound(customerId, did, { sipUri: sipUri('exotel919812700001'), webhookUrl, exotelSignallingIps: EXOTEL_IPS })).handle.result()) as InboundSetupResult;
+    const started = await inbound(customerId, did, { sipUri: sipUri('exotel919812700001'), webhookUrl, exotelSignallingIps: EXOTEL_IPS });
+    const result = (await started.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-daily', started.handle);
     const [trunk] = await trunks();
     expect(await trunks()).toHaveLength(1);
     expect(trunk).toMatchObject({ trunk_name: 'exotel919812700001', sip_uri: `sip:${DOMAIN}-exotel919812700001.siptrunk.sip-us.daily.co`, enabled: true });

@@ -10,7 +10,8 @@ import { startRetellStandIn, type RetellStoredNumber, type RunningStandIn } from
 import { statusQuery } from '../../workflows/progress';
 import { operateOn } from '../../client/lines';
 import { managedLine } from '../support/lines';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { lineWorkflowId } from '../../domain/naming';
 
 const ACCOUNT = 'acme-retell';
 const EDGE = 'in.voip.exotel.com:443';
@@ -40,6 +41,7 @@ describe('outbound with Retell by API', () => {
     const did = '+919812400001';
     const started = await h.startOutbound({ customerId, did, provider: 'retell' });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-retell', started.handle);
     const name = platformObjectName('retell-phone-number', customerId);
 
     expect(await logged()).toEqual([
@@ -305,6 +307,7 @@ describe('DID changes with Retell by API', () => {
     await managedLine(h.client, 'outbound', customerId);
     const added = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: [second] } });
     expect(added.state, added.message).toBe('done');
+    await keepHistory('line-did-added-retell', h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)));
     expect(added.plan?.steps.map((s) => s.action)).toEqual(['map-did', 'create-credential', 'update-platform-credential', 'add-platform-number', 'delete-credential']);
     expect(added.plan?.notes).toContainEqual(expect.stringContaining('takes a new number only with the digest password'));
     const userName = added.issuedCredential?.userName;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { platformObjectName } from '../../domain/platform-side';
 import { statusQuery } from '../../workflows/progress';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { lineWorkflowId } from '../../domain/naming';
 import { managedLine } from '../support/lines';
 import { operateOn } from '../../client/lines';
 import { startLiveKit, type LiveKitServer } from '../support/livekit';
@@ -40,6 +41,7 @@ describe('outbound with the platform side by API', () => {
     const customerId = h.customer('lk-out');
     const started = await h.startOutbound({ customerId, dids: ['+919812300001', '+919812300002'], provider: 'livekit' });
     const result = (await started.handle.result()) as OutboundSetupResult;
+    await keepHistory('outbound-livekit', started.handle);
 
     const [trunk, ...more] = (await named(customerId)).outbound;
     expect(more).toEqual([]);
@@ -111,6 +113,7 @@ describe('inbound with the platform side by API', () => {
     await h.mark();
     const started = await h.startInbound({ customerId, did: '+919812300101', provider: 'livekit', providerFields: { subdomain: SUBDOMAIN, agentName: 'frontdesk' }, destinations: [] });
     const result = (await started.handle.result()) as InboundSetupResult;
+    await keepHistory('inbound-livekit', started.handle);
 
     const { inbound, rules } = await named(customerId);
     expect(inbound).toHaveLength(1);
@@ -160,6 +163,7 @@ describe('day two with the platform side by API', () => {
     const { line } = await managedLine(h.client, 'outbound', customerId);
     const report = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
     expect(report.state, report.message).toBe('done');
+    await keepHistory('line-rotated-livekit', h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)));
     expect(report.plan?.steps.map((s) => s.action)).toEqual(['create-credential', 'update-platform-credential', 'delete-credential']);
     const issued = report.issuedCredential;
     expect(issued?.userName).not.toBe(setup.sipUserName);

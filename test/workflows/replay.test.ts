@@ -9,7 +9,7 @@ import { HISTORY_FIXTURES, workflowBundle } from '../support/setup-harness';
 const fixtures = readdirSync(HISTORY_FIXTURES).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
-  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers, ops decisions, chaos runs, line operations and drift scans', () => {
+  it('has fixtures for successes, rollbacks at every step, cancellations, retries, lost answers, ops decisions, chaos runs, line operations, drift scans and platform sides by API', () => {
     const names = fixtures.map((f) => f.replace(/\.json$/, ''));
     expect(names).toEqual(
       expect.arrayContaining([
@@ -37,6 +37,16 @@ describe('replay of recorded histories', () => {
         'line-trunk-recreated',
         'line-repair-retried-by-ops',
         'drift-scan-repairing',
+        'outbound-livekit',
+        'inbound-livekit',
+        'line-rotated-livekit',
+        'outbound-retell',
+        'line-did-added-retell',
+        'outbound-bolna',
+        'inbound-bolna-second-direction',
+        'inbound-daily',
+        'outbound-atoms',
+        'outbound-atoms-rolled-back',
       ]),
     );
   });
