@@ -190,7 +190,7 @@ export function crossCheckInbound(exotel: { dids: string[]; destinations: Destin
 }
 
 /**
- * What Retell or ElevenLabs holds of one number, as read back (workflows/platform-side.ts reads each client's view
+ * What Retell or ElevenLabs holds of one number, as read back (workflows/platform-side/cross-check.ts reads each client's view
  * into this). Neither shows a password.
  */
 export interface PlatformNumberView {

@@ -13,7 +13,7 @@ import type { SipEdge } from '../domain/setup-result';
 import { lineWorkflowId } from '../domain/naming';
 import { directory, exotelFor, local } from './activity-profiles';
 import { driftObservedSignal } from './line-messages';
-import { inboundMismatches, outboundMismatches } from './platform-side';
+import { inboundMismatches, outboundMismatches } from './platform-side/cross-check';
 import { withPriority } from './priority';
 
 /** Lines read per page (and per run of this workflow): keeps each run's history small. */

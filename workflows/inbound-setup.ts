@@ -14,7 +14,10 @@ import { handOverToLine } from './line-handover';
 import type { StepInputs } from './ops-gate';
 import { mappingResource, mappingResult } from './mappings';
 import { ensureDestinations, ensureMappings, ensureTrunk, useTrunk, type DestinationLedger } from './resources';
-import { crossCheckInboundSide, decidePlatformSide, ensureInboundOnPlatform, manualSide, platformOfLine, platformStepRunner, platformSteps } from './platform-side';
+import { crossCheckInboundSide } from './platform-side/cross-check';
+import { decidePlatformSide, manualSide, platformOfLine } from './platform-side/decide';
+import { ensureInboundOnPlatform } from './platform-side/setup';
+import { platformStepRunner, platformSteps } from './platform-side/steps';
 import { PATCHES } from './patches';
 import { runSetup } from './setup-run';
 

@@ -17,7 +17,7 @@ import { exotelFor, local, platformFor } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
-import { addNumberOnPlatform, removeNumberOnPlatform, removePlatformObject, updatePlatformCredential, type LineOnPlatform } from './platform-side';
+import { addNumberOnPlatform, removeNumberOnPlatform, removePlatformObject, updatePlatformCredential, type LineOnPlatform } from './platform-side/day-two';
 import { SetupProgress } from './progress';
 import { ensureAclEntry, ensureCredential, ensureDestinations, ensureMapping, ensureTrunk } from './resources';
 import { Saga } from './saga';
