@@ -109,7 +109,17 @@ export function readRequests(trunkSid: string, parts: ObservedPart[]): PlannedRe
   return parts.map((p) => ({ method: 'GET', path: `/trunks/${trunkSid}/${COLLECTION[p]}`, effect: `reads the trunk's ${COLLECTION[p]}` }));
 }
 
-export function planOperation(line: ManagedLine, operation: LineOperation, observed: ObservedTrunk | null): OperationPlan {
+/** How a line's operations treat the platform's side. */
+export interface PlanOptions {
+  /**
+   * Rotations, DID changes and moves also change the platform's numbers and credentials where it holds numbers or a
+   * trunk with parts (Retell, ElevenLabs, Bolna), not only LiveKit's trunk. False replays operations planned before
+   * (workflows/patches.ts platformNumbersOnLines).
+   */
+  platformNumbers?: boolean;
+}
+
+export function planOperation(line: ManagedLine, operation: LineOperation, observed: ObservedTrunk | null, { platformNumbers = true }: PlanOptions = {}): OperationPlan {
   const base = {
     operation,
     reads: line.trunk ? readRequests(line.trunk.sid, readsFor(operation)) : [],
@@ -128,7 +138,7 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
       ? { ...base, steps: [], refusals: [], notes: ['nothing was ever set up: nothing to delete'], destructive: false }
       : refuse(`${line.customerId} (${line.direction}) has no trunk under management`);
   }
-  const trunk = { sid: line.trunk.sid, line, observed };
+  const trunk = { sid: line.trunk.sid, line, observed, platformNumbers };
   switch (operation.kind) {
     case 'add-dids':
       return { ...base, ...withPlatformNumbers(trunk, planAddDids(trunk, operation.dids), 'after') };
@@ -145,7 +155,7 @@ export function planOperation(line: ManagedLine, operation: LineOperation, obser
     case 'offboard':
       return { ...base, ...planOffboard(trunk) };
     case 'move-did':
-      return { ...base, reads: [...base.reads, ...readRequests(operation.toTrunkSid, ['numbers'])], ...planMove(trunk, operation) };
+      return { ...base, reads: [...base.reads, ...readRequests(operation.toTrunkSid, ['numbers'])], ...(platformNumbers ? withPlatformNumbers(trunk, planMove(trunk, operation), 'before') : planMove(trunk, operation)) };
     case 'set-rotation-policy':
       return { ...base, ...planRotationPolicy(line, operation) };
     case 'repair':
@@ -275,6 +285,8 @@ interface TrunkContext {
   sid: string;
   line: ManagedLine;
   observed: ObservedTrunk;
+  /** PlanOptions.platformNumbers. */
+  platformNumbers?: boolean;
 }
 
 type Planned = Pick<OperationPlan, 'steps' | 'refusals' | 'notes' | 'destructive' | 'left' | 'unrepaired'>;
@@ -317,6 +329,7 @@ const NUMBER_OBJECTS: Partial<Record<PlatformObjectKind, string>> = { 'retell-ph
  */
 function withPlatformNumberObjects(context: TrunkContext, planned: Planned, when: 'before' | 'after'): Planned {
   const { line } = context;
+  if (context.platformNumbers === false) return planned;
   const holder = line.platform?.objects.find((o) => NUMBER_OBJECTS[o.kind]);
   const platform = holder && NUMBER_OBJECTS[holder.kind];
   if (!holder || !platform) return planned;
@@ -437,7 +450,7 @@ function planSetDestinations({ sid, line, observed }: TrunkContext, asked: strin
  * A second credential next to the first: the platform may sign in with either until confirm-rotation deletes the
  * old ones, so at no moment does the trunk have no working credential.
  */
-function planRotation({ sid, line }: TrunkContext): Planned {
+function planRotation({ sid, line, platformNumbers }: TrunkContext): Planned {
   if (line.direction !== 'outbound') return { steps: [], refusals: ['digest credentials belong to outbound lines'], notes: [], destructive: false };
   if (line.pendingRotation) {
     return {
@@ -465,7 +478,7 @@ function planRotation({ sid, line }: TrunkContext): Planned {
     },
     { action: 'await-confirmation', userName, effect: `waits until someone confirms the platform signs in as ${userName}` },
   ];
-  const signers = (line.platform?.objects ?? []).filter((o) => SIGNS_IN.includes(o.kind));
+  const signers = (line.platform?.objects ?? []).filter((o) => (platformNumbers === false ? o.kind === 'livekit-outbound-trunk' : SIGNS_IN.includes(o.kind)));
   if (signers.length === 0) {
     const atoms = line.platform?.objects.some((o) => o.kind === 'atoms-phone-number');
     const notes = atoms ? [`Atoms cannot be given a credential by API: enter ${userName} and its password in the Atoms dashboard, then confirm-rotation`] : [];

@@ -2,7 +2,7 @@
 // unconfirmed plan, then send exactly the plan's requests, each recorded in the line as it lands. A step that fails
 // for good waits for ops (retry or roll back) like a setup's; a rollback undoes this operation's steps newest first,
 // so the line ends as it was or as asked, never half.
-import { ApplicationFailure, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { FailureTypes } from '../domain/failures';
@@ -15,6 +15,7 @@ import { normalizeDestination } from '../domain/rules';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
 import { exotelFor, local, platformFor } from './activity-profiles';
 import { describeFailure, exotelFailureOf } from './failures';
+import { PATCHES } from './patches';
 import { didMovedInSignal } from './line-messages';
 import { OpsGate, type GateSubject } from './ops-gate';
 import { addNumberOnPlatform, removeNumberOnPlatform, removePlatformObject, updatePlatformCredential, type LineOnPlatform } from './platform-side/day-two';
@@ -87,7 +88,16 @@ async function findTrunkOf(accountSid: string, did: string, named: string | unde
 
 /** What `plan` answers: the same reads and planner the operation itself uses. */
 export async function planNow(line: ManagedLine, operation: LineOperation): Promise<OperationPlan> {
-  return planOperation(line, operation, await observe(line, operation));
+  return planFor(line, operation, await observe(line, operation));
+}
+
+/**
+ * The plan, with the platform's numbers in it where this workflow's history allows: asked only of lines that manage
+ * platform objects (the ones whose plans the patch changed), so other histories stay as they are.
+ */
+function planFor(line: ManagedLine, operation: LineOperation, observed: ObservedTrunk | null): OperationPlan {
+  const onPlatform = (line.platform?.objects.length ?? 0) > 0;
+  return planOperation(line, operation, observed, { platformNumbers: !onPlatform || patched(PATCHES.platformNumbersOnLines) });
 }
 
 export function summarize(plan: OperationPlan): OperationPlanSummary {
@@ -175,7 +185,7 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
   let observed: ObservedTrunk | null;
   try {
     observed = await observe(line, operation);
-    plan = planOperation(line, operation, observed);
+    plan = planFor(line, operation, observed);
   } catch (err) {
     return { line, report: report('failed', `could not read the trunk to plan: ${describeFailure(err)}`) };
   }

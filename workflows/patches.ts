@@ -10,4 +10,9 @@ export const PATCHES = {
   platformSideByApi: 'platform-side-by-api',
   /** 2026-12: an inbound setup probes each destination before Exotel is told it (probe warn | require | off). */
   probeDestinations: 'probe-destinations',
+  /**
+   * 2026-12: a line's rotations, DID changes and moves change the platform's numbers and credentials on Retell,
+   * ElevenLabs and Bolna too (LiveKit's trunk already did): lines that operated before keep their plans on replay.
+   */
+  platformNumbersOnLines: 'platform-numbers-on-lines',
 } as const;

@@ -338,3 +338,20 @@ describe('DID changes with Retell by API', () => {
     expect(held).toMatchObject({ sip_outbound_trunk_config: { termination_uri: EDGE }, inbound_agents: [{ agent_id: 'agent_frontdesk', weight: 1 }] });
   });
 });
+
+describe('a DID moved from a Retell line', () => {
+  it("is deleted on Retell after Exotel hands it over (the target's platform side is its own to set)", async () => {
+    const from = h.customer('rt-move-from');
+    const to = h.customer('rt-move-to');
+    const [did, moved] = ['+919812400961', '+919812400962'];
+    await (await h.startOutbound({ customerId: from, dids: [did, moved], provider: 'retell' })).handle.result();
+    await (await h.startOutbound({ customerId: to, did: '+919812400963', provider: 'retell', providerSide: 'manual' })).handle.result();
+    await managedLine(h.client, 'outbound', from);
+    const target = (await managedLine(h.client, 'outbound', to)).line;
+    const report = await operateOn(h.client, 'outbound', from, { operation: { kind: 'move-did', did: moved, toCustomerId: to, toTrunkSid: target.trunk?.sid ?? '' }, confirm: true });
+    expect(report.state, report.message).toBe('done');
+    expect(report.plan?.steps.map((s) => s.action)).toEqual(['map-did-on-target', 'unmap-did', 'hand-over-did', 'remove-platform-number']);
+    expect((await numbers()).map((n) => n.phone_number)).toEqual([did]);
+    expect((await managedLine(h.client, 'outbound', from)).line.platform?.objects.map((o) => o.id)).toEqual([did]);
+  });
+});

@@ -47,6 +47,9 @@ describe('replay of recorded histories', () => {
         'inbound-daily',
         'outbound-atoms',
         'outbound-atoms-rolled-back',
+        // Recorded by the code before the patch platform-numbers-on-lines (d0e7957): a Retell line's add-dids changed
+        // Exotel only and its rotation waited for confirmation; replaying it proves the patch keeps those plans.
+        'line-retell-before-platform-numbers',
       ]),
     );
   });
