@@ -1,12 +1,17 @@
 // Compares what the simulator holds with what the setups and the day-two operations should have left: each
 // succeeded customer exactly its resources (an offboarded one nothing), each failed customer nothing, nothing that
 // belongs to no one; each line's record matches Exotel; and the timeline shows no moment a changing credential,
-// destination or number left a customer unreachable.
+// destination or number left a customer unreachable. The platform's side (Retell's numbers) is held to the same:
+// auditPlatform.
 import type { ManagedLine } from '../../domain/line';
 import { sipUserNameFor, trunkNameFor } from '../../domain/naming';
+import { platformObjectName } from '../../domain/platform-side';
 import type { Direction } from '../../domain/setup';
+import type { SipEdge } from '../../domain/setup-result';
 import { bareIp, normalizeDestination } from '../../domain/rules';
 import { momentsWithout, unroutedMoments, type AccountState, type SimulatorTimeline, type TimelineEntry, type TrunkState } from '../../simulator';
+import type { RetellStoredNumber } from '../../simulator/voice-ai';
+import { terminationUriFor } from '../../voice-ai/retell';
 
 export interface CustomerPlan {
   customerId: string;
@@ -14,8 +19,29 @@ export interface CustomerPlan {
   did: string;
   providerIps?: string[];
   destinations?: string[];
-  /** Set up to fail for good (Exotel refuses one of its values), to check that a rollback leaves nothing. */
+  /** Set up to fail for good (Exotel or the platform refuses it), to check that a rollback leaves nothing. */
   mustFail: boolean;
+  /** Set up with the platform's side by API as well: its number imported on Retell. */
+  platform?: PlatformPlan;
+}
+
+/**
+ * The permanent refusals planned on the platform's side, each once Exotel's trunk and number (and, outbound, the
+ * credential and ACL) are made, so Exotel's side must be rolled back:
+ * `unknown-agent`, Retell refuses the import (the agent to bind does not exist: 404 in the stand-in [I], perhaps 400 or
+ * 422 from Retell, refused for good either way); `refused-400`, Retell answers
+ * 400 to the lookup of the number before the import (injected: a fault can match a path, and the import's path
+ * names no number); `taken`, the number is on Retell under someone else's nickname before the run (a Conflict:
+ * left alone). An inbound customer Exotel refuses (mustFail without a refusal here) fails after its import instead.
+ */
+export const PLATFORM_REFUSALS = ['unknown-agent', 'refused-400', 'taken'] as const;
+export type PlatformRefusal = (typeof PLATFORM_REFUSALS)[number];
+
+export interface PlatformPlan {
+  provider: 'retell';
+  /** Bound with weight 1 to the setup's direction. */
+  agentId?: string;
+  refusal?: PlatformRefusal;
 }
 
 export type Outcome = 'succeeded' | 'failed';
@@ -38,6 +64,13 @@ export interface Expectation {
   numbers: string[];
   /** User names. */
   credentials: string[];
+  /**
+   * Instead of `credentials`: exactly one credential, of any of these user names. A Retell line's DID change may
+   * rotate its credential in the same operation (Retell takes a number only with the password, which this project
+   * does not keep) or leave it (the number stays Exotel's only): either is right, as long as Retell signs in with
+   * the one Exotel has (auditPlatform).
+   */
+  credentialsOneOf?: string[];
   aclIps: string[];
   /** Normalized. */
   destinations: string[];
@@ -102,7 +135,16 @@ export function audit(account: AccountState, plans: CustomerPlan[], outcomes: Ma
     };
     expectOne('number', countBy(trunk.phone_numbers, (n) => n.phone_number), wanted?.numbers);
     if (plan.direction === 'outbound') {
-      expectOne('credential', countBy(trunk.credentials, (c) => c.user_name), wanted?.credentials);
+      const credentials = countBy(trunk.credentials, (c) => c.user_name);
+      const oneOf = wanted?.credentialsOneOf;
+      if (!oneOf) expectOne('credential', credentials, wanted?.credentials);
+      else {
+        for (const [value, n] of credentials) if (n > 1) report.duplicates.push(`${who}: ${n}× credential ${value}`);
+        for (const [value] of credentials) if (!oneOf.includes(value)) report.orphans.push(`${who}: unexpected credential ${value}`);
+        const held = [...credentials.keys()].filter((c) => oneOf.includes(c));
+        if (held.length === 0) report.missing.push(`${who}: no credential (one of ${oneOf.join(', ')})`);
+        if (held.length > 1) report.orphans.push(`${who}: credentials ${held.join(', ')}, where one of them was wanted`);
+      }
       expectOne('ACL entry', countBy(trunk.whitelisted_ips, (e) => e.ip), wanted?.aclIps);
     } else {
       expectOne('destination', countBy(trunk.destination_uris, (d) => normalizeDestination(d.destination)), wanted?.destinations);
@@ -258,5 +300,169 @@ export function auditMoments(timeline: SimulatorTimeline, checks: MomentChecks):
     report.checked.numbers++;
     if (moments.length) report.unreachable.push(`${n.who}: ${n.did} was mapped to no trunk after ${shown(moments)}`);
   }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The platform's side: Retell's numbers against the platform customers' plans, ends and lines.
+
+export interface PlatformAuditReport extends AuditReport {
+  /** A number whose fields are not what its setup gives (termination URI, transport, auth user, agents), or a number someone else imported that a setup changed. */
+  mismatches: string[];
+}
+
+export interface PlatformAuditInput {
+  /** Exotel's edge: every number's termination URI and transport. */
+  edge: SipEdge;
+  /** The numbers someone else imported before the run (refusal `taken`), as they were then: to be left exactly so. */
+  foreign: RetellStoredNumber[];
+  /** What each succeeded customer should hold after its operations (expectationsAfter): `trunk: false` is offboarded. */
+  expected?: Map<string, Expectation | null>;
+  /** Exotel's state at the end: the credential each outbound number must sign in with is on its customer's trunk. */
+  exotel?: AccountState;
+  /** The lines at the end: each one of a platform customer records exactly its numbers on Retell. */
+  records?: LineRecord[];
+}
+
+/** What a customer's Retell numbers should be by now: there, gone, or unknown (an operation that failed or never answered). */
+function platformStateOf(plan: CustomerPlan, outcomes: Map<string, Outcome>, expected: Map<string, Expectation | null> | undefined): { state: 'present'; wanted: Expectation } | { state: 'gone' | 'offboarded' | 'unknown' } {
+  if (outcomes.get(plan.customerId) !== 'succeeded') return { state: 'gone' };
+  const wanted = expected?.has(plan.customerId) ? expected.get(plan.customerId) : expectationOf(plan);
+  if (wanted === null || wanted === undefined) return { state: 'unknown' };
+  return wanted.trunk ? { state: 'present', wanted } : { state: 'offboarded' };
+}
+
+const agentsOf = (agents: { agent_id: string; weight: number }[] | null | undefined): string => (agents ?? []).map((a) => `${a.agent_id}×${a.weight}`).join(', ') || 'none';
+
+/**
+ * What differs between a number of a customer and what its setup gives every number of its line: Exotel's edge as
+ * termination URI and transport; outbound, a user Exotel has on the customer's trunk (`signers`; the setup's own
+ * user when Exotel's state is not given) and a password; on the setup's own number, its agent bound to its
+ * direction only (a number a DID change added is not judged on agents: whether the product binds one there is its
+ * own reading).
+ */
+function numberMismatches(plan: CustomerPlan, n: RetellStoredNumber, edge: SipEdge, signers: string[] | undefined): string[] {
+  const wrong: string[] = [];
+  const trunk = n.sip_outbound_trunk_config;
+  const expect = (what: string, has: unknown, wants: unknown) => {
+    if (has !== wants) wrong.push(`${what} is ${JSON.stringify(has ?? null)}, not ${JSON.stringify(wants)}`);
+  };
+  // Retell needs Exotel's edge as termination URI in both directions (the retell profile's sheet).
+  expect('termination URI', trunk?.termination_uri, terminationUriFor(edge));
+  expect('transport', trunk?.transport, edge.transport.toUpperCase());
+  if (plan.direction === 'outbound') {
+    const users = signers ?? [sipUserNameFor(plan.customerId)];
+    const user = trunk?.auth_username ?? null;
+    if (user === null || !users.includes(user)) wrong.push(`auth user is ${JSON.stringify(user)}, not one Exotel has on its trunk (${users.join(', ') || 'none'}): its calls would be refused`);
+    if (!n.sip_trunk_auth_password_set) wrong.push('has no auth password');
+  }
+  if (n.phone_number !== plan.did) return wrong;
+  const agent = plan.platform?.agentId;
+  const bound = { inbound: agentsOf(n.inbound_agents), outbound: agentsOf(n.outbound_agents) };
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const wants = agent && direction === plan.direction ? `${agent}×1` : 'none';
+    if (bound[direction] !== wants) wrong.push(`${direction} agents are ${bound[direction]}, not ${wants}`);
+  }
+  return wrong;
+}
+
+/** JSON with object keys sorted at every level, so the same fields in another order compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The fields a setup could change, for comparing a foreign number before and after (its timestamp moves on any update). */
+const comparable = ({ last_modification_timestamp: _at, ...rest }: RetellStoredNumber): string => canonical(rest);
+
+/**
+ * Retell's numbers against the platform customers. Every succeeded one (not offboarded) has its setup's DID on
+ * Retell, named `exotel-<customer>`, and no number there but DIDs Exotel routes to its trunk (a DID change may add
+ * the new DID on Retell too, or leave Retell as it was: both readings pass; a DID moved away must not stay behind);
+ * each with Exotel's edge as termination URI and transport, outbound signing in as a user Exotel has on its trunk;
+ * its line records exactly those numbers, and no other line records one of them. A failed or offboarded customer
+ * has no number left; a number named for no platform customer is an orphan; a number someone else imported is
+ * exactly as it was. Where an operation left the state unknown, only the lines' duplicates are judged.
+ */
+export function auditPlatform(numbers: RetellStoredNumber[], plans: CustomerPlan[], outcomes: Map<string, Outcome>, o: PlatformAuditInput): PlatformAuditReport {
+  const report: PlatformAuditReport = { duplicates: [], orphans: [], missing: [], mismatches: [] };
+  const onPlatform = plans.filter((p) => p.platform);
+  const nameOf = (p: CustomerPlan) => platformObjectName('retell-phone-number', p.customerId);
+  const planByName = new Map(onPlatform.map((p) => [nameOf(p), p]));
+  const foreignByDid = new Map(o.foreign.map((n) => [n.phone_number, n]));
+  const who = (p: CustomerPlan) => `${p.direction} ${p.customerId}`;
+  const signersOf = (p: CustomerPlan): string[] | undefined => {
+    if (!o.exotel) return undefined;
+    const trunks = o.exotel.trunks.filter((t) => t.trunk_name === trunkNameFor(p.customerId, p.direction));
+    return trunks.flatMap((t) => t.credentials.map((c) => c.user_name));
+  };
+
+  for (const n of numbers) {
+    const foreign = foreignByDid.get(n.phone_number);
+    if (foreign) {
+      if (comparable(foreign) !== comparable(n)) report.mismatches.push(`Retell number ${n.phone_number} of someone else (${foreign.nickname ?? 'no nickname'}) was changed: it is now ${comparable(n)}`);
+      continue;
+    }
+    const owner = n.nickname ? planByName.get(n.nickname) : undefined;
+    if (!owner) {
+      report.orphans.push(`Retell number ${n.phone_number} (${n.nickname ?? 'no nickname'}) belongs to no platform customer`);
+      continue;
+    }
+    const end = platformStateOf(owner, outcomes, o.expected);
+    if (end.state === 'gone') report.orphans.push(`Retell number ${n.phone_number} of ${who(owner)}, whose setup failed, is still there`);
+    else if (end.state === 'offboarded') report.orphans.push(`${who(owner)} was offboarded, but its Retell number ${n.phone_number} is still there`);
+    else if (end.state === 'present') {
+      if (!end.wanted.numbers.includes(n.phone_number)) report.orphans.push(`Retell number ${n.phone_number} is named for ${who(owner)}, whose trunk does not hold ${n.phone_number} on Exotel (${end.wanted.numbers.join(', ')})`);
+      else for (const m of numberMismatches(owner, n, o.edge, signersOf(owner))) report.mismatches.push(`${who(owner)}: Retell number ${n.phone_number}: ${m}`);
+    }
+  }
+  for (const f of o.foreign) {
+    if (!numbers.some((n) => n.phone_number === f.phone_number)) report.missing.push(`Retell number ${f.phone_number} of someone else (${f.nickname ?? 'no nickname'}) is gone`);
+  }
+  for (const plan of onPlatform) {
+    if (platformStateOf(plan, outcomes, o.expected).state !== 'present') continue;
+    if (!numbers.some((n) => n.phone_number === plan.did && n.nickname === nameOf(plan))) report.missing.push(`${who(plan)}: no Retell number ${plan.did} named ${nameOf(plan)}`);
+  }
+
+  const recordOf = new Map((o.records ?? []).map((r) => [`${r.direction}:${r.customerId}`, r]));
+  const recordedBy = new Map<string, string[]>();
+  for (const plan of plans) {
+    const record = recordOf.get(`${plan.direction}:${plan.customerId}`);
+    // A failed setup's line, or a succeeded one's missing line, is auditLines' to report.
+    if (outcomes.get(plan.customerId) !== 'succeeded' || !record?.line) continue;
+    const { platform } = record.line;
+    const objects = platform?.objects ?? [];
+    const listed = (xs: { kind: string; id: string }[]) => xs.map((x) => `${x.kind} ${x.id}`).join(', ');
+    if (!plan.platform) {
+      if (objects.length) report.orphans.push(`${who(plan)} is not on the platform by API, but its line records ${listed(objects)}`);
+      continue;
+    }
+    if (record.state === 'offboarded') {
+      if (objects.length) report.missing.push(`${who(plan)} is offboarded, but its line still records ${listed(objects)}`);
+      continue;
+    }
+    if (platform?.provider !== 'retell') {
+      report.missing.push(`${who(plan)}: its line records no Retell side (${platform ? platform.provider : 'manual'}): its setup did not configure Retell by API`);
+      continue;
+    }
+    const ids = objects.filter((x) => x.kind === 'retell-phone-number').map((x) => x.id);
+    for (const x of objects) if (x.kind !== 'retell-phone-number') report.orphans.push(`${who(plan)}: its line records ${x.kind} ${x.id}, which no Retell setup makes`);
+    for (const id of new Set(ids)) {
+      recordedBy.set(id, [...(recordedBy.get(id) ?? []), who(plan)]);
+      if (ids.filter((x) => x === id).length > 1) report.duplicates.push(`${who(plan)}: its line records Retell number ${id} ${ids.filter((x) => x === id).length} times`);
+      const there = numbers.find((n) => n.phone_number === id);
+      if (!there) report.missing.push(`${who(plan)}: its line records Retell number ${id}, which Retell does not have`);
+      else if (there.nickname !== nameOf(plan)) report.mismatches.push(`${who(plan)}: its line records Retell number ${id}, which Retell holds as ${there.nickname ?? 'no nickname'}`);
+    }
+    if (!ids.includes(plan.did)) report.missing.push(`${who(plan)}: its line records no Retell number ${plan.did}`);
+    for (const n of numbers) {
+      if (n.nickname === nameOf(plan) && !ids.includes(n.phone_number)) report.orphans.push(`${who(plan)}: Retell number ${n.phone_number} of its name is recorded by no line`);
+    }
+  }
+  for (const [id, lines] of recordedBy) if (lines.length > 1) report.duplicates.push(`Retell number ${id} is recorded by ${lines.length} lines: ${lines.join(', ')}`);
   return report;
 }

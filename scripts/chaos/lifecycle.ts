@@ -25,6 +25,8 @@ export interface LifecyclePlan {
   /** Inbound: what set-destinations replaces the setup's destinations with. */
   newDestinations?: string[];
   offboard: boolean;
+  /** Its setup configured Retell too: an offboard deletes its number there first. */
+  platform?: boolean;
 }
 
 /** An operation's end as the chaos run saw it; `no-answer`: the Update never answered within the run's patience. */
@@ -81,28 +83,44 @@ export function planLifecycle(plans: CustomerPlan[], succeeded: (customerId: str
       });
     if (candidates.length === 0) continue;
     const offboards = Math.min(candidates.length, Math.max(1, Math.round(o.offboardShare * candidates.length)));
+    // At least one offboard of a platform customer, where there is one: its number on Retell must go too.
+    const firstOnPlatform = candidates.findIndex(({ plan }) => plan.platform);
+    if (firstOnPlatform >= offboards) candidates.unshift(...candidates.splice(firstOnPlatform, 1));
     const chosen = candidates.slice(0, Math.min(candidates.length, Math.max(offboards, Math.round(o.share * candidates.length), 1)));
     // Moves go to lines that stay (a trunk being offboarded is no place to move a number to), busy with their own
     // operations where possible: a line must take a number moved in while it runs an operation of its own.
     const staying = chosen.slice(offboards);
     chosen.forEach(({ plan, index }, rank) => {
       const offboard = rank < offboards;
+      const platform = plan.platform ? { platform: true } : {};
       if (direction === 'inbound') {
-        out.push({ customerId: plan.customerId, direction, newDestinations: [`n${index}.v2.sip.livekit.cloud:5061;transport=tls`], offboard });
+        // A Retell customer stays on Retell: its other transport (Retell's SIP host takes both).
+        const tls = plan.destinations?.some((d) => d.includes('transport=tls'));
+        const newDestinations = plan.platform ? [tls ? 'sip.retellai.com:5060;transport=tcp' : 'sip.retellai.com:5061;transport=tls'] : [`n${index}.v2.sip.livekit.cloud:5061;transport=tls`];
+        out.push({ customerId: plan.customerId, direction, newDestinations, offboard, ...platform });
         return;
       }
       const others = staying.filter((s) => s.plan.customerId !== plan.customerId);
-      const moveTo = others.length ? others[(rank + 1) % others.length]?.plan.customerId : undefined;
-      out.push({ customerId: plan.customerId, direction, addedDid: plan.did.replace(/^\+9197/, '+9196'), ...(moveTo ? { moveTo } : {}), offboard });
+      // Not from a Retell line: where its add-dids imports the new DID on Retell, its move leaves the number there
+      // under this customer's name (a move has no platform step yet), which the audit rightly calls an orphan. A
+      // Retell line may still receive a moved DID (Exotel's only: Retell is not given it).
+      const moveTo = others.length && !plan.platform ? others[(rank + 1) % others.length]?.plan.customerId : undefined;
+      out.push({ customerId: plan.customerId, direction, addedDid: plan.did.replace(/^\+9197/, '+9196'), ...(moveTo ? { moveTo } : {}), offboard, ...platform });
     });
   }
   return out;
 }
 
-/** The operations of one customer, in order. */
+/**
+ * The operations of one customer, in order. A Retell line is not asked to rotate: where its rotation does not reach
+ * Retell (docs/platform-side.md "Not yet covered by API"), confirming it would leave Retell signing in as a user
+ * Exotel no longer has; where it does, the rotation confirms itself and this run's confirm-rotation means nothing.
+ * Its add-dids may rotate by itself (Retell takes a new number only with the password): expectationsAfter allows both.
+ */
 export function kindsOf(plan: LifecyclePlan): LineOperationKind[] {
   const kinds: LineOperationKind[] = [];
-  if (plan.direction === 'outbound' && plan.addedDid) kinds.push('add-dids', 'rotate-credential', 'confirm-rotation', ...(plan.moveTo ? (['move-did'] as const) : []));
+  const rotation = plan.platform ? [] : (['rotate-credential', 'confirm-rotation'] as const);
+  if (plan.direction === 'outbound' && plan.addedDid) kinds.push('add-dids', ...rotation, ...(plan.moveTo ? (['move-did'] as const) : []));
   if (plan.direction === 'inbound' && plan.newDestinations) kinds.push('set-destinations');
   if (plan.offboard) kinds.push('offboard');
   return kinds;
@@ -314,6 +332,8 @@ export function expectationsAfter(customers: CustomerPlan[], succeeded: (custome
     switch (o.kind) {
       case 'add-dids':
         change(id, (e) => ({ ...e, numbers: [...e.numbers, plan.addedDid ?? ''] }));
+        // A Retell line may rotate with it (Retell takes the new number only with the password): one of the two.
+        if (plan.platform && plan.direction === 'outbound') change(id, (e) => ({ ...e, credentialsOneOf: [...e.credentials, sipUserNameFor(id, 1)] }));
         break;
       case 'rotate-credential':
         change(id, (e) => ({ ...e, credentials: [...e.credentials, sipUserNameFor(id, 1)] }));

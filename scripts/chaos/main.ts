@@ -1,9 +1,10 @@
 // npm run chaos -- [--customers 200] [--seed 1] [--kill-every 5] [--server-restarts 1] [--lifecycle-share 0.5]
-//                   [--offboard-share 0.1] [--keep-histories DIR] [--json]
-// Exits 1 on any duplicate, orphan or missing (lost) resource, a setup planned to fail that succeeded, a moment a
-// customer was unreachable while its credential, destinations or a DID changed, an operation that never answered,
-// or a line still busy at the end. A setup or an operation that failed for good under the faults and rolled back is
-// fine as long as it left nothing behind: it is listed, not fatal.
+//                   [--offboard-share 0.1] [--platform-share 0.3] [--keep-histories DIR] [--json]
+// Exits 1 on any duplicate, orphan or missing (lost) resource on Exotel or on the platform (Retell), a platform
+// number with the wrong fields, a setup planned to fail that succeeded, a moment a customer was unreachable while
+// its credential, destinations or a DID changed, an operation that never answered, a line still busy at the end, or
+// a secret in the worker's output or a request log. A setup or an operation that failed for good under the faults
+// and rolled back is fine as long as it left nothing behind: it is listed, not fatal.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHAOS, runChaos, type ChaosReport } from './run';
 
@@ -27,8 +28,12 @@ function operationsLine(operations: ChaosReport['lifecycle']['operations']): str
   return kinds.join('; ') || 'none';
 }
 
+/** "3 unknown-agent, 1 taken" */
+const counted = (counts: Record<string, number>): string => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+
 function print(r: ChaosReport): void {
   const l = r.lifecycle;
+  const p = r.platform;
   const lines = [
     `customers        ${r.customers} (${r.outbound} outbound, ${r.inbound} inbound)`,
     `succeeded        ${r.succeeded}`,
@@ -48,6 +53,14 @@ function print(r: ChaosReport): void {
     `orphans          ${r.orphans.length}`,
     `missing (lost)   ${r.missing.length}`,
     `unsettled lines  ${r.unsettled.length}`,
+    `platform         ${p.customers} customers on Retell by API (${p.outbound} outbound, ${p.inbound} inbound; ${p.succeeded} succeeded; planned refusals: ${counted(p.planned)}; ${p.offboarded} offboarded)`,
+    `retell requests  ${p.requests} (${p.numbers} numbers on Retell at the end)`,
+    `retell faults    ${Object.entries(p.faults).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none'}`,
+    `retell dups      ${p.duplicates.length}`,
+    `retell orphans   ${p.orphans.length}`,
+    `retell missing   ${p.missing.length}`,
+    `retell wrong     ${p.mismatches.length} (numbers whose termination URI, transport, auth user or agents are not the setup's)`,
+    `secrets leaked   ${r.leaks.length}`,
     `wall time        ${r.wallSeconds} s`,
   ];
   console.log(lines.join('\n'));
@@ -57,6 +70,11 @@ function print(r: ChaosReport): void {
     ['orphans', r.orphans],
     ['missing (lost)', r.missing],
     ['unsettled lines', r.unsettled],
+    ['duplicates on Retell', p.duplicates],
+    ['orphans on Retell', p.orphans],
+    ['missing (lost) on Retell', p.missing],
+    ['wrong on Retell', p.mismatches],
+    ['secrets leaked', r.leaks],
     ['operations that never answered', l.unanswered],
     ['update calls sent again, by why the first got no answer', Object.entries(l.retryReasons).map(([why, n]) => `${n}× ${why}`)],
     ['operations asked more than once', l.retried],
@@ -79,6 +97,7 @@ async function main(): Promise<number> {
       'keep-histories': { type: 'string' },
       'lifecycle-share': { type: 'string' },
       'offboard-share': { type: 'string' },
+      'platform-share': { type: 'string' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -92,10 +111,25 @@ async function main(): Promise<number> {
     historiesDir: values['keep-histories'],
     lifecycleShare: share('lifecycle-share', values['lifecycle-share'], DEFAULT_CHAOS.lifecycleShare),
     offboardShare: share('offboard-share', values['offboard-share'], DEFAULT_CHAOS.offboardShare),
+    platformShare: share('platform-share', values['platform-share'], DEFAULT_CHAOS.platformShare),
   });
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else print(report);
-  const problems = [report.duplicates, report.orphans, report.missing, report.plannedButSucceeded, report.unreachable, report.unsettled, report.lifecycle.unanswered];
+  const { platform } = report;
+  const problems = [
+    report.duplicates,
+    report.orphans,
+    report.missing,
+    report.plannedButSucceeded,
+    report.unreachable,
+    report.unsettled,
+    report.lifecycle.unanswered,
+    platform.duplicates,
+    platform.orphans,
+    platform.missing,
+    platform.mismatches,
+    report.leaks,
+  ];
   const clean = problems.every((p) => p.length === 0);
   return clean ? 0 : 1;
 }
