@@ -332,6 +332,12 @@ function withPlatformNumberObjects(context: TrunkContext, planned: Planned, when
   if (context.platformNumbers === false) return planned;
   const holder = line.platform?.objects.find((o) => NUMBER_OBJECTS[o.kind]);
   const platform = holder && NUMBER_OBJECTS[holder.kind];
+  if (line.platform?.objects.some((o) => o.kind === 'atoms-phone-number')) {
+    // Atoms takes a number only with the digest password (never kept here), and deletes none by API.
+    const dids = planned.steps.flatMap((s) => (s.action === 'map-did' || s.action === 'unmap-did' ? [s.did] : []));
+    const todo = when === 'after' ? 'import it in the Atoms dashboard with the line\'s digest user and password' : 'remove it in the Atoms dashboard';
+    return dids.length > 0 ? { ...planned, notes: [...planned.notes, `Atoms cannot take or give up ${dids.join(', ')} by API: ${todo}`] } : planned;
+  }
   if (!holder || !platform) return planned;
   if (when === 'before') {
     // After the unmaps, unlike LiveKit's numbers: a platform's delete cannot always be undone (a number carries a

@@ -15,4 +15,6 @@ export const PATCHES = {
    * ElevenLabs and Bolna too (LiveKit's trunk already did): lines that operated before keep their plans on replay.
    */
   platformNumbersOnLines: 'platform-numbers-on-lines',
+  /** 2026-12: a setup that finds its customer's ElevenLabs number assigns the setup's agent to it (and a rollback puts back the one it had). */
+  elevenLabsAgentOnFoundNumber: 'elevenlabs-agent-on-found-number',
 } as const;

@@ -120,3 +120,16 @@ describe('inbound with Atoms', () => {
     expect(result.platformSide).toEqual({ mode: 'manual', reason: expect.stringContaining('no origination URL by API') as string, objects: [] });
   });
 });
+
+describe('DID changes on an Atoms line', () => {
+  it('change Exotel, and say what to do in the Atoms dashboard (it takes a number only with the password)', async () => {
+    const customerId = h.customer('at-dids');
+    await (await h.startOutbound({ customerId, did: '+919812800201', provider: 'smallest-atoms' })).handle.result();
+    await managedLine(h.client, 'outbound', customerId);
+    const added = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'add-dids', dids: ['+919812800202'] } });
+    expect(added.state, added.message).toBe('done');
+    expect(added.plan?.steps.map((s) => s.action)).toEqual(['map-did']);
+    expect(added.plan?.notes).toContainEqual('Atoms cannot take or give up +919812800202 by API: import it in the Atoms dashboard with the line\'s digest user and password');
+    expect(await numbers()).toHaveLength(1);
+  });
+});

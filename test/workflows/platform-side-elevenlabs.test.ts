@@ -279,3 +279,29 @@ describe('rotation with ElevenLabs by API', () => {
     expect(exotel?.credentials.map((c) => c.user_name)).toEqual([issued?.userName]);
   });
 });
+
+describe("an agent on the customer's ElevenLabs number found there", () => {
+  it('is assigned by the setup that found the number (one PATCH), and a rollback says it cannot take it off', async () => {
+    const customerId = h.customer('el-agent');
+    const did = '+919812500921';
+    const outbound = (await (await h.startOutbound({ customerId, did, provider: 'elevenlabs' })).handle.result()) as OutboundSetupResult;
+    const [imported] = await numbers();
+    const id = imported?.phone_number_id;
+    expect(imported?.assigned_agent ?? null).toBeNull();
+    const inbound = { customerId, did, trunkSid: outbound.trunkSid, provider: 'elevenlabs', providerFields: { transport: 'tcp', agentId: 'agent_frontdesk' }, destinations: [] };
+
+    await eleven.admin.clearRequests();
+    await h.admin.addFault({ method: 'GET', path: '/destination-uris$', kind: 'status', status: 400 });
+    const failure = await failureOf((await h.startInbound(inbound)).handle.result());
+    expect(failure.message).toContain('failed at step add-destinations');
+    expect((await logged()).filter((r) => r.method === 'PATCH')[0]).toEqual({ method: 'PATCH', path: `${PATH}/${id}`, body: { agent_id: 'agent_frontdesk' } });
+    expect((failure.details?.[0] as { rolledBack: string[] }).rolledBack).toContainEqual(`ElevenLabs number ${did}: left in place; not put back: its agent (ElevenLabs cannot take one off a number)`);
+    await h.admin.clearFaults();
+
+    // ElevenLabs cannot take an agent off a number: the rolled-back setup's stays, and the next one finds it there.
+    expect((await numbers())[0]?.assigned_agent).toMatchObject({ agent_id: 'agent_frontdesk' });
+    await eleven.admin.clearRequests();
+    await (await h.startInbound(inbound)).handle.result();
+    expect((await logged()).filter((r) => r.method === 'PATCH' && JSON.stringify(r.body ?? {}).includes('agent_id'))).toEqual([]);
+  });
+});

@@ -1,11 +1,12 @@
 // Retell and ElevenLabs: each DID a number there, serving both directions; a setup finding its customer's number
 // changes only what its direction needs, and puts that back on rollback.
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FailureTypes } from '../../domain/failures';
 import { isEdge, mediaEncryptionFor, mediaSuits, PLATFORM_NAMES, type NumberProvider, type PlatformObject, type PlatformObjectKind } from '../../domain/platform-side';
 import type { SipEdge } from '../../domain/setup-result';
 import { platformFor } from '../activity-profiles';
 import type { Saga } from '../saga';
+import { PATCHES } from '../patches';
 import { changeFound, ensureOnPlatform, transportOf, type Found, type OnPlatform, type PlatformRequests, type RestoreAt } from './ensure';
 import { STEP_OF } from './steps';
 
@@ -149,6 +150,20 @@ function ensureElevenLabsNumber(saga: Saga, number: NumberAt, wants: NumberWants
     remove: (id) => undoPlatform.elevenlabsDeleteNumber({ account, id }),
     adopt: async (found) => {
       const id = found.phoneNumberId;
+      const { agentId } = wants;
+      // Setups begun before agents on found numbers leave the agent as it was.
+      if (agentId && found.agentId !== agentId && patched(PATCHES.elevenLabsAgentOnFoundNumber)) {
+        const previous = found.agentId;
+        await changeFound(
+          { ...at, key: `${at.key}:agent` },
+          {
+            restored: previous ? ['its agent'] : [],
+            stays: previous ? [] : ['its agent (ElevenLabs cannot take one off a number)'],
+            restore: previous ? () => undoPlatform.elevenlabsUpdateNumber({ account, id, agentId: previous }) : null,
+            change: () => platform.elevenlabsUpdateNumber({ account, id, agentId }),
+          },
+        );
+      }
       if (wants.direction === 'outbound') {
         const had = found.outbound;
         const hadTransport = had && transportOf(had.transport);
