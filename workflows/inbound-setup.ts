@@ -45,7 +45,7 @@ export async function inboundSetup(input: InboundSetupInput): Promise<InboundSet
     const ledger: DestinationLedger = { ours: new Set() };
     const { account, side } = await ops.step('validate', async () => {
       const account = await local.describeAccount({ accountSid });
-      return { account, side: await decidePlatformSide(ops.input, 'inbound') };
+      return { account, side: await decidePlatformSide(ops.input, 'inbound', { edge: account.sipEdge }) };
     });
     const platformStepNames = side.mode === 'api' ? platformSteps(side.account.provider, 'inbound') : [];
     if (side.mode === 'api') {

@@ -26,7 +26,10 @@ export async function outboundSetup(input: OutboundSetupInput): Promise<Outbound
   return runSetup('outbound', input, { steps: STEPS, stepInputs: STEP_INPUTS }, async ({ progress, saga, ops, addSteps }) => {
     // The account (and the platform's, when its side goes by API) must be configured on the worker before anything
     // is created with it.
-    const { account, side } = await ops.step('validate', async () => ({ account: await local.describeAccount({ accountSid }), side: await decidePlatformSide(ops.input, 'outbound') }));
+    const { account, side } = await ops.step('validate', async () => {
+      const account = await local.describeAccount({ accountSid });
+      return { account, side: await decidePlatformSide(ops.input, 'outbound', { edge: account.sipEdge }) };
+    });
     if (side.mode === 'api') addSteps('allowlist-ips', [...platformSteps(side.account.provider, 'outbound'), 'cross-check']);
 
     const trunk = await ops.step('create-trunk', async (asked) => {

@@ -89,11 +89,11 @@ describe('dailyTrunkNameOf', () => {
     expect(dailyTrunkNameOf('example-corp-support.siptrunk.sip-us.daily.co', 'example-corp')).toEqual({ trunkName: 'support' });
   });
   it('says why a host names no trunk of the domain', () => {
-    expect(dailyTrunkNameOf('othercorp-support.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('not a SIP trunk host of Daily domain examplecorp') });
-    expect(dailyTrunkNameOf('examplecorp.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('not a SIP trunk host') });
-    expect(dailyTrunkNameOf('examplecorp-exotel-acme.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('no hyphens') });
-    expect(dailyTrunkNameOf('examplecorp-ab.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('3-63') });
-    expect(dailyTrunkNameOf(`examplecorp-${'a'.repeat(55)}.siptrunk.sip-us.daily.co`, 'examplecorp')).toMatchObject({ problem: expect.stringContaining('longer than a host label') });
+    expect(dailyTrunkNameOf('othercorp-support.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('not a SIP trunk host of Daily domain examplecorp') as string });
+    expect(dailyTrunkNameOf('examplecorp.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('not a SIP trunk host') as string });
+    expect(dailyTrunkNameOf('examplecorp-exotel-acme.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('no hyphens') as string });
+    expect(dailyTrunkNameOf('examplecorp-ab.siptrunk.sip-us.daily.co', 'examplecorp')).toMatchObject({ problem: expect.stringContaining('3-63') as string });
+    expect(dailyTrunkNameOf(`examplecorp-${'a'.repeat(55)}.siptrunk.sip-us.daily.co`, 'examplecorp')).toMatchObject({ problem: expect.stringContaining('longer than a host label') as string });
   });
 });
 

@@ -111,11 +111,13 @@ describe('outbound with Bolna by API', () => {
     expect((await trunks())[0]?.gateways).toHaveLength(1);
   });
 
-  it("an edge over TLS is refused before anything is made there: Bolna's trunks dial udp or tcp only", async () => {
+  it("an edge over TLS is refused at validate, before any request: Bolna's trunks dial udp or tcp only", async () => {
     const tls = await startHarness({}, { sipEdge: { host: 'in.voip.exotel.com', port: 443, transport: 'tls' } }, { platformAccounts: [{ name: ACCOUNT, provider: 'bolna', apiKey: bolna.apiKey, baseUrl: bolna.url }] });
     try {
       const failure = await failureOf((await tls.startOutbound({ customerId: tls.customer('bo-tls'), did: '+919812600031', provider: 'bolna' })).handle.result());
+      expect(failure.message).toContain('failed at step validate');
       expect(failure.message).toContain("Bolna's trunks dial udp or tcp only");
+      expect(await tls.requestsSinceMark()).toEqual([]);
       expect(await trunks()).toEqual([]);
     } finally {
       await tls.stop();

@@ -7,6 +7,7 @@ import { SIGNALLING_IPS_FIELD, signallingIpsOf } from '../../domain/providers/pr
 import { parseDestination } from '../../domain/rules';
 import type { Direction, InboundSetupInput, SetupBase } from '../../domain/setup';
 import { local } from '../activity-profiles';
+import type { SipEdge } from '../../domain/setup-result';
 import { PATCHES } from '../patches';
 
 export type PlatformSideDecision = { mode: 'manual'; reason?: string } | { mode: 'api'; account: PlatformAccountInfo };
@@ -17,7 +18,7 @@ export type PlatformSideDecision = { mode: 'manual'; reason?: string } | { mode:
  * sheet. What the platform's API needs beyond Exotel's side (platformInputProblem) is checked here too, before any
  * request.
  */
-export async function decidePlatformSide(input: SetupBase, direction: Direction): Promise<PlatformSideDecision> {
+export async function decidePlatformSide(input: SetupBase, direction: Direction, exotel: { edge: SipEdge | null }): Promise<PlatformSideDecision> {
   if (input.providerSide === 'manual') return { mode: 'manual', reason: 'providerSide manual was asked for' };
   const { provider } = input;
   if (!isApiProvider(provider)) return { mode: 'manual' };
@@ -28,7 +29,7 @@ export async function decidePlatformSide(input: SetupBase, direction: Direction)
   if (sheetOnly) return { mode: 'manual', reason: sheetOnly };
   const account = await local.describePlatformAccount({ provider, ...(input.platformAccount ? { name: input.platformAccount } : {}) });
   if (account) {
-    const problem = platformInputProblem(account, direction, input);
+    const problem = platformInputProblem(account, direction, input, exotel);
     if (problem) throw ApplicationFailure.nonRetryable(`${PLATFORM_NAMES[provider]} by API: ${problem}`, FailureTypes.inputValidation);
     return { mode: 'api', account };
   }
@@ -41,8 +42,11 @@ export async function decidePlatformSide(input: SetupBase, direction: Direction)
  * What a platform's API needs that a sheet would leave to a person: Bolna and Daily admit calls only from listed
  * sources, Daily's trunk is named by the destination host and tests its webhook at creation.
  */
-function platformInputProblem(account: PlatformAccountInfo, direction: Direction, input: SetupBase): string | null {
-  if (direction !== 'inbound') return null;
+function platformInputProblem(account: PlatformAccountInfo, direction: Direction, input: SetupBase, exotel: { edge: SipEdge | null }): string | null {
+  if (direction === 'outbound') {
+    const transport = exotel.edge?.transport;
+    return account.provider === 'bolna' && transport && transport !== 'tcp' ? `Bolna's trunks dial udp or tcp only, and the Exotel account's sipEdge is ${transport}` : null;
+  }
   const fields = input.providerFields ?? {};
   const ips = signallingIpsOf(fields);
   if (account.provider === 'bolna' && ips.length === 0) {
