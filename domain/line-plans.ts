@@ -513,7 +513,7 @@ function planRotation({ sid, line, platformNumbers }: TrunkContext): Planned {
 
 /** The platform objects that dial Exotel as its digest user: a rotation gives each the new credential. */
 const SIGNS_IN: readonly PlatformObjectKind[] = ['livekit-outbound-trunk', 'bolna-trunk', 'retell-phone-number', 'elevenlabs-phone-number'];
-const SIGNER_NAMES: Partial<Record<PlatformObjectKind, string>> = {
+export const SIGNER_NAMES: Partial<Record<PlatformObjectKind, string>> = {
   'livekit-outbound-trunk': 'LiveKit trunk',
   'bolna-trunk': 'Bolna trunk',
   'retell-phone-number': 'Retell number',

@@ -9,7 +9,7 @@ import { FailureTypes } from '../domain/failures';
 import { InputValidationError } from '../domain/issues';
 import type { IssuedCredential, LineOperation, ManagedLine, OperationPlanSummary, OperationReport, OperationRequest, Owned } from '../domain/line';
 import { lineWorkflowId } from '../domain/naming';
-import { planOperation, readsFor, type OperationPlan, type PlanStep } from '../domain/line-plans';
+import { planOperation, readsFor, SIGNER_NAMES, type OperationPlan, type PlanStep } from '../domain/line-plans';
 import type { ObservedTrunk } from '../domain/observed';
 import { normalizeDestination } from '../domain/rules';
 import { DEFAULT_OPS_DECISION_TIMEOUT } from '../domain/setup';
@@ -529,7 +529,7 @@ class LineRun {
         }
         // The platform signs in with the new credential now: undoing its creation would stop its calls.
         saga.commit();
-        this.done.push(step.effect.replace(/ from its next call \(read back\)$/, ''));
+        this.done.push(`${SIGNER_NAMES[step.kind ?? 'livekit-outbound-trunk'] ?? 'the platform'} ${step.objectId} signs in as ${step.userName}`);
         return;
       }
       case 'set-platform-numbers': {
