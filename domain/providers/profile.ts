@@ -128,12 +128,13 @@ export const signallingIpsField = (platform: string): FieldSpec => ({
   requiredFor: [],
   rule: {
     kind: 'pattern',
-    pattern: /^\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?(?:\s*,\s*\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?)*$/,
-    wording: 'must be IPv4 addresses or CIDRs, comma-separated',
+    // Commas, semicolons, spaces or line breaks between them: a column pasted from a spreadsheet works as typed.
+    pattern: /^\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?(?:[\s,;]+\d{1,3}(?:\.\d{1,3}){3}(?:\/(?:3[0-2]|[12]?\d))?)*$/,
+    wording: 'must be IPv4 addresses or CIDRs, separated by commas, semicolons, spaces or lines',
   },
   example: '203.0.113.10, 203.0.113.11',
 });
 
 /** The addresses of a signalling IPs field, one per entry. */
 export const signallingIpsOf = (fields: Record<string, string> | undefined): string[] =>
-  (fields?.[SIGNALLING_IPS_FIELD] ?? '').split(',').map((ip) => ip.trim()).filter(Boolean);
+  (fields?.[SIGNALLING_IPS_FIELD] ?? '').split(/[\s,;]+/).filter(Boolean);

@@ -12,6 +12,8 @@ import {
   type BolnaTrunkSnapshot,
   type DailyTrunkSnapshot,
 } from '../../domain/platform-side';
+import { signallingIpsOf } from '../../domain/providers/profile';
+import { parseSetupRequest } from '../../domain/setup-request';
 
 const edge = { host: 'in.voip.exotel.com', port: 5070, transport: 'tcp' as const };
 const dids = ['+919800000001', '+919800000002'];
@@ -103,5 +105,18 @@ describe('directions by API', () => {
     expect(MANUAL_DIRECTIONS['pipecat-daily']?.outbound).toContain('dials out per call');
     expect(MANUAL_DIRECTIONS['smallest-atoms']?.inbound).toContain('no origination URL by API');
     expect(MANUAL_DIRECTIONS['pipecat-daily']?.inbound).toBeUndefined();
+  });
+});
+
+describe("Exotel's signalling IPs as users paste them", () => {
+  const inbound = (exotelSignallingIps: string) =>
+    parseSetupRequest({ direction: 'inbound', customerId: 'acme-1', exotelAccountSid: 'acme_in', did: '+919876543210', provider: 'bolna', providerFields: { exotelSignallingIps } });
+  it('takes commas, semicolons, spaces and a spreadsheet column (CRLF), trimmed', () => {
+    for (const pasted of [' 203.0.113.10 ,203.0.113.11\r\n', '203.0.113.10;203.0.113.11', '203.0.113.10\r\n203.0.113.11', '203.0.113.10 203.0.113.11']) {
+      expect(signallingIpsOf(inbound(pasted).input.providerFields), JSON.stringify(pasted)).toEqual(['203.0.113.10', '203.0.113.11']);
+    }
+  });
+  it('refuses anything else by field, value and rule', () => {
+    expect(() => inbound('203.0.113.10, exotel.com')).toThrow(/providerFields\.exotelSignallingIps = "203\.0\.113\.10, exotel\.com": must be IPv4 addresses or CIDRs/);
   });
 });
