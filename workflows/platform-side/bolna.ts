@@ -23,6 +23,7 @@ export async function ensureBolnaTrunk(saga: Saga, o: { account: string; custome
   const { platform, platformOnce, undoPlatform } = platformFor('bolna');
   const trunkObject = await ensureOnPlatform<BolnaTrunk>(saga, {
     provider: 'bolna',
+    account,
     kind: 'bolna-trunk',
     customerId,
     what: 'a trunk',
@@ -35,7 +36,6 @@ export async function ensureBolnaTrunk(saga: Saga, o: { account: string; custome
         transport: 'tcp',
         ...(o.direction === 'outbound' ? { authUsername: o.userName, authPassword: o.password } : o.agentId ? { defaultInboundAgentId: o.agentId } : {}),
       }),
-    remove: (id) => undoPlatform.bolnaDeleteTrunk({ account, id }),
     adopt: async (found) => {
       const at: RestoreAt = { saga, step: STEP_OF['bolna-trunk'], key: `bolna-trunk:${found.id}`, what: `Bolna trunk ${found.name}` };
       if (o.direction === 'outbound') {
@@ -67,7 +67,6 @@ export async function ensureBolnaTrunk(saga: Saga, o: { account: string; custome
       key: `${host}:${port}`,
       on: (t) => t.gateways.find((g) => g.host.toLowerCase() === host.toLowerCase() && g.port === port),
       create: () => platformOnce.bolnaAddGateway({ account, trunkId, host, port, priority: 1 }),
-      remove: (id) => undoPlatform.bolnaDeleteGateway({ account, trunkId, gatewayId: id }),
     });
   } else {
     for (const ip of o.signallingIps) {
@@ -77,24 +76,21 @@ export async function ensureBolnaTrunk(saga: Saga, o: { account: string; custome
         key: cidr,
         on: (t) => t.ipAcls.find((a) => asCidr(a.cidr) === cidr),
         create: () => platformOnce.bolnaAddIpAcl({ account, trunkId, cidr }),
-        remove: (id) => undoPlatform.bolnaDeleteIpAcl({ account, trunkId, aclId: id }),
       });
     }
   }
-  for (const did of dids) parts.push(bolnaNumberPart({ account, trunkId, did, platformOnce, undoPlatform }));
-  return [trunkObject, ...(await ensureParts(saga, { provider: 'bolna', container: trunkObject, read: () => platform.bolnaGetTrunk({ account, id: trunkId }), parts }))];
+  for (const did of dids) parts.push(bolnaNumberPart({ account, trunkId, did }));
+  return [trunkObject, ...(await ensureParts(saga, { provider: 'bolna', account, container: trunkObject, read: () => platform.bolnaGetTrunk({ account, id: trunkId }), parts }))];
 }
 
-type BolnaRequests = Pick<ReturnType<typeof platformFor>, 'platformOnce' | 'undoPlatform'>;
-
 /** A number on a Bolna trunk, keyed by the number. */
-export function bolnaNumberPart({ account, trunkId, did, platformOnce, undoPlatform }: { account: string; trunkId: string; did: string } & BolnaRequests): Part<BolnaTrunk> {
+export function bolnaNumberPart({ account, trunkId, did }: { account: string; trunkId: string; did: string }): Part<BolnaTrunk> {
+  const { platformOnce } = platformFor('bolna');
   return {
     kind: 'bolna-number',
     key: did,
     on: (t) => t.numbers.find((n) => n.e164 === did),
     // destination_key: the called number as Exotel sends it, without + (the bolna profile's sheet) [C]/[I].
     create: () => platformOnce.bolnaAddNumber({ account, trunkId, e164: did, destinationKey: did.replace(/^\+/, '') }),
-    remove: (id) => undoPlatform.bolnaDeleteNumber({ account, trunkId, numberId: id }),
   };
 }

@@ -15,7 +15,7 @@ import { ensureOnPlatform } from './ensure';
  * Daily tests before it creates the trunk [C].
  */
 export function ensureDailyTrunk(saga: Saga, account: PlatformAccountInfo, asked: InboundSetupInput): Promise<PlatformObject> {
-  const { platformOnce, undoPlatform } = platformFor('pipecat-daily');
+  const { platformOnce } = platformFor('pipecat-daily');
   const parsed = parseDestination(asked.destinations[0] ?? '');
   // decidePlatformSide checked that every destination names a trunk of the account's domain.
   const named = typeof parsed === 'string' ? { problem: parsed } : dailyTrunkNameOf(parsed.host, account.domain ?? '');
@@ -24,6 +24,7 @@ export function ensureDailyTrunk(saga: Saga, account: PlatformAccountInfo, asked
   const ips = signallingIpsOf(fields);
   return ensureOnPlatform(saga, {
     provider: 'pipecat-daily',
+    account: account.name,
     kind: 'daily-sip-trunk',
     customerId: asked.customerId,
     name: named.trunkName,
@@ -41,6 +42,5 @@ export function ensureDailyTrunk(saga: Saga, account: PlatformAccountInfo, asked
       });
       return { ...made, name: made.trunkName };
     },
-    remove: (id) => undoPlatform.dailyDeleteTrunk({ account: account.name, id }),
   });
 }

@@ -8,42 +8,12 @@ import type { SipEdge } from '../../domain/setup-result';
 import { platformFor } from '../activity-profiles';
 import type { Saga } from '../saga';
 import { bolnaNumberPart } from './bolna';
-import { edgeOf, ensureParts, parsedTransport, transportOf } from './ensure';
+import { deletePlatformObject, edgeOf, ensureParts, parsedTransport, transportOf } from './ensure';
 import { ensureNumbers, NUMBER_KIND } from './numbers';
 
-/**
- * Deletes one object a line recorded, by its kind (offboarding; setups' rollbacks delete through their saga). False
- * when it was gone already. A part's id is `trunkId/partId` (ensureParts).
- */
-export async function removePlatformObject(provider: ApiProvider, account: string, { kind, id }: Pick<PlatformObject, 'kind' | 'id'>): Promise<boolean> {
-  const { platform } = platformFor(provider);
-  const [trunkId = '', partId = ''] = id.split('/');
-  switch (kind) {
-    case 'livekit-dispatch-rule':
-      return platform.livekitDeleteDispatchRule({ account, id });
-    case 'livekit-outbound-trunk':
-    case 'livekit-inbound-trunk':
-      await platform.livekitDeleteTrunk({ account, id });
-      return true;
-    case 'retell-phone-number':
-      return platform.retellDeleteNumber({ account, phoneNumber: id });
-    case 'elevenlabs-phone-number':
-      return platform.elevenlabsDeleteNumber({ account, id });
-    case 'bolna-trunk':
-      return platform.bolnaDeleteTrunk({ account, id });
-    case 'bolna-gateway':
-      return platform.bolnaDeleteGateway({ account, trunkId, gatewayId: partId });
-    case 'bolna-ip-acl':
-      return platform.bolnaDeleteIpAcl({ account, trunkId, aclId: partId });
-    case 'bolna-number':
-      return platform.bolnaDeleteNumber({ account, trunkId, numberId: partId });
-    case 'daily-sip-trunk':
-      return platform.dailyDeleteTrunk({ account, id });
-    case 'atoms-phone-number':
-      // domain/line-plans.ts plans no delete for it: Atoms has none by API.
-      throw ApplicationFailure.nonRetryable(`Atoms has no delete by API: remove ${id} in the Atoms dashboard`, FailureTypes.configuration);
-  }
-}
+/** Deletes one object a line recorded (offboarding; setups' rollbacks delete through their saga). */
+export const removePlatformObject = (provider: ApiProvider, account: string, object: Pick<PlatformObject, 'kind' | 'id'>): Promise<boolean> =>
+  deletePlatformObject(platformFor(provider).platform, account, object);
 
 /**
  * Gives one object that dials Exotel (a line's outbound trunk or number) a new digest credential, and returns the
@@ -102,12 +72,13 @@ export async function addNumberOnPlatform(
   if (provider === 'bolna') {
     const trunk = objects.find((o) => o.kind === 'bolna-trunk');
     if (!trunk) throw ApplicationFailure.nonRetryable('the line records no Bolna trunk', FailureTypes.configuration);
-    const { platform, platformOnce, undoPlatform } = platformFor('bolna');
+    const { platform } = platformFor('bolna');
     return ensureParts(saga, {
       provider,
+      account,
       container: trunk,
       read: () => platform.bolnaGetTrunk({ account, id: trunk.id }),
-      parts: [bolnaNumberPart({ account, trunkId: trunk.id, did, platformOnce, undoPlatform })],
+      parts: [bolnaNumberPart({ account, trunkId: trunk.id, did })],
     });
   }
   if (provider !== 'retell' && provider !== 'elevenlabs') throw ApplicationFailure.nonRetryable(`${PLATFORM_NAMES[provider]} numbers are not changed by DID changes here`, FailureTypes.configuration);

@@ -32,6 +32,8 @@ export type Found = { id: string; name?: string | null };
 
 export interface OnPlatform<V extends Found> {
   provider: ApiProvider;
+  /** The platform account's name on the worker. */
+  account: string;
   kind: PlatformObjectKind;
   customerId: string;
   /** The name it is given, when not platformObjectName's (Daily's trunk: the destination names it). */
@@ -43,8 +45,6 @@ export interface OnPlatform<V extends Found> {
   /** By the deterministic key; `name` is the one this setup gives. */
   find: (requests: PlatformRequests, name: string) => Promise<V | null>;
   create: (name: string) => Promise<V>;
-  /** False when it was gone already. */
-  remove: (id: string) => Promise<boolean>;
   /** Changes what this direction needs on one of this setup's name found there, undoing only that on rollback. */
   adopt?: (found: V) => Promise<void>;
 }
@@ -88,7 +88,7 @@ export async function ensureOnPlatform<V extends Found>(saga: Saga, o: OnPlatfor
     undo: async (known) => {
       const id = known?.id ?? ours(await o.find(undoPlatform, name))?.id;
       if (!id) return null;
-      return (await o.remove(id)) ? `deleted ${platformName} ${o.what.replace(/^an? /, '')}${id === key ? '' : ` ${id}`} (${name})` : null;
+      return (await deletePlatformObject(undoPlatform, o.account, { kind: o.kind, id })) ? `deleted ${platformName} ${o.what.replace(/^an? /, '')}${id === key ? '' : ` ${id}`} (${name})` : null;
     },
   });
   made.add(sagaKey);
@@ -96,6 +96,40 @@ export async function ensureOnPlatform<V extends Found>(saga: Saga, o: OnPlatfor
 }
 
 export type PlatformRequests = ReturnType<typeof platformFor>['platform'];
+
+/**
+ * Deletes one platform object by its kind, through `requests` (a rollback's, which retry long, or an operation's):
+ * false when it was gone already. A part's id is `containerId/partId` (ensureParts).
+ */
+export async function deletePlatformObject(requests: PlatformRequests, account: string, { kind, id }: Pick<PlatformObject, 'kind' | 'id'>): Promise<boolean> {
+  const [trunkId = '', partId = ''] = id.split('/');
+  switch (kind) {
+    case 'livekit-dispatch-rule':
+      return requests.livekitDeleteDispatchRule({ account, id });
+    case 'livekit-outbound-trunk':
+    case 'livekit-inbound-trunk':
+      // LiveKit deletes a missing trunk without complaint (test/platform/livekit-server.test.ts).
+      await requests.livekitDeleteTrunk({ account, id });
+      return true;
+    case 'retell-phone-number':
+      return requests.retellDeleteNumber({ account, phoneNumber: id });
+    case 'elevenlabs-phone-number':
+      return requests.elevenlabsDeleteNumber({ account, id });
+    case 'bolna-trunk':
+      return requests.bolnaDeleteTrunk({ account, id });
+    case 'bolna-gateway':
+      return requests.bolnaDeleteGateway({ account, trunkId, gatewayId: partId });
+    case 'bolna-ip-acl':
+      return requests.bolnaDeleteIpAcl({ account, trunkId, aclId: partId });
+    case 'bolna-number':
+      return requests.bolnaDeleteNumber({ account, trunkId, numberId: partId });
+    case 'daily-sip-trunk':
+      return requests.dailyDeleteTrunk({ account, id });
+    case 'atoms-phone-number':
+      // domain/line-plans.ts plans no delete for it, and a setup registers none: Atoms has none by API.
+      throw ApplicationFailure.nonRetryable(`Atoms has no delete by API: remove ${id} in the Atoms dashboard`, FailureTypes.configuration);
+  }
+}
 
 export type RestoreAt = { saga: Saga; step: string; key: string; what: string };
 
@@ -118,7 +152,6 @@ export interface Part<C> {
   key: string;
   on: (container: C) => { id: string } | undefined;
   create: () => Promise<{ id: string }>;
-  remove: (id: string) => Promise<boolean>;
 }
 
 /**
@@ -126,7 +159,11 @@ export interface Part<C> {
  * else's (the other direction's) and is used, never deleted; otherwise made with its delete registered first, looked
  * up on another read before any retry. Ids are `objectId/partId`, since a part's delete names both.
  */
-export async function ensureParts<C>(saga: Saga, o: { provider: ApiProvider; container: PlatformObject; read: () => Promise<C | null>; parts: Part<C>[] }): Promise<PlatformObject[]> {
+export async function ensureParts<C>(
+  saga: Saga,
+  o: { provider: ApiProvider; account: string; container: PlatformObject; read: () => Promise<C | null>; parts: Part<C>[] },
+): Promise<PlatformObject[]> {
+  const { undoPlatform } = platformFor(o.provider);
   const made = madeByRun.get(saga) ?? new Set<string>();
   madeByRun.set(saga, made);
   const before = await o.read();
@@ -152,7 +189,7 @@ export async function ensureParts<C>(saga: Saga, o: { provider: ApiProvider; con
       undo: async (known) => {
         const id = known?.id ?? (await o.read().then((now) => (now && part.on(now))?.id));
         if (!id) return null;
-        return (await part.remove(id)) ? `deleted ${PLATFORM_NAMES[o.provider]} ${part.kind.replace(/^[a-z]+-/, '').replace(/-/g, ' ')} ${part.key} of ${o.container.name}` : null;
+        return (await deletePlatformObject(undoPlatform, o.account, { kind: part.kind, id: `${o.container.id}/${id}` })) ? `deleted ${PLATFORM_NAMES[o.provider]} ${part.kind.replace(/^[a-z]+-/, '').replace(/-/g, ' ')} ${part.key} of ${o.container.name}` : null;
       },
     });
     made.add(sagaKey);

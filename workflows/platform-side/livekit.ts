@@ -10,9 +10,10 @@ export function ensureLiveKitOutboundTrunk(
   saga: Saga,
   { account, customerId, dids, edge, userName, password }: { account: string; customerId: string; dids: string[]; edge: SipEdge; userName: string; password: string },
 ): Promise<PlatformObject> {
-  const { platformOnce, undoPlatform } = platformFor('livekit');
+  const { platformOnce } = platformFor('livekit');
   return ensureOnPlatform(saga, {
     provider: 'livekit',
+    account,
     kind: 'livekit-outbound-trunk',
     customerId,
     what: 'an outbound trunk',
@@ -28,10 +29,6 @@ export function ensureLiveKitOutboundTrunk(
         authPassword: password,
         mediaEncryption: mediaEncryptionFor(edge.transport),
       }),
-    remove: async (id) => {
-      await undoPlatform.livekitDeleteTrunk({ account, id });
-      return true;
-    },
   });
 }
 
@@ -40,18 +37,15 @@ export function ensureLiveKitInboundTrunk(
   saga: Saga,
   { account, customerId, dids, transport }: { account: string; customerId: string; dids: string[]; transport: 'tls' | 'tcp' },
 ): Promise<PlatformObject> {
-  const { platformOnce, undoPlatform } = platformFor('livekit');
+  const { platformOnce } = platformFor('livekit');
   return ensureOnPlatform(saga, {
     provider: 'livekit',
+    account,
     kind: 'livekit-inbound-trunk',
     customerId,
     what: 'an inbound trunk',
     find: (requests, name) => requests.livekitFindInboundTrunk({ account, name }),
     create: (name) => platformOnce.livekitCreateInboundTrunk({ account, name, numbers: dids, mediaEncryption: mediaEncryptionFor(transport) }),
-    remove: async (id) => {
-      await undoPlatform.livekitDeleteTrunk({ account, id });
-      return true;
-    },
   });
 }
 
@@ -60,14 +54,14 @@ export function ensureLiveKitDispatchRule(
   saga: Saga,
   { account, customerId, trunkId, agentName }: { account: string; customerId: string; trunkId: string; agentName?: string },
 ): Promise<PlatformObject> {
-  const { platformOnce, undoPlatform } = platformFor('livekit');
+  const { platformOnce } = platformFor('livekit');
   return ensureOnPlatform(saga, {
     provider: 'livekit',
+    account,
     kind: 'livekit-dispatch-rule',
     customerId,
     what: 'a dispatch rule',
     find: (requests, name) => requests.livekitFindDispatchRule({ account, name }),
     create: (name) => platformOnce.livekitCreateDispatchRule({ account, name, trunkId, roomPrefix: `call-${customerId}`, ...(agentName ? { agentName } : {}) }),
-    remove: (id) => undoPlatform.livekitDeleteDispatchRule({ account, id }),
   });
 }

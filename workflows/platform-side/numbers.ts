@@ -30,7 +30,7 @@ type NumberAt = { account: string; customerId: string; did: string };
 export const NUMBER_KIND: Record<NumberProvider, PlatformObjectKind> = { retell: 'retell-phone-number', elevenlabs: 'elevenlabs-phone-number' };
 
 /** A number on the platform by its E.164 key, with the platform's own requests. */
-function ensureNumber<V extends Found>(saga: Saga, provider: NumberProvider, { customerId, did }: NumberAt, handlers: Pick<OnPlatform<V>, 'find' | 'create' | 'remove' | 'adopt'>): Promise<PlatformObject> {
+function ensureNumber<V extends Found>(saga: Saga, provider: NumberProvider, { customerId, did }: NumberAt, handlers: Pick<OnPlatform<V>, 'account' | 'find' | 'create' | 'adopt'>): Promise<PlatformObject> {
   return ensureOnPlatform(saga, { provider, kind: NUMBER_KIND[provider], customerId, key: did, what: `number ${did}`, ...handlers });
 }
 
@@ -57,6 +57,7 @@ function ensureRetellNumber(saga: Saga, number: NumberAt, wants: NumberWants): P
   const { platform, platformOnce, undoPlatform } = platformFor('retell');
   const at = restoreAt(saga, 'retell', phoneNumber);
   return ensureNumber(saga, 'retell', number, {
+    account,
     find: async (requests) => {
       const found = await requests.retellGetNumber({ account, phoneNumber });
       return found && retellObject(found);
@@ -69,7 +70,6 @@ function ensureRetellNumber(saga: Saga, number: NumberAt, wants: NumberWants): P
       const agent = wants.agentId ? (wants.direction === 'inbound' ? { inboundAgentId: wants.agentId } : { outboundAgentId: wants.agentId }) : {};
       return retellObject(await platformOnce.retellImportNumber({ account, phoneNumber, edge, transport: edge.transport, ...auth, ...agent, nickname }));
     },
-    remove: (id) => undoPlatform.retellDeleteNumber({ account, phoneNumber: id }),
     adopt: async (found) => {
       if (wants.direction === 'inbound') {
         // The outbound setup imported it: inbound binds its agent, and a rollback binds the one it had (or none).
@@ -130,6 +130,7 @@ function ensureElevenLabsNumber(saga: Saga, number: NumberAt, wants: NumberWants
   const at = restoreAt(saga, 'elevenlabs', phoneNumber);
   const outbound = (edge: SipEdge, username: string) => ({ address: `${edge.host}:${edge.port}`, transport: edge.transport, mediaEncryption: mediaEncryptionFor(edge.transport), username });
   return ensureNumber(saga, 'elevenlabs', number, {
+    account,
     find: async (requests) => {
       const found = await requests.elevenlabsFindNumber({ account, phoneNumber });
       return found && elevenLabsObject(found);
@@ -147,7 +148,6 @@ function ensureElevenLabsNumber(saga: Saga, number: NumberAt, wants: NumberWants
             : { inbound: { mediaEncryption: mediaEncryptionFor(wants.transport) } }),
         }),
       ),
-    remove: (id) => undoPlatform.elevenlabsDeleteNumber({ account, id }),
     adopt: async (found) => {
       const id = found.phoneNumberId;
       const { agentId } = wants;
