@@ -47,6 +47,15 @@ export interface Harness extends TestSimulator {
   stop(): Promise<void>;
 }
 
+/** An outbound setup's Exotel steps as its status lists them when all went well (no IPs to allowlist). */
+export const OUTBOUND_EXOTEL_STEPS: [string, string][] = [
+  ['validate', 'done'],
+  ['create-trunk', 'done'],
+  ['map-did', 'done'],
+  ['create-credential', 'done'],
+  ['allowlist-ips', 'skipped'],
+];
+
 export const HISTORY_FIXTURES = join(__dirname, '..', 'fixtures', 'histories');
 
 /**

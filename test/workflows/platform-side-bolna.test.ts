@@ -9,7 +9,7 @@ import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup
 import { startBolnaStandIn, type BolnaStoredTrunk, type RunningStandIn } from '../../simulator/voice-ai';
 import { statusQuery } from '../../workflows/progress';
 import { managedLine } from '../support/lines';
-import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness, OUTBOUND_EXOTEL_STEPS } from '../support/setup-harness';
 
 const ACCOUNT = 'acme-bolna';
 const AGENT = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
@@ -79,11 +79,7 @@ describe('outbound with Bolna by API', () => {
     });
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => [s.name, s.state])).toEqual([
-      ['validate', 'done'],
-      ['create-trunk', 'done'],
-      ['map-did', 'done'],
-      ['create-credential', 'done'],
-      ['allowlist-ips', 'skipped'],
+      ...OUTBOUND_EXOTEL_STEPS,
       ['platform-trunk', 'done'],
       ['cross-check', 'done'],
     ]);

@@ -11,7 +11,7 @@ import { ElevenLabsPhoneNumbers } from '../../voice-ai/elevenlabs';
 import { operateOn } from '../../client/lines';
 import { statusQuery } from '../../workflows/progress';
 import { managedLine } from '../support/lines';
-import { failureOf, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, startHarness, type Harness, OUTBOUND_EXOTEL_STEPS } from '../support/setup-harness';
 
 const ACCOUNT = 'acme-eleven';
 const PATH = '/v1/convai/phone-numbers';
@@ -72,11 +72,7 @@ describe('outbound with ElevenLabs by API', () => {
 
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => [s.name, s.state])).toEqual([
-      ['validate', 'done'],
-      ['create-trunk', 'done'],
-      ['map-did', 'done'],
-      ['create-credential', 'done'],
-      ['allowlist-ips', 'skipped'],
+      ...OUTBOUND_EXOTEL_STEPS,
       ['platform-number', 'done'],
       ['cross-check', 'done'],
     ]);

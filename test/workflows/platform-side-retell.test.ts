@@ -10,7 +10,7 @@ import { startRetellStandIn, type RetellStoredNumber, type RunningStandIn } from
 import { statusQuery } from '../../workflows/progress';
 import { operateOn } from '../../client/lines';
 import { managedLine } from '../support/lines';
-import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness, OUTBOUND_EXOTEL_STEPS } from '../support/setup-harness';
 import { lineWorkflowId } from '../../domain/naming';
 
 const ACCOUNT = 'acme-retell';
@@ -61,11 +61,7 @@ describe('outbound with Retell by API', () => {
 
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => [s.name, s.state])).toEqual([
-      ['validate', 'done'],
-      ['create-trunk', 'done'],
-      ['map-did', 'done'],
-      ['create-credential', 'done'],
-      ['allowlist-ips', 'skipped'],
+      ...OUTBOUND_EXOTEL_STEPS,
       ['platform-number', 'done'],
       ['cross-check', 'done'],
     ]);

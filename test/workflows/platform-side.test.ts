@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundSetupResult, OutboundSetupResult } from '../../domain/setup-result';
 import { platformObjectName } from '../../domain/platform-side';
 import { statusQuery } from '../../workflows/progress';
-import { failureOf, keepHistory, startHarness, type Harness } from '../support/setup-harness';
+import { failureOf, keepHistory, startHarness, type Harness, OUTBOUND_EXOTEL_STEPS } from '../support/setup-harness';
 import { lineWorkflowId } from '../../domain/naming';
 import { managedLine } from '../support/lines';
 import { operateOn } from '../../client/lines';
@@ -62,11 +62,7 @@ describe('outbound with the platform side by API', () => {
     expect(line.platform).toMatchObject({ provider: 'livekit', account: 'acme-lk' });
     const status = await started.handle.query(statusQuery);
     expect(status.steps.map((s) => [s.name, s.state])).toEqual([
-      ['validate', 'done'],
-      ['create-trunk', 'done'],
-      ['map-did', 'done'],
-      ['create-credential', 'done'],
-      ['allowlist-ips', 'skipped'],
+      ...OUTBOUND_EXOTEL_STEPS,
       ['platform-outbound-trunk', 'done'],
       ['cross-check', 'done'],
     ]);
