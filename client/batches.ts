@@ -10,6 +10,7 @@ import { durationMs } from '../domain/rules';
 import { batchWorkflowId, type BatchMigrationInput, type BatchProgress } from '../domain/batch';
 import { batchProgressQuery, pauseSignal, resumeSignal } from '../workflows/batch-messages';
 import type { batchMigration } from '../workflows/batch-migration';
+import { batchSummary } from '../domain/workflow-summaries';
 
 /** A batch is named by its file and content: the same file again is the same batch (it attaches, or re-runs). */
 export function batchIdFor(file: string): string {
@@ -75,6 +76,7 @@ export async function startBatch(client: Client, file: string, o: BatchOptions):
     // Its setups and their requests inherit this: behind interactive work, and sharing with other batches by weight.
     priority: priorityFor('batch', { key: batchId, weight: o.weight }),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    ...batchSummary(input),
     args: [input],
   });
 }

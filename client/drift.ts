@@ -9,6 +9,7 @@ import { driftScanWorkflowId, driftScheduleId } from '../domain/naming';
 import { priorityFor } from '../domain/priority';
 import { durationMs, rules } from '../domain/rules';
 import type { driftScan } from '../workflows/drift-scan';
+import { driftScanSummary } from '../domain/workflow-summaries';
 
 export interface DriftScanRequest {
   exotelAccountSid: string;
@@ -44,6 +45,7 @@ export async function startDriftScan(client: Client, request: DriftScanRequest, 
     taskQueue,
     args: [input],
     priority: priorityFor('drift'),
+    ...driftScanSummary(input),
   });
 }
 
@@ -65,7 +67,7 @@ export async function upsertDriftSchedule(client: Client, request: DriftSchedule
   if (ms === null || ms < 60_000) throw new InputValidationError([{ field: 'every', value: request.every, rule: "must be a duration of at least a minute, such as '1h' or '30m'" }]);
   const scheduleId = driftScheduleId(input.exotelAccountSid);
   const { every: _every, paused, ...scan } = { ...request, ...input };
-  const action = { type: 'startWorkflow' as const, workflowType: 'driftScan', args: [scan], taskQueue, workflowId: scheduleId };
+  const action = { type: 'startWorkflow' as const, workflowType: 'driftScan', args: [scan], taskQueue, workflowId: scheduleId, ...driftScanSummary(scan) };
   const handle = client.schedule.getHandle(scheduleId);
   try {
     await handle.update((previous) => ({ ...previous, spec: { intervals: [{ every }] }, action, state: { ...previous.state, paused: paused ?? previous.state.paused } }));

@@ -6,6 +6,7 @@ import { lineEventWorkflowId } from '../domain/naming';
 import { priorityFor } from '../domain/priority';
 import type { Direction } from '../domain/setup';
 import type { lineEvent, LineEventOutcome } from '../workflows/line-event';
+import { lineEventSummary } from '../domain/workflow-summaries';
 
 export type LineEventAnswer =
   | { status: 'accepted'; eventId: string; lineWorkflowId: string; operationId: string }
@@ -30,6 +31,7 @@ export async function acceptLineEvent(
       // Never reused: the memory that this event was delivered (for as long as the namespace retains it).
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       priority: priorityFor('lifecycle'),
+      ...lineEventSummary({ eventId, direction: event.direction, customerId: event.customerId, operationKind: event.request.operation.kind }),
       args: [{ eventId, receivedAt, direction: event.direction, customerId: event.customerId, request: { ...event.request, operationId: eventId } }],
     });
     outcome = await record.result();

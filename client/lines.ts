@@ -16,6 +16,7 @@ import { bareIp, normalizeDestination, rules } from '../domain/rules';
 import { sipUserNameFor } from '../domain/naming';
 import { DEFAULT_LIST_LIMIT } from './list-limit';
 import { lineQuery, operateUpdate, planUpdate } from '../workflows/line-messages';
+import { lineSummary } from '../domain/workflow-summaries';
 
 const QUERY_DEADLINE_MS = 10_000;
 
@@ -169,6 +170,7 @@ export async function importSucceededSetups(
         args: [{ line }],
         priority: priorityFor('lifecycle'),
         typedSearchAttributes: lineSearchAttributes(line),
+        ...lineSummary(line),
         // A line that runs is the newer truth; one that ended (offboarded) is not brought back by an old setup, but
         // one that was terminated by hand is.
         workflowIdConflictPolicy: 'FAIL',

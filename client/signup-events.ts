@@ -14,6 +14,7 @@ import type { InboundSetupInput, OutboundSetupInput, SetupRequest } from '../dom
 import { requestDifferences, type CheckedSetupRequest } from '../domain/setup-request';
 import { recordSetupStart } from '../platform/metrics';
 import type { signupEvent, SignupEventOutcome } from '../workflows/signup-event';
+import { signupEventSummary } from '../domain/workflow-summaries';
 
 export type SignupEventAnswer =
   /** This event started the setup, or attached to the same setup already running. */
@@ -53,6 +54,7 @@ export async function acceptSignupEvent(
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // A signup waits for it; the setup this record starts inherits it.
       priority: priorityFor('interactive'),
+      ...signupEventSummary(eventId, request),
       args: [{ eventId, receivedAt: new Date().toISOString(), request }],
     });
   } catch (err) {

@@ -1,16 +1,25 @@
 // The data converter the worker and every client share, and the rule for running without keys.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { IssueCollector } from '../domain/issues';
 import { EncryptionCodec, ENCRYPTED_ENCODING, isEncrypted, PayloadDecryptionError } from './encryption-codec';
 import { loadKeyring, type Keyring } from './keyring';
 
 /**
+ * failure-converter.ts as the SDK loads it: the compiled .js in dist/, the source where the code runs from source
+ * (tsx, vitest; Node 22 loads the .ts itself). The workflow bundle is built with the same path (worker/workflow-bundle.ts).
+ */
+export const FAILURE_CONVERTER_PATH = [join(__dirname, 'failure-converter.js'), join(__dirname, 'failure-converter.ts')].find((f) => existsSync(f)) ?? join(__dirname, 'failure-converter.js');
+
+/**
  * For `Worker.create({ dataConverter })` and `new Client({ dataConverter })`. Without keys payloads stay plain, and
  * an encrypted one read by this process fails saying which variable is missing (Temporal's own message would be
- * "Unknown encoding: binary/encrypted").
+ * "Unknown encoding: binary/encrypted"). Failures are always written through failure-converter.ts, so that with keys
+ * their messages and stacks are encrypted too.
  */
 export function dataConverterFor(keyring: Keyring | null): DataConverter {
-  return { payloadCodecs: [keyring ? new EncryptionCodec(keyring) : new NoKeysCodec()] };
+  return { payloadCodecs: [keyring ? new EncryptionCodec(keyring) : new NoKeysCodec()], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 class NoKeysCodec implements PayloadCodec {

@@ -3,14 +3,10 @@
 //   npx tsx scripts/build-workflow-bundle.ts [out-file]      (default dist/workflow-bundle.js)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
-import { workflowsPath } from '../worker/create-worker';
-
-/** For bundling in tests and scripts, where webpack's report is noise. */
-export const silentLogger: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+import { bundleWorkflows } from '../worker/workflow-bundle';
 
 export async function buildWorkflowBundle(outFile: string, { quiet = false } = {}): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...(quiet ? { logger: silentLogger } : {}) });
+  const { code } = await bundleWorkflows({ quiet });
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return outFile;

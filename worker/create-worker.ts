@@ -2,7 +2,6 @@
 // one worker per Exotel account on that account's queue, rate-limited by the Temporal server to the account's
 // request budget, holding the Exotel requests and nothing else (so an Exotel request runs nowhere but on its
 // account's queue), and one per voice-AI platform with configured accounts, holding that platform's requests.
-import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createBatchFileActivities } from '../activities/batch-files';
@@ -16,7 +15,9 @@ import type { ProbeOptions } from '../sip/options-probe';
 import type { Client } from '@temporalio/client';
 import type { ExotelClientOptions } from '../exotel/client';
 import type { DriftScanSummary } from '../platform/metrics';
+import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { DEFAULT_SHUTDOWN_GRACE_SECONDS } from './config';
+import { bundleWorkflows } from './workflow-bundle';
 import { exotelTaskQueue, voiceAiTaskQueue } from '../domain/task-queue';
 import { EXOTEL_REQUEST_BUDGET, ExotelAccounts, type ExotelAccountSettings, type RequestBudget } from '../exotel/accounts';
 
@@ -43,9 +44,6 @@ export interface SetupWorkerOptions {
   /** A client on the same namespace (and codec), for the drift scan to read the lines' records. */
   client?: Client;
 }
-
-/** A folder, not a resolved file, so the same line works from TypeScript sources (tsx, tests) and from dist/. */
-export const workflowsPath = join(__dirname, '..', 'workflows');
 
 /**
  * The server-side rate for an account's queue. Temporal's task-queue limiter lets a burst through when its bucket
@@ -89,7 +87,8 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
   const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'> = {
     connection: o.connection,
     namespace: o.namespace,
-    dataConverter: o.dataConverter,
+    // The bundle writes failures through the failure converter; activities' failures go the same way.
+    dataConverter: { ...o.dataConverter, failureConverterPath: FAILURE_CONVERTER_PATH },
     interceptors: { activity: [activityInterceptors({ onDelete: o.onDelete })] },
     shutdownGraceTime: `${o.shutdownGraceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS}s`,
   };
@@ -106,7 +105,7 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath
             ? { workflowBundle: { codePath: o.workflowBundlePath } }
-            : { workflowsPath }),
+            : { workflowBundle: await bundleWorkflows() }),
       }),
     );
     for (const account of o.accounts) {

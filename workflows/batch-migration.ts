@@ -92,7 +92,9 @@ export async function batchMigration(input: BatchMigrationInput): Promise<BatchR
       notifyWorkflowId: workflowInfo().workflowId,
     };
     // A customer set up before (by an earlier run of this batch, or a signup event) is skipped, not redone.
-    const { workflowType, ...start } = setupStart({ ...request, input: { ...request.input, ...ours } } as SetupRequest);
+    const { workflowType, ...start } = setupStart({ ...request, input: { ...request.input, ...ours } } as SetupRequest, {
+      startedBy: `batch ${input.batchId}, line ${row.line} of its file`,
+    });
     try {
       // A setup owns its rollback: stopping the batch must not stop a setup half-way.
       const child = await startChild(workflowType, { ...start, parentClosePolicy: ParentClosePolicy.ABANDON });

@@ -18,6 +18,7 @@ import type { Origin } from './create-or-adopt';
 import type { customerLine } from './customer-line';
 import { setupSucceededSignal } from './line-messages';
 import { PATCHES } from './patches';
+import { lineSummary } from '../domain/workflow-summaries';
 
 type Made = Omit<Parameters<typeof lineFromSetup>[1], 'customerId' | 'exotelAccountSid' | 'provider' | 'trunkSid' | 'trunkName' | 'trunkCreated'>;
 
@@ -64,6 +65,7 @@ async function start(workflowId: string, line: ReturnType<typeof lineFromSetup>,
       // Day-two work on the account's budget: after signups, before batches (domain/priority.ts).
       priority: priorityFor('lifecycle'),
       typedSearchAttributes: lineSearchAttributes(line),
+      ...lineSummary(line),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -212,6 +212,10 @@ export async function runOperation(line: ManagedLine, operationId: string, reque
       return current;
     },
     onAwaiting: async (awaiting) => hooks.onAwaiting(awaiting, progress),
+    decideWith: {
+      retry: `trunkctl line decide ${line.customerId} retry --direction ${line.direction}`,
+      rollback: `trunkctl line decide ${line.customerId} rollback --direction ${line.direction}`,
+    },
   };
   const gate = new OpsGate(subject, progress, saga, plan.steps.map(stepName), {});
   hooks.onPlanned?.(plan, progress);

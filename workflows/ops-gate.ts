@@ -3,7 +3,7 @@
 // itself. Decisions come as the Update `decide` (validated, answers what will happen) or, for the UI's signal form
 // and `temporal workflow signal`, as the Signal `decision` with the same JSON.
 import { msToNumber } from '@temporalio/common/lib/time';
-import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, getExternalWorkflowHandle, isCancellation, log, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { applyOpsDecision } from '../domain/ops-decision';
 import { DEFAULT_OPS_DECISION_TIMEOUT, type Direction, type OpsDecision, type SetupCorrections } from '../domain/setup';
 import type { SetupInputOf } from '../domain/setup-validation';
@@ -29,6 +29,8 @@ export interface GateSubject<I> {
   apply(input: I, decision: OpsDecision, correctable: (keyof SetupCorrections)[]): I;
   /** Told when the gate starts and stops waiting (a batch counts its setups that wait). */
   onAwaiting?(awaiting: boolean): Promise<void>;
+  /** The trunkctl commands that decide, for the UI's current details. */
+  decideWith: { retry: string; rollback: string };
 }
 
 /** A setup's gate: corrections checked by the setup's own rules; a batch told when its setup waits. */
@@ -36,6 +38,10 @@ export function setupGateSubject<D extends Direction>(direction: D, input: Setup
   return {
     input,
     decisionTimeoutMs: (current) => msToNumber(current.opsDecisionTimeout ?? DEFAULT_OPS_DECISION_TIMEOUT),
+    decideWith: {
+      retry: `trunkctl retry ${input.customerId} --direction ${direction}`,
+      rollback: `trunkctl rollback ${input.customerId} --direction ${direction}`,
+    },
     apply: (current, decision, correctable) => applyOpsDecision(direction, current, decision, correctable),
     onAwaiting: async (awaiting) => {
       const batch = input.notifyWorkflowId;
@@ -107,16 +113,19 @@ export class OpsGate<I> {
     const now = Date.now();
     this.waitingOn = { step, correctable: this.correctableAt(step) };
     this.decision = undefined;
-    this.progress.awaitOps({
+    const waiting = {
       step,
       error: describeFailure(err),
       since: new Date(now).toISOString(),
       rollsBackAt: new Date(now + timeout).toISOString(),
-      choices: ['retry', 'rollback'],
+      choices: ['retry', 'rollback'] as ('retry' | 'rollback')[],
       correctable: this.waitingOn.correctable,
-    });
+    };
+    this.progress.awaitOps(waiting);
+    setCurrentDetails(this.waitingDetails(waiting));
     await this.subject.onAwaiting?.(true);
     const decided = await condition(() => this.decision !== undefined, timeout);
+    setCurrentDetails('');
     await this.subject.onAwaiting?.(false);
     // Set by a handler while the condition waited (TypeScript cannot see that).
     const decision = this.decision as OpsDecision | undefined;
@@ -128,6 +137,20 @@ export class OpsGate<I> {
     }
     if (decision.action === 'rollback') throw err;
     this.current = this.subject.apply(this.current, decision, this.correctableAt(step));
+  }
+
+  /** What the UI shows at the top of a waiting workflow (Temporal markdown): what failed, and how to decide. */
+  private waitingDetails(w: { step: string; error: string; since: string; rollsBackAt: string; correctable: string[] }): string {
+    const { retry, rollback } = this.subject.decideWith;
+    return [
+      `**Waiting for a decision**: step \`${w.step}\` failed for good.`,
+      '',
+      `- **error**: ${w.error}`,
+      `- **since**: ${w.since}; rolls back by itself at ${w.rollsBackAt}`,
+      `- **retry**: \`${retry}\`${w.correctable.length ? ` (a retry may correct ${w.correctable.join(', ')})` : ''}, or the Update \`decide\` / Signal \`decision\` with \`{"action": "retry"}\``,
+      `- **roll back**: \`${rollback}\`, or \`{"action": "rollback", "note": "why"}\``,
+      '- the query `status` has every step and what it created',
+    ].join('\n');
   }
 
   private check(decision: OpsDecision): void {

@@ -18,8 +18,8 @@ export interface SignupEventOutcome {
   outcome: 'started' | 'existing';
 }
 
-export async function signupEvent({ request }: SignupEventInput): Promise<SignupEventOutcome> {
-  const { workflowType, ...start } = setupStart(request);
+export async function signupEvent({ eventId, request }: SignupEventInput): Promise<SignupEventOutcome> {
+  const { workflowType, ...start } = setupStart(request, { startedBy: `signup event ${eventId}` });
   try {
     // The setup outlives this record: it owns its rollback and may wait a day for ops.
     await startChild(workflowType, { ...start, parentClosePolicy: ParentClosePolicy.ABANDON });

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { lookUpLine, operateOn, type LineLookup } from '../../client/lines';
 import type { LineOperation, LineOperationKind, LineView, OperationReport, OperationState } from '../../domain/line';
 import { fingerprintOf, lineWorkflowId, sipUserNameFor } from '../../domain/naming';
@@ -396,7 +397,9 @@ export async function workflowTaskFailures(client: Client, lines: { direction: D
       const failed = event.workflowTaskFailedEventAttributes;
       if (!failed) continue;
       const cause = (causes[failed.cause ?? 0] ?? String(failed.cause)).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
-      const message = (failed.failure?.message ?? '').replace(/\s+/g, ' ').slice(0, 200);
+      // Stored as "Encoded failure" (codec/failure-converter.ts): decoded, as any reader of failures does.
+      const decoded = await decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, failed.failure);
+      const message = (decoded?.message ?? '').replace(/\s+/g, ' ').slice(0, 200);
       const key = `${cause}${message ? `: ${message}` : ''}`;
       failures[key] = (failures[key] ?? 0) + 1;
     }

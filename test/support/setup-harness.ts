@@ -1,10 +1,10 @@
 // A real worker on the shared Temporal dev server, a simulator per test file, and helpers to run setups
 // and read what the simulator saw.
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, type DataConverter } from '@temporalio/common';
 import { expect } from 'vitest';
 import type { StepState } from '../../domain/setup';
 import { statusQuery } from '../../workflows/progress';
@@ -13,8 +13,8 @@ import type { ExotelAccountSettings } from '../../exotel/accounts';
 import type { InboundSetupInput, OutboundSetupInput } from '../../domain/setup';
 import { startSetup } from '../../client/setups';
 import { parseSetupRequest } from '../../domain/setup-request';
-import { createSetupWorker, workflowsPath } from '../../worker/create-worker';
-import { silentLogger } from '../../scripts/build-workflow-bundle';
+import { createSetupWorker } from '../../worker/create-worker';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 import type { LoggedRequest, SimulatorOptions, TrunkState } from '../../simulator';
 import type { PlatformAccountSettings } from '../../voice-ai/accounts';
 import type { ProbeOptions } from '../../sip/options-probe';
@@ -23,7 +23,7 @@ import { closeClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundled once per test file: webpack takes a second or two. */
-export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger }));
+export const workflowBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows({ quiet: true }));
 
 
 export interface Harness extends TestSimulator {
@@ -87,6 +87,7 @@ export async function startHarness(
     temporal = { address: temporalAddress(), namespace: temporalNamespace() },
     platformAccounts,
     probe,
+    dataConverter,
   }: {
     /** A server of the test's own (e.g. where it must see only its own workflows, as a fresh clone would); default
      *  the shared one. */
@@ -95,13 +96,15 @@ export async function startHarness(
     platformAccounts?: PlatformAccountSettings[];
     /** How the worker probes destinations (a resolver for a test's host names). */
     probe?: ProbeOptions;
+    /** The worker's and the client's (codec/data-converter.ts, with keys to store histories encrypted); default plain. */
+    dataConverter?: DataConverter;
   } = {},
 ): Promise<Harness> {
   quietRuntime();
   const simulator = await startTestSimulator(simulatorOptions);
   const exotelAccount = simulator.account(accountOverrides);
   const connection = await NativeConnection.connect({ address: temporal.address });
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace, ...(dataConverter ? { dataConverter } : {}) });
   const taskQueue = uniqueTaskQueue('setup');
   const worker = await createSetupWorker({
     connection,
@@ -110,6 +113,7 @@ export async function startHarness(
     accounts: [exotelAccount],
     ...(platformAccounts ? { platformAccounts } : {}),
     ...(probe ? { probe } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
     workflowBundle: await workflowBundle(),
     shutdownGraceSeconds: 1,
     client,

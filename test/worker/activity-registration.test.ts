@@ -8,7 +8,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { ESLint } from 'eslint';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exotelTaskQueue } from '../../domain/task-queue';
-import { silentLogger } from '../../scripts/build-workflow-bundle';
+import { silentLogger } from '../../worker/workflow-bundle';
 import { startHarness, type Harness } from '../support/setup-harness';
 import { temporalAddress, temporalNamespace, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
 
