@@ -2,9 +2,12 @@
 // Redis, as the tests start it) and a worker with an account on each, then one outbound and one inbound setup for a
 // sample customer that configure both sides, printed step by step, with what LiveKit holds read back from LiveKit.
 // Without a livekit-server binary, or with --exotel-only, the platform's side stays a handoff sheet to paste.
+// Payloads are encrypted as in production (fresh keys for the run, or TRUNK_CODEC_KEYS), and the dev server's UI
+// decodes them through a codec server, so the UI shows what ops will see and Temporal's database holds ciphertext.
 //
 //   npx tsx scripts/demo.ts [--keep-running] [--reveal] [--exotel-only]
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +27,9 @@ import { startLiveKit, type LiveKitServer } from '../test/support/livekit';
 import { loadWorkerConfig } from '../worker/config';
 import { createSetupWorker } from '../worker/create-worker';
 import { statusQuery } from '../workflows/progress';
-import { codecPolicy } from '../codec/data-converter';
+import { dataConverterFor } from '../codec/data-converter';
+import { generateKey, loadKeyring, type Keyring } from '../codec/keyring';
+import { startCodecServer } from '../codec/server';
 import { startDevServer } from './dev-server';
 
 const CUSTOMER = 'acme-voice-demo';
@@ -50,20 +55,25 @@ async function main(): Promise<void> {
   const reveal = !!values.reveal;
   // The demo's own output says what happens; the SDK's reports of expected, handled failures would only add noise.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  // With TRUNK_CODEC_KEYS set the demo encrypts payloads like production; without, it says loudly that it does not.
-  const codec = codecPolicy(process.env, { mode: 'demo' });
-  if (codec.warning) say(`\n!! ${codec.warning}\n`);
-
   // Everything started is stopped in reverse order, however far the start got.
   const stops: (() => Promise<unknown>)[] = [];
   try {
+    const codec = demoKeys();
+    if (codec.keysFile) stops.push(async () => rmSync(path.dirname(codec.keysFile!), { recursive: true, force: true }));
+    const dataConverter = dataConverterFor(codec.keyring);
+
     const livekit = values['exotel-only'] ? undefined : await startLocalLiveKit();
     if (livekit) stops.push(() => livekit.stop());
 
     say(`Starting a Temporal dev server, the Exotel simulator and a worker${livekit ? ' with accounts on both' : ''}…`);
     // 8233 is the UI's usual port; another dev server (or demo) may hold it, and then any free one does.
-    const uiPort = (await portIsFree(UI_PORT)) ? UI_PORT : undefined;
-    const server = await startDevServer({ uiPort });
+    const uiPort = (await portIsFree(UI_PORT)) ? UI_PORT : await freePort();
+    // The UI's page calls the codec server from the browser: its origin is the one allowed, its token in the path.
+    const codecToken = randomBytes(32).toString('base64url');
+    const codecServer = await startCodecServer({ port: 0, keyring: codec.keyring, authToken: codecToken, allowedOrigin: `http://127.0.0.1:${uiPort}` });
+    stops.push(() => codecServer.close());
+    // The token in the path: the form of endpoint the UI can send (docs/encryption.md).
+    const server = await startDevServer({ uiPort, codecEndpoint: `${codecServer.url}/${codecToken}` });
     stops.push(() => server.stop());
     const simulator = await startSimulator({ accounts: [DEMO_ACCOUNT], port: 0 });
     stops.push(() => simulator.close());
@@ -90,7 +100,7 @@ async function main(): Promise<void> {
       accounts: config.accounts,
       platformAccounts: config.platformAccounts,
       shutdownGraceSeconds: 5,
-      dataConverter: codec.dataConverter,
+      dataConverter,
     });
     const workerRun = worker.run();
     stops.push(async () => {
@@ -99,8 +109,9 @@ async function main(): Promise<void> {
     });
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace, dataConverter: codec.dataConverter });
-    say(`  Temporal   ${server.address}   UI ${server.uiUrl ?? '(headless)'}${uiPort === undefined ? `   (${UI_PORT} was taken)` : ''}`);
+    const client = new Client({ connection, namespace: server.namespace, dataConverter });
+    say(`  Temporal   ${server.address}   UI ${server.uiUrl ?? '(headless)'}${uiPort !== UI_PORT ? `   (${UI_PORT} was taken)` : ''}`);
+    say(`  Codec      ${codecServer.url}   (key ${codec.keyring.currentKeyId}${codec.keysFile ? ` in ${path.relative(process.cwd(), codec.keysFile)}` : ' from your TRUNK_CODEC_KEYS'}: Temporal stores ciphertext, the UI decodes through this server)`);
     say(`  Simulator  ${simulator.url}   (Exotel account ${DEMO_ACCOUNT.sid}, 200 requests/minute)`);
     if (livekit) say(`  LiveKit    ${livekit.url}   (account ${LIVEKIT_ACCOUNT}: API key ${livekit.apiKey}, SIP host ${SIP_HOST})`);
 
@@ -147,15 +158,19 @@ async function main(): Promise<void> {
     const requests = await new SimulatorAdmin(simulator.url).requests();
     say(`\nExotel requests made: ${requests.length} (${requests.map((r) => `${r.method} ${r.path.split('/').slice(-1)[0]}`).join(', ')})`);
     if (server.uiUrl) {
-      say('\nIn the Temporal UI:');
+      say(`\nIn the Temporal UI (open it as ${server.uiUrl}: the codec server answers that origin only):`);
       for (const id of [outbound.workflowId, inbound.workflowId]) say(`  ${server.uiUrl}/namespaces/${server.namespace}/workflows/${id}`);
+      say(`  ${server.uiUrl}/namespaces/${server.namespace}/workflows?query=${encodeURIComponent(`TrunkCustomerId = "${CUSTOMER}"`)}`);
+      say('  (columns: the list\'s column settings add TrunkSetupState, TrunkCustomerId, TrunkDirection, TrunkProvider; docs/operations.md)');
     }
     if (values['keep-running']) {
       say('\nEverything stays up; try, in another terminal:');
-      say(`  TEMPORAL_ADDRESS=${server.address} bin/trunkctl status ${CUSTOMER}`);
+      // With keys of your own, your environment already has them.
+      const env = `TEMPORAL_ADDRESS=${server.address}${codec.keysFile ? ` TRUNK_CODEC_KEYS_FILE=${path.relative(process.cwd(), codec.keysFile)}` : ''}`;
+      say(`  ${env} bin/trunkctl status ${CUSTOMER}`);
       if (livekit) {
-        say(`  TEMPORAL_ADDRESS=${server.address} bin/trunkctl line show ${CUSTOMER} --direction outbound`);
-        say(`  TEMPORAL_ADDRESS=${server.address} bin/trunkctl handoff ${CUSTOMER}`);
+        say(`  ${env} bin/trunkctl line show ${CUSTOMER} --direction outbound`);
+        say(`  ${env} bin/trunkctl handoff ${CUSTOMER}`);
       }
       say(`  curl ${simulator.url}/_admin/state`);
       say('Press Ctrl-C to stop.');
@@ -223,6 +238,32 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * TRUNK_CODEC_KEYS (or its _FILE) when set, as a production process reads them; else a fresh key for this run,
+ * written (mode 600) to a file under .dev/ for the CLI commands the demo suggests, and removed when it stops.
+ */
+function demoKeys(): { keyring: Keyring; keysFile?: string } {
+  const configured = loadKeyring(process.env);
+  if (configured) return { keyring: configured };
+  const keysFile = path.join(ROOT, '.dev', `demo-${process.pid}`, 'codec-keys.json');
+  mkdirSync(path.dirname(keysFile), { recursive: true, mode: 0o700 });
+  writeFileSync(keysFile, JSON.stringify({ demo: generateKey() }), { mode: 0o600 });
+  const keyring = loadKeyring({ TRUNK_CODEC_KEYS_FILE: keysFile });
+  if (!keyring) throw new Error(`${keysFile}: no keys`);
+  return { keyring, keysFile };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function portIsFree(port: number): Promise<boolean> {

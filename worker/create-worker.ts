@@ -3,7 +3,7 @@
 // request budget, holding the Exotel requests and nothing else (so an Exotel request runs nowhere but on its
 // account's queue), and one per voice-AI platform with configured accounts, holding that platform's requests.
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createBatchFileActivities } from '../activities/batch-files';
 import { createExotelActivities } from '../activities/exotel-requests';
 import { activityInterceptors, type ActivityObservers } from '../activities/interceptor';
@@ -105,7 +105,8 @@ export async function createSetupWorker(o: SetupWorkerOptions): Promise<SetupWor
           ? { workflowBundle: o.workflowBundle }
           : o.workflowBundlePath
             ? { workflowBundle: { codePath: o.workflowBundlePath } }
-            : { workflowBundle: await bundleWorkflows() }),
+            : // As the SDK bundles for itself: its report through the process's logger.
+              { workflowBundle: await bundleWorkflows({ logger: Runtime.instance().logger }) }),
       }),
     );
     for (const account of o.accounts) {

@@ -12,11 +12,32 @@ export const workflowInterceptorModules = [join(__dirname, '..', 'workflows', 'i
 /** For bundling in tests and scripts, where webpack's report is noise. */
 export const silentLogger: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-export function bundleWorkflows({ quiet = false }: { quiet?: boolean } = {}): Promise<WorkflowBundle> {
+export interface BundleWorkflowsOptions {
+  /** webpack's report goes there (default: the SDK's, at INFO); `quiet` drops it. */
+  logger?: Logger;
+  quiet?: boolean;
+  /**
+   * Tests only: modules swapped for others, as webpack aliases (`'<module path>$'` for an exact match), to build a
+   * changed workflow (a deployment while setups wait) or to watch the real one (the patch probe).
+   */
+  aliases?: Record<string, string>;
+}
+
+export function bundleWorkflows({ quiet = false, logger, aliases }: BundleWorkflowsOptions = {}): Promise<WorkflowBundle> {
+  const reportTo = quiet ? silentLogger : logger;
   return bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules,
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    ...(quiet ? { logger: silentLogger } : {}),
+    ...(reportTo ? { logger: reportTo } : {}),
+    ...(aliases
+      ? {
+          webpackConfigHook: (config) => {
+            const given = config.resolve?.alias;
+            if (Array.isArray(given)) throw new Error('the bundler now gives resolve.alias as a list: add the aliases to it');
+            return { ...config, resolve: { ...config.resolve, alias: { ...given, ...aliases } } };
+          },
+        }
+      : {}),
   });
 }

@@ -5,12 +5,15 @@
 // password or LiveKit's API secret. Without the binary it says how to get one and runs Exotel-only; --exotel-only
 // does that on purpose, with --reveal showing the password.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { SipClient } from 'livekit-server-sdk';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { codecPolicy } from '../../codec/data-converter';
+import { dataConverterFor } from '../../codec/data-converter';
+import { loadKeyring } from '../../codec/keyring';
+import { payloadToJson } from '../../codec/payload-json';
 import type { OutboundSetupResult } from '../../domain/setup-result';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -143,15 +146,39 @@ describe('the demo with LiveKit', () => {
     expect(output).toContain("password the one Exotel's credential has (--reveal shows it)");
 
     // The SIP password, as the setup's result and LiveKit hold it, is nowhere in the output; nor the API secret.
+    // Temporal holds it encrypted; the keys file the demo names opens it, and so does the codec server the UI is
+    // configured with, for a browser on the UI's origin.
     const temporal = captured(output, /^ {2}Temporal +(\S+)/m);
+    const uiUrl = captured(output, /^ {2}Temporal +\S+ +UI (http:\/\/\S+)/m);
+    const keysFile = path.join(ROOT, captured(output, /TRUNK_CODEC_KEYS_FILE=(\S+)/));
     const connection = await Connection.connect({ address: temporal });
     try {
-      const client = new Client({ connection, dataConverter: codecPolicy(process.env, { mode: 'demo' }).dataConverter });
-      const result = (await client.workflow.getHandle(`trunk-setup-outbound-${CUSTOMER}`).result()) as OutboundSetupResult;
+      const client = new Client({ connection, dataConverter: dataConverterFor(loadKeyring({ TRUNK_CODEC_KEYS_FILE: keysFile })) });
+      const workflowId = `trunk-setup-outbound-${CUSTOMER}`;
+      const result = (await client.workflow.getHandle(workflowId).result()) as OutboundSetupResult;
       expect(result.sipPassword.length).toBeGreaterThan(8);
       expect(outTrunk?.authPassword).toBe(result.sipPassword);
       expect(outTrunk?.authUsername).toBe(result.sipUserName);
       expect(output).not.toContain(result.sipPassword);
+
+      const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+      const stored = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
+      expect(Buffer.from(stored?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+      expect(JSON.stringify(history)).not.toContain(result.sipPassword);
+
+      const settings = (await (await fetch(`${uiUrl}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
+      // The codec server the demo printed, with its token in the path (32 random bytes, base64url).
+      const codecUrl = captured(output, /^ {2}Codec +(http:\/\/\S+)/m);
+      expect(settings.Codec.Endpoint.slice(0, codecUrl.length + 1)).toBe(`${codecUrl}/`);
+      expect(settings.Codec.Endpoint.slice(codecUrl.length + 1)).toMatch(/^[\w-]{43}$/);
+      const decoded = await fetch(`${settings.Codec.Endpoint}/decode`, {
+        method: 'POST',
+        headers: { origin: uiUrl, 'content-type': 'application/json', 'x-namespace': 'default' },
+        body: JSON.stringify({ payloads: [payloadToJson(stored!)] }),
+      });
+      expect(decoded.headers.get('access-control-allow-origin')).toBe(uiUrl);
+      const [plainResult] = ((await decoded.json()) as { payloads: { data: string }[] }).payloads;
+      expect(Buffer.from(plainResult!.data, 'base64').toString()).toContain(result.sipPassword);
     } finally {
       await connection.close();
     }
@@ -164,6 +191,8 @@ describe('the demo with LiveKit', () => {
     await demo.exited;
     await groupGone(demo.child.pid ?? 0);
     expect(demo.output()).toContain('Demo finished; everything it started is stopped.');
+    // The run's key went with it.
+    expect(existsSync(path.dirname(keysFile))).toBe(false);
     await expect(fetch(livekitUrl)).rejects.toThrow();
   });
 });
