@@ -1,8 +1,8 @@
 // The voice-AI platforms' requests, one per activity like Exotel's (a retry repeats exactly one request), on each
 // platform's own task queue (worker/create-worker.ts). An activity names a platform account, never carries its key;
 // what it throws becomes a Temporal failure in activities/interceptor.ts.
-import type { MediaEncryption } from '../domain/platform-side';
-import type { PlatformAccounts } from '../voice-ai/accounts';
+import type { AccountProvider, MediaEncryption } from '../domain/platform-side';
+import { PlatformAccounts } from '../voice-ai/accounts';
 import { ElevenLabsPhoneNumbers, type ElevenLabsImport, type ElevenLabsUpdate } from '../voice-ai/elevenlabs';
 import { LiveKitSip } from '../voice-ai/livekit';
 import { BolnaTrunks, type BolnaTrunkUpdate } from '../voice-ai/bolna';
@@ -185,3 +185,22 @@ export function createVoiceAiActivities({ platforms }: { platforms: PlatformAcco
 }
 
 export type VoiceAiActivities = ReturnType<typeof createVoiceAiActivities>;
+
+/** The platform each activity above talks to, by its name's prefix. */
+const PROVIDER_OF_PREFIX: Record<string, AccountProvider> = {
+  livekit: 'livekit',
+  retell: 'retell',
+  elevenlabs: 'elevenlabs',
+  bolna: 'bolna',
+  daily: 'pipecat-daily',
+  atoms: 'smallest-atoms',
+};
+
+let activityNames: Set<string> | undefined;
+
+/** The platform an activity of this file sends its request to; undefined for any other activity. */
+export function platformOfActivity(activityType: string): AccountProvider | undefined {
+  activityNames ??= new Set(Object.keys(createVoiceAiActivities({ platforms: new PlatformAccounts() })));
+  if (!activityNames.has(activityType)) return undefined;
+  return PROVIDER_OF_PREFIX[/^[a-z]+/.exec(activityType)?.[0] ?? ''];
+}

@@ -56,6 +56,13 @@ for pair in codec.env:TRUNK_CODEC_KEYS events.env:SIGNUP_EVENTS_SECRET postgres.
   fi
 done
 [ ! -e codec-server.env ] || echo "note    deploy/codec-server.env is no longer read (its token is in deploy/secrets/codec-server-token): delete it"
+# The SDK's metrics moved to OPS_PORT's /metrics: a worker given SDK_METRICS_ADDRESS refuses to start.
+if [ -f worker.env ] && grep -q "^SDK_METRICS_ADDRESS=" worker.env; then
+  grep -v "^SDK_METRICS_ADDRESS=" worker.env > worker.env.tmp || true
+  cat worker.env.tmp > worker.env
+  rm -f worker.env.tmp
+  echo "removed SDK_METRICS_ADDRESS from deploy/worker.env (the SDK's metrics are on OPS_PORT's /metrics now)"
+fi
 
 CODEC_SERVER_TOKEN=$(cat secrets/codec-server-token)
 for example in *.env.example; do

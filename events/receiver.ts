@@ -21,8 +21,11 @@ import { SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER, verifySignature } f
 export interface SignupReceiverOptions {
   client: Client;
   taskQueue: string;
-  /** The shared HMAC secret; never logged or echoed. */
-  secret: string;
+  /**
+   * The shared HMAC secrets, usually one: an event signed with any of them is accepted, so that a new one can be
+   * added, the sender moved over, and the old one dropped without refusing an event. Never logged or echoed.
+   */
+  secrets: readonly string[];
   host?: string;
   port?: number;
   maxBodyBytes?: number;
@@ -111,6 +114,11 @@ const STATUS_OF: Record<SignupEventAnswer['status'], number> = { accepted: 202, 
 const LINE_STATUS_OF: Record<LineEventAnswer['status'], number> = { accepted: 202, duplicate: 200, 'no-line': 409 };
 
 export async function startSignupReceiver(o: SignupReceiverOptions): Promise<SignupReceiver> {
+  // Without a secret every event would be refused: that is a mistake to stop at, not a receiver to run.
+  if (o.secrets.length === 0 || o.secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new Error('startSignupReceiver: secrets must hold at least one secret, and none empty');
+  }
+  const secrets = [...o.secrets];
   const logger = o.logger;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -123,15 +131,18 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
     if (type !== 'application/json') throw new HttpError(415, `content-type ${type || '(none)'}: must be application/json`);
 
     const body = await readBody(req, o.maxBodyBytes ?? DEFAULTS.maxBodyBytes);
+    // Which of the secrets the event was signed with, 1 for the first: the log says it, so a rotation can be followed.
+    let signedWith: number;
     try {
-      verifySignature({
-        secret: o.secret,
-        body,
-        signature: req.headers[SIGNATURE_HEADER] as string | undefined,
-        timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined,
-        nowSeconds: Math.floor(Date.now() / 1000),
-        toleranceSeconds: o.toleranceSeconds,
-      });
+      signedWith =
+        verifySignature({
+          secrets,
+          body,
+          signature: req.headers[SIGNATURE_HEADER] as string | undefined,
+          timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined,
+          nowSeconds: Math.floor(Date.now() / 1000),
+          toleranceSeconds: o.toleranceSeconds,
+        }) + 1;
     } catch (err) {
       if (err instanceof SignatureError) throw new HttpError(401, err.message);
       throw err;
@@ -146,12 +157,12 @@ export async function startSignupReceiver(o: SignupReceiverOptions): Promise<Sig
       const { eventId, direction, customerId, request } = parseLineEvent(event);
       const { acceptLineEvent } = await import('../client/line-events.js');
       const answer = await acceptLineEvent(o.client, { eventId, direction, customerId, request }, { taskQueue: o.taskQueue });
-      logger?.info('line event', { eventId, customerId, direction, kind: request.operation.kind, status: answer.status });
+      logger?.info('line event', { eventId, customerId, direction, kind: request.operation.kind, status: answer.status, signedWith });
       return reply(res, LINE_STATUS_OF[answer.status], answer);
     }
     const { eventId, request } = parseEvent(event, o.opsDecisionTimeout);
     const answer = await acceptSignupEvent(o.client, { eventId, request }, { taskQueue: o.taskQueue });
-    logger?.info('signup event', { eventId, customerId: request.input.customerId, direction: request.direction, status: answer.status, workflowId: answer.workflowId });
+    logger?.info('signup event', { eventId, customerId: request.input.customerId, direction: request.direction, status: answer.status, workflowId: answer.workflowId, signedWith });
     reply(res, STATUS_OF[answer.status], answer);
   };
 

@@ -1,26 +1,63 @@
-// The project's own metrics, next to the SDK's (runtime-telemetry.ts). Label values are bounded sets (endpoint
-// templates, known providers, status codes, account sids), so no id or secret ever becomes a label.
+// The project's own metrics, recorded through the Temporal SDK's runtime meter, so Core's Prometheus exporter serves
+// them together with the SDK's (runtime-telemetry.ts installs it; ops-server.ts relays it on OPS_PORT's /metrics).
+// Label values are bounded sets (endpoint templates, known providers, activity names, status codes, account sids),
+// so no id, number, IP or secret ever becomes a label. The workflows count their own line operations with the
+// workflow metricMeter (workflows/line-operation.ts), which ends up in the same exporter.
+import { noopMetricMeter, type MetricCounter, type MetricGauge, type MetricHistogram, type MetricMeter } from '@temporalio/common';
 import { DRIFT_KINDS, type DriftKind } from '../domain/drift-report';
+import type { ExotelErrorKind } from '../domain/failures';
+import { API_PROVIDERS, type ApiProvider } from '../domain/platform-side';
 import { PROVIDER_IDS } from '../domain/providers/catalog';
 import type { SetupState } from '../domain/search-attributes';
 import type { Direction } from '../domain/setup';
 import { EXOTEL_RESOURCES, type ExotelResource } from '../exotel/types';
 import type { ExotelRequestLog } from '../exotel/client';
 import { exotelEndpoint } from './exotel-endpoint';
-import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics-registry';
 
 /** TrunkProvider values: the catalog, plus what client/setups.ts writes when a setup names none. */
 export const PROVIDER_LABELS: readonly string[] = [...PROVIDER_IDS, 'unspecified'];
 
 export type CompensationOutcome = 'deleted' | 'already-gone' | 'failed';
 
+/** How a platform request ended: ok, the platform error's kind, or what kept it from being sent. */
+export type PlatformRequestOutcome = 'ok' | ExotelErrorKind | 'configuration' | 'cancelled' | 'error';
+const PLATFORM_OUTCOMES = new Set<string>(['ok', 'validation', 'auth', 'duplicate', 'not-found', 'rate-limited', 'transient', 'rejected', 'configuration', 'cancelled', 'error']);
+
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ACCOUNT_SID = /^[A-Za-z0-9_]{1,64}$/;
-/** Exotel answers in tens to hundreds of milliseconds; the top buckets catch timeouts. */
-const DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Activity names are function names in activities/voice-ai-requests.ts; anything else is not one of ours. */
+const ACTIVITY_NAME = /^[a-z][A-Za-z0-9]{1,63}$/;
 
+/** Exotel and the platforms answer in tens to hundreds of milliseconds; the top buckets catch timeouts. */
+const REQUEST_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** A scan takes minutes (a few hundred lines) to hours (ten thousand at a fifth of the budget). */
 const SCAN_BUCKETS = [10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600];
+
+export const METRIC_NAMES = {
+  exotelRequests: 'trunk_exotel_requests_total',
+  exotelDuration: 'trunk_exotel_request_duration_seconds',
+  exotelRateLimited: 'trunk_exotel_rate_limited_total',
+  compensations: 'trunk_compensations_total',
+  setupStarts: 'trunk_setup_starts_total',
+  setups: 'trunk_setups',
+  platformRequests: 'trunk_platform_requests_total',
+  platformDuration: 'trunk_platform_request_duration_seconds',
+  driftScans: 'trunk_drift_scans_total',
+  driftScanDuration: 'trunk_drift_scan_duration_seconds',
+  driftReads: 'trunk_drift_reads_total',
+  driftDifferences: 'trunk_drift_differences',
+  driftedLines: 'trunk_drift_drifted_lines',
+} as const;
+
+/**
+ * The buckets of the project's histograms, for Core's exporter (histogramBucketOverrides): its default buckets are
+ * milliseconds-sized, wrong for seconds.
+ */
+export const HISTOGRAM_BUCKETS: Record<string, number[]> = {
+  [METRIC_NAMES.exotelDuration]: REQUEST_BUCKETS,
+  [METRIC_NAMES.platformDuration]: REQUEST_BUCKETS,
+  [METRIC_NAMES.driftScanDuration]: SCAN_BUCKETS,
+};
 
 export interface DriftScanSummary {
   account: string;
@@ -32,68 +69,109 @@ export interface DriftScanSummary {
 
 export interface ExotelRequestEvent extends Pick<ExotelRequestLog, 'method' | 'path' | 'status'> {
   durationMs?: number;
-  /** The account the request went to: 429s are counted per account, since Exotel's budget is per account. */
+  /** The account the request went to: Exotel's budget (200 a minute) and its 429s are per account. */
   accountSid?: string;
 }
 
-export class ProjectMetrics {
-  private readonly exotelRequests: Counter;
-  private readonly exotelDuration: Histogram;
-  private readonly exotelRateLimited: Counter;
-  private readonly compensations: Counter;
-  private readonly setupStarts: Counter;
-  private readonly setups: Gauge;
-  private readonly driftScans: Counter;
-  private readonly driftScanDuration: Histogram;
-  private readonly driftReads: Counter;
-  private readonly driftDifferences: Gauge;
-  private readonly driftedLines: Gauge;
+export interface PlatformRequestEvent {
+  provider: ApiProvider;
+  /** The activity that sent it (e.g. retellImportNumber): one activity attempt is one request. */
+  activity: string;
+  outcome: PlatformRequestOutcome;
+  durationMs?: number;
+}
 
-  constructor(readonly registry: MetricsRegistry = new MetricsRegistry()) {
-    this.exotelRequests = registry.counter('trunk_exotel_requests_total', 'Exotel API requests by endpoint template, method and HTTP status (or network-error).', ['endpoint', 'method', 'status']);
-    this.exotelDuration = registry.histogram('trunk_exotel_request_duration_seconds', 'Exotel API request duration.', ['endpoint', 'method'], DURATION_BUCKETS);
-    this.exotelRateLimited = registry.counter('trunk_exotel_rate_limited_total', 'Exotel answers with HTTP 429, per Exotel account.', ['account']);
-    this.compensations = registry.counter('trunk_compensations_total', 'Compensating deletes run during rollbacks, by resource and outcome (failed counts attempts).', ['resource', 'outcome']);
-    this.setupStarts = registry.counter('trunk_setup_starts_total', 'Setup start requests by direction, provider and outcome (started, already-succeeded).', ['direction', 'provider', 'outcome']);
-    this.driftScans = registry.counter('trunk_drift_scans_total', 'Drift scans finished, per Exotel account.', ['account']);
-    this.driftScanDuration = registry.histogram('trunk_drift_scan_duration_seconds', 'Wall time of a drift scan, per Exotel account.', ['account'], SCAN_BUCKETS);
-    this.driftReads = registry.counter('trunk_drift_reads_total', 'Exotel reads spent by drift scans, per Exotel account.', ['account']);
-    this.driftDifferences = registry.gauge('trunk_drift_differences', 'Differences the last drift scan of an account found, by kind.', ['account', 'kind']);
-    this.driftedLines = registry.gauge('trunk_drift_drifted_lines', 'Lines the last drift scan of an account found drifted.', ['account']);
-    this.setups = registry.gauge('trunk_setups', 'Setups by TrunkSetupState and TrunkProvider, as last counted in Temporal visibility (closed setups until retention ends).', ['state', 'provider']);
+interface Instruments {
+  exotelRequests: MetricCounter;
+  exotelDuration: MetricHistogram;
+  exotelRateLimited: MetricCounter;
+  compensations: MetricCounter;
+  setupStarts: MetricCounter;
+  setups: MetricGauge;
+  platformRequests: MetricCounter;
+  platformDuration: MetricHistogram;
+  driftScans: MetricCounter;
+  driftScanDuration: MetricHistogram;
+  driftReads: MetricCounter;
+  driftDifferences: MetricGauge;
+  driftedLines: MetricGauge;
+}
+
+function instruments(meter: MetricMeter): Instruments {
+  const n = METRIC_NAMES;
+  return {
+    exotelRequests: meter.createCounter(n.exotelRequests, undefined, 'Exotel API requests by account, endpoint template, method and HTTP status (or network-error).'),
+    exotelDuration: meter.createHistogram(n.exotelDuration, 'float', 's', 'Exotel API request duration.'),
+    exotelRateLimited: meter.createCounter(n.exotelRateLimited, undefined, 'Exotel answers with HTTP 429, per Exotel account.'),
+    compensations: meter.createCounter(n.compensations, undefined, 'Compensating deletes run during rollbacks, by resource and outcome (failed counts attempts).'),
+    setupStarts: meter.createCounter(n.setupStarts, undefined, 'Setup start requests by direction, provider and outcome (started, already-succeeded).'),
+    setups: meter.createGauge(n.setups, 'int', undefined, 'Setups by TrunkSetupState and TrunkProvider, as last counted in Temporal visibility (closed setups until retention ends).'),
+    platformRequests: meter.createCounter(n.platformRequests, undefined, 'Voice-AI platform requests (one per activity attempt) by provider, activity and outcome.'),
+    platformDuration: meter.createHistogram(n.platformDuration, 'float', 's', 'Voice-AI platform request duration, by provider and activity.'),
+    driftScans: meter.createCounter(n.driftScans, undefined, 'Drift scans finished, per Exotel account.'),
+    driftScanDuration: meter.createHistogram(n.driftScanDuration, 'float', 's', 'Wall time of a drift scan, per Exotel account.'),
+    driftReads: meter.createCounter(n.driftReads, undefined, 'Exotel reads spent by drift scans, per Exotel account.'),
+    driftDifferences: meter.createGauge(n.driftDifferences, 'int', undefined, 'Differences the last drift scan of an account found, by kind.'),
+    driftedLines: meter.createGauge(n.driftedLines, 'int', undefined, 'Lines the last drift scan of an account found drifted.'),
+  };
+}
+
+export class ProjectMetrics {
+  private m: Instruments;
+
+  /** Without a meter it records nothing (a CLI process, say) until use() gives it one. */
+  constructor(meter: MetricMeter = noopMetricMeter) {
+    this.m = instruments(meter);
+  }
+
+  /** Records through this meter from now on: installRuntimeTelemetry() hands it the SDK runtime's. */
+  use(meter: MetricMeter): void {
+    this.m = instruments(meter);
   }
 
   /** Feed it the Exotel client's onRequest entries. */
   recordExotelRequest(e: ExotelRequestEvent): void {
+    const account = accountLabel(e.accountSid);
     const endpoint = exotelEndpoint(e.path);
     const method = METHODS.has(e.method.toUpperCase()) ? e.method.toUpperCase() : 'OTHER';
     const status = e.status === 'network-error' ? e.status : Number.isInteger(e.status) && e.status >= 100 && e.status <= 599 ? String(e.status) : 'invalid';
-    this.exotelRequests.inc({ endpoint, method, status });
-    if (e.durationMs !== undefined && e.durationMs >= 0) this.exotelDuration.observe({ endpoint, method }, e.durationMs / 1000);
-    if (e.status === 429) this.exotelRateLimited.inc({ account: e.accountSid !== undefined && ACCOUNT_SID.test(e.accountSid) ? e.accountSid : 'unknown' });
+    this.m.exotelRequests.add(1, { account, endpoint, method, status });
+    if (e.durationMs !== undefined && e.durationMs >= 0) this.m.exotelDuration.record(e.durationMs / 1000, { endpoint, method });
+    if (e.status === 429) this.m.exotelRateLimited.add(1, { account });
   }
 
   recordCompensation(e: { resource: ExotelResource; outcome: CompensationOutcome }): void {
-    this.compensations.inc({ resource: (EXOTEL_RESOURCES as readonly string[]).includes(e.resource) ? e.resource : 'other', outcome: e.outcome });
+    this.m.compensations.add(1, { resource: (EXOTEL_RESOURCES as readonly string[]).includes(e.resource) ? e.resource : 'other', outcome: e.outcome });
   }
 
   recordSetupStart(e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void {
-    this.setupStarts.inc({ direction: e.direction, provider: providerLabel(e.provider), outcome: e.outcome });
+    this.m.setupStarts.add(1, { direction: e.direction, provider: providerLabel(e.provider), outcome: e.outcome });
+  }
+
+  recordPlatformRequest(e: PlatformRequestEvent): void {
+    const provider = (API_PROVIDERS as readonly string[]).includes(e.provider) ? e.provider : 'other';
+    const activity = ACTIVITY_NAME.test(e.activity) ? e.activity : 'other';
+    this.m.platformRequests.add(1, { provider, activity, outcome: PLATFORM_OUTCOMES.has(e.outcome) ? e.outcome : 'error' });
+    if (e.durationMs !== undefined && e.durationMs >= 0) this.m.platformDuration.record(e.durationMs / 1000, { provider, activity });
   }
 
   recordDriftScan(e: DriftScanSummary): void {
-    const account = ACCOUNT_SID.test(e.account) ? e.account : 'unknown';
-    this.driftScans.inc({ account });
-    if (e.durationSeconds >= 0) this.driftScanDuration.observe({ account }, e.durationSeconds);
-    this.driftReads.inc({ account }, e.reads);
-    for (const kind of DRIFT_KINDS) this.driftDifferences.set({ account, kind }, e.byKind[kind] ?? 0);
-    this.driftedLines.set({ account }, e.driftedLines);
+    const account = accountLabel(e.account);
+    this.m.driftScans.add(1, { account });
+    if (e.durationSeconds >= 0) this.m.driftScanDuration.record(e.durationSeconds, { account });
+    if (e.reads > 0) this.m.driftReads.add(e.reads, { account });
+    for (const kind of DRIFT_KINDS) this.m.driftDifferences.set(e.byKind[kind] ?? 0, { account, kind });
+    this.m.driftedLines.set(e.driftedLines, { account });
   }
 
   /** Set by the visibility sampler (setup-state-gauge.ts). */
   setSetupCount(state: SetupState, provider: string, count: number): void {
-    this.setups.set({ state, provider }, count);
+    this.m.setups.set(count, { state, provider });
   }
+}
+
+function accountLabel(sid: string | undefined): string {
+  return sid !== undefined && ACCOUNT_SID.test(sid) ? sid : 'unknown';
 }
 
 function providerLabel(provider: string | undefined): string {
@@ -101,10 +179,11 @@ function providerLabel(provider: string | undefined): string {
   return PROVIDER_LABELS.includes(provider) ? provider : 'other';
 }
 
-/** The process's metrics: what the hooks below record and the ops server's /metrics shows. */
+/** The process's metrics: what the hooks below record. Records nothing until installRuntimeTelemetry() binds it. */
 export const projectMetrics = new ProjectMetrics();
 
 export const recordExotelRequest = (e: ExotelRequestEvent): void => projectMetrics.recordExotelRequest(e);
 export const recordCompensation = (e: { resource: ExotelResource; outcome: CompensationOutcome }): void => projectMetrics.recordCompensation(e);
 export const recordSetupStart = (e: { direction: Direction; provider?: string; outcome: 'started' | 'already-succeeded' }): void => projectMetrics.recordSetupStart(e);
 export const recordDriftScan = (e: DriftScanSummary): void => projectMetrics.recordDriftScan(e);
+export const recordPlatformRequest = (e: PlatformRequestEvent): void => projectMetrics.recordPlatformRequest(e);

@@ -1,16 +1,18 @@
-// GET /metrics (the project's metrics, Prometheus text) and GET /healthz for a production process. Nothing here is
-// secret, so it needs no token; keep the port on the private network all the same.
+// GET /metrics (the SDK's and the project's metrics, Prometheus text, relayed from Core's exporter) and GET /healthz
+// for a production process: one port for a scraper and a probe. Nothing here is secret, so it needs no token; keep
+// the port on the private network all the same.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthSource } from './health';
-import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from './metrics-registry';
+import type { MetricsText } from './runtime-telemetry';
 
 export interface OpsServerOptions {
   /** 0 picks a free port. */
   port: number;
   /** Default 0.0.0.0: scrapers and probes come from outside the container. */
   host?: string;
-  registry: MetricsRegistry;
+  /** What GET /metrics answers: installRuntimeTelemetry({ metrics: true }).scrape. */
+  metrics: () => Promise<MetricsText>;
   health: HealthSource;
 }
 
@@ -28,7 +30,12 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       return;
     }
     if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : o.registry.render());
+      o.metrics().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body),
+        // A scrape that fails shows as a failed scrape (Prometheus' `up` is 0), not as an empty set of metrics.
+        (err: unknown) =>
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
       return;
     }
     if (path === '/healthz') {

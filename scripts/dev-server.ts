@@ -59,8 +59,6 @@ const DYNAMIC_CONFIG = [
   // Workflow updates (ops retry/approve) and async-accepted update handles.
   'frontend.enableUpdateWorkflowExecution=true',
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-  // Activity pause/unpause/reset from the UI/CLI (off by default on older servers).
-  'frontend.activityAPIsEnabled=true',
   // No internet here: don't let the server try to phone home for version checks (the SDK does the same).
   'frontend.enableServerVersionCheck=false',
   // One partition per task queue: the per-account Exotel queues' rate limit is then one limiter, not four that

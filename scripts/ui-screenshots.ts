@@ -5,7 +5,8 @@
 //   npm run demo -- --keep-running            (in one terminal)
 //   npx tsx scripts/ui-screenshots.ts --out .dev/ui [--ui http://127.0.0.1:8233] [--page <path>]…
 //
-// Without --page it captures the workflow list (with the project's columns) and every setup waiting for a decision.
+// Without --page it captures the workflow list (with the project's search attributes as columns) and, for every
+// setup waiting for a decision, its summary, details and current details and its timeline of activity summaries.
 // `bash scripts/chromium.sh` installs Chromium (apt) when it is missing.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,17 +119,35 @@ export async function startBrowser({ binary = process.env.CHROMIUM_PATH ?? 'chro
   };
 }
 
+/** Setups waiting for a decision, as the UI's own API lists them (the UI server proxies Temporal's visibility). */
+async function awaitingOps(ui: string, namespace: string): Promise<{ workflowId: string; runId: string }[]> {
+  const query = encodeURIComponent('TrunkSetupState = "awaiting-ops"');
+  const res = await fetch(`${ui}/api/v1/namespaces/${encodeURIComponent(namespace)}/workflows?query=${query}`);
+  if (!res.ok) throw new Error(`${ui}: listing workflows answered ${res.status}`);
+  const body = (await res.json()) as { executions?: { execution: { workflowId: string; runId: string } }[] };
+  return (body.executions ?? []).map((e) => e.execution);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { ui: { type: 'string' }, out: { type: 'string' }, page: { type: 'string', multiple: true }, namespace: { type: 'string' } }, strict: true });
   const ui = (values.ui ?? 'http://127.0.0.1:8233').replace(/\/$/, '');
   const out = path.resolve(values.out ?? '.dev/ui');
   const namespace = values.namespace ?? 'default';
+  const workflows = `/namespaces/${encodeURIComponent(namespace)}/workflows`;
+  const pages: [name: string, page: string][] = values.page
+    ? values.page.map((p, i) => [`page-${i + 1}`, p])
+    : [
+        ['workflow-list', workflows],
+        ...(await awaitingOps(ui, namespace)).flatMap(({ workflowId, runId }): [string, string][] => [
+          [`${workflowId}-summary-and-details`, `${workflows}/${encodeURIComponent(workflowId)}/${runId}/user-metadata`],
+          [`${workflowId}-timeline`, `${workflows}/${encodeURIComponent(workflowId)}/${runId}/history`],
+        ]),
+      ];
   const browser = await startBrowser();
   try {
     await browser.setLocalStorage(ui, workflowColumnsStorage(namespace));
-    const pages = values.page ?? [`/namespaces/${namespace}/workflows`, `/namespaces/${namespace}/workflows?query=${encodeURIComponent('TrunkSetupState = "awaiting-ops"')}`];
-    for (const [i, page] of pages.entries()) {
-      const file = path.join(out, `${String(i + 1).padStart(2, '0')}-${page.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80)}.png`);
+    for (const [name, page] of pages) {
+      const file = path.join(out, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
       await browser.capture(`${ui}${page}`, file);
       console.log(file);
     }

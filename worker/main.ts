@@ -5,7 +5,7 @@ import { describeKeyring } from '../codec/keyring';
 import { InputValidationError } from '../domain/issues';
 import { workerHealth } from '../platform/health';
 import { JsonLogger } from '../platform/logger';
-import { projectMetrics, recordCompensation, recordDriftScan, recordExotelRequest } from '../platform/metrics';
+import { recordCompensation, recordDriftScan, recordExotelRequest } from '../platform/metrics';
 import { loadOpsConfig } from '../platform/ops-config';
 import { startOpsServer } from '../platform/ops-server';
 import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
@@ -22,7 +22,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   // Production (the default) refuses to store SIP passwords in clear; WORKER_MODE=demo only warns.
   const codec = codecPolicy(env, { mode: env.WORKER_MODE === 'demo' ? 'demo' : 'production' });
   const logger = new JsonLogger({ level: ops.logLevel });
-  installRuntimeTelemetry({ metricsBindAddress: ops.sdkMetricsAddress, logger });
+  // Metrics are kept only where someone can read them: on OPS_PORT's /metrics.
+  const telemetry = await installRuntimeTelemetry({ metrics: ops.opsPort !== undefined, logger });
   if (codec.warning) logger.warn(codec.warning);
   if (codec.keyring) logger.info(describeKeyring(codec.keyring));
 
@@ -44,7 +45,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       onDriftScan: recordDriftScan,
     });
     const opsServer =
-      ops.opsPort === undefined ? undefined : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, registry: projectMetrics.registry, health: workerHealth(worker) });
+      ops.opsPort === undefined || !telemetry.scrape
+        ? undefined
+        : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, metrics: telemetry.scrape, health: workerHealth(worker) });
     logger.info(
       `worker polling ${config.taskQueue} on ${describeTemporalConnection(temporal)} for Exotel accounts ` +
         `${config.accounts.map((a) => a.accountSid).join(', ')}${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`,

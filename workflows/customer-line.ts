@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   log,
+  metricMeter,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -46,6 +47,15 @@ const RECENT_REPORTS = 50;
 const DRIFT_DIFFERENCES_KEPT = 50;
 /** Operations in one run before continuing as new, whatever the server suggests: a line lives for years. */
 const OPERATIONS_PER_RUN = 100;
+
+/**
+ * Each operation run on a line, counted as it ends, by kind and outcome (its report's state). The workflow's meter is
+ * replay-safe (nothing is recorded while a history replays) and adds no command; the worker's exporter serves it.
+ */
+const countOperation = (report: OperationReport): void =>
+  metricMeter
+    .createCounter('trunk_line_operations_total', undefined, 'Line (day-two) operations ended, by kind and outcome.')
+    .add(1, { kind: report.operation.kind, outcome: report.state });
 
 /** States after which an operation's asker has an answer (its end may come later, in `recent`). */
 const AT_REST = new Set<OperationReport['state']>(['done', 'refused', 'stale', 'needs-confirmation', 'awaiting-ops', 'rolled-back', 'failed']);
@@ -226,6 +236,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
       current = undefined;
       operationsThisRun++;
       answers.set(next.operationId, report);
+      countOperation(report);
       if (report.issuedCredential) issued[next.operationId] = report.issuedCredential;
       // Confirmed or abandoned: the rotation's password is nobody's to fetch any more.
       if (!line.pendingRotation) issued = {};

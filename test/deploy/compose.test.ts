@@ -65,7 +65,6 @@ const PROCESS_VARIABLES: ProcessVariables = {
     ['TRUNK_CODEC_KEY_ID'],
     ['OPS_PORT'],
     ['OPS_HOST'],
-    ['SDK_METRICS_ADDRESS'],
     ['LOG_LEVEL'],
   ],
   'trunkctl events': [
@@ -233,8 +232,8 @@ describe('variables', () => {
     // The UI reaches the codec server with the token the codec server checks.
     expect(envOf('temporal-ui', readGenerated).TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:8888/${token}`);
     const events = receiverSettings({ host: flagOf('events', '--host') }, onHost('events'));
-    expect(events).toMatchObject({ host: '0.0.0.0', port: 8080, secret: readFileSync(onHost('events').SIGNUP_EVENTS_SECRET_FILE as string, 'utf8') });
-    expect(events.secret).toMatch(/^[\w-]{32,}$/);
+    expect(events).toMatchObject({ host: '0.0.0.0', port: 8080, secrets: [readFileSync(onHost('events').SIGNUP_EVENTS_SECRET_FILE as string, 'utf8')] });
+    expect(events.secrets).toEqual([expect.stringMatching(/^[\w-]{32,}$/)]);
     expect(readFileSync(onHost('postgresql').POSTGRES_PASSWORD_FILE as string, 'utf8')).toMatch(/^[\w-]{24,}$/);
   });
 
@@ -244,7 +243,7 @@ describe('variables', () => {
     expect(() => new ExotelAccounts(config.accounts)).not.toThrow();
     expect(config.workflowBundlePath).toBe('/app/dist/workflow-bundle.js');
     expect(loadKeyring(worker)?.keyIds).toEqual(['k1']);
-    expect(loadOpsConfig(worker)).toEqual({ opsPort: 9090, opsHost: '0.0.0.0', sdkMetricsAddress: '0.0.0.0:9464', logLevel: 'INFO' });
+    expect(loadOpsConfig(worker)).toEqual({ opsPort: 9090, opsHost: '0.0.0.0', logLevel: 'INFO' });
     expect(loadTemporalConnectConfig({ ...worker, HOME: generated })).toEqual({ address: 'temporal:7233', addressSource: 'TEMPORAL_ADDRESS', namespace: 'default' });
     expect(loadOpsConfig(envOf('events', readGenerated)).opsPort).toBe(9091);
     expect(loadKeyring(onHost('trunkctl'))?.keyIds).toEqual(['k1']);
@@ -379,6 +378,16 @@ describe('secrets', () => {
     expect(parseEnvFile(kept['deploy/codec.env'] ?? '')).toEqual({ TRUNK_CODEC_KEY_ID: 'k1' });
     expect(parseEnvFile(kept['deploy/postgres.env'] ?? '')).toEqual({ POSTGRES_USER: 'temporal', DB: 'postgres12' });
     expect(loadKeyring({ TRUNK_CODEC_KEYS_FILE: join(dir, 'secrets', 'codec-keys.json') })?.keyIds).toEqual(['k1']);
+  });
+
+  it("init-env.sh takes SDK_METRICS_ADDRESS out of an earlier worker.env, which the worker would refuse, and keeps the rest", () => {
+    const dir = committedDeploy();
+    writeFileSync(join(dir, 'worker.env'), 'WORKER_MODE=production\nOPS_PORT=9090\nOPS_HOST=0.0.0.0\nSDK_METRICS_ADDRESS=0.0.0.0:9464\nLOG_LEVEL=INFO\n');
+    expect(() => loadOpsConfig(parseEnvFile(readFileSync(join(dir, 'worker.env'), 'utf8')))).toThrow(/SDK_METRICS_ADDRESS = "0.0.0.0:9464": is no longer read/);
+    expect(initEnv(dir)).toContain("removed SDK_METRICS_ADDRESS from deploy/worker.env (the SDK's metrics are on OPS_PORT's /metrics now)");
+    const after = parseEnvFile(readFileSync(join(dir, 'worker.env'), 'utf8'));
+    expect(after).toEqual({ WORKER_MODE: 'production', OPS_PORT: '9090', OPS_HOST: '0.0.0.0', LOG_LEVEL: 'INFO' });
+    expect(loadOpsConfig(after)).toEqual({ opsPort: 9090, opsHost: '0.0.0.0', logLevel: 'INFO' });
   });
 
   it('catches secrets set inline, mounts nobody reads, paths where nothing is mounted, undefined secrets and leaks', () => {
@@ -582,7 +591,7 @@ describe('Temporal: schema, namespace, search attributes, dynamic config', () =>
     for (const [key, entries] of Object.entries(config)) {
       expect(Array.isArray(entries) && entries.every((e) => 'value' in e), key).toBe(true);
     }
-    for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted', 'frontend.activityAPIsEnabled', 'matching.enableFairness']) {
+    for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted', 'matching.enableFairness']) {
       expect(config[key]?.[0]?.value, key).toBe(true);
     }
   });

@@ -3,7 +3,11 @@ import { lookUpLine } from '../../client/lines';
 import { lineWorkflowId, setupWorkflowId, signupEventWorkflowId, trunkNameFor } from '../../domain/naming';
 import { signEvent } from '../../events/signature';
 import { startSignupReceiver, type SignupReceiver } from '../../events/receiver';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputValidationError } from '../../domain/issues';
 import { receiverSettings } from '../../events/main';
 import { JsonLogger } from '../../platform/logger';
 import { statusQuery } from '../../workflows/progress';
@@ -24,7 +28,7 @@ let h: Harness;
 let receiver: SignupReceiver;
 beforeAll(async () => {
   h = await startHarness();
-  receiver = await startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secret: SECRET, opsDecisionTimeout: 0, maxBodyBytes: 4096 });
+  receiver = await startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secrets: [SECRET], opsDecisionTimeout: 0, maxBodyBytes: 4096 });
 });
 afterAll(async () => {
   await receiver.close();
@@ -152,7 +156,7 @@ describe('signup events', () => {
     expect(replay.status).toBe(200);
     expect(replay.json).toMatchObject({ status: 'duplicate', eventId: (JSON.parse(first.body) as { eventId: string }).eventId, workflowId: accepted.json.workflowId, setupState: 'failed' });
     // Durably: another receiver (after a restart, say) knows it too.
-    const other = await startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secret: SECRET, opsDecisionTimeout: 0 });
+    const other = await startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secrets: [SECRET], opsDecisionTimeout: 0 });
     try {
       const res = await fetch(`${other.url}/signup-events`, { method: 'POST', body: first.body, headers: { 'content-type': 'application/json', ...first.headers } });
       expect(((await res.json()) as ReceiverAnswer).status).toBe('duplicate');
@@ -199,7 +203,7 @@ describe('a hostile or broken sender', () => {
     small = await startSignupReceiver({
       client: h.client,
       taskQueue: h.taskQueue,
-      secret: SECRET,
+      secrets: [SECRET],
       opsDecisionTimeout: 0,
       maxBodyBytes: 4096,
       headersTimeoutMs: 1_000,
@@ -290,6 +294,133 @@ describe('a hostile or broken sender', () => {
   });
 });
 
+
+describe('rotating the secret: several accepted at once', () => {
+  const OLD = 'whsec_old_0123456789abcdefghij';
+  const NEW = 'whsec_new_9876543210zyxwvutsrq';
+  const dir = mkdtempSync(join(tmpdir(), 'signup-secrets-'));
+  const file = join(dir, 'signup-events-secret');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A receiver configured the way `trunkctl events` is: from SIGNUP_EVENTS_SECRET_FILE, through receiverSettings. */
+  async function receiverFromFile(text: string, logged: string[]) {
+    writeFileSync(file, text);
+    const settings = receiverSettings({}, { SIGNUP_EVENTS_SECRET_FILE: file });
+    const started = await startSignupReceiver({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      secrets: settings.secrets,
+      opsDecisionTimeout: 0,
+      logger: new JsonLogger({ write: (line) => logged.push(line) }),
+    });
+    return { settings, receiver: started };
+  }
+
+  async function postTo(to: SignupReceiver, path: string, { body, headers }: { body: string; headers: Record<string, string> }) {
+    const res = await fetch(`${to.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    return { status: res.status, json: (await res.json()) as ReceiverAnswer };
+  }
+
+  const noLineEvent = (customerId: string) => ({ eventId: `evt-rot-line-${customerId}`, direction: 'outbound', customerId, operation: { kind: 'offboard' }, confirm: true });
+
+  it('accepts events signed with the old and with the new secret while both are configured, and refuses the old once it is removed', async () => {
+    // Pasted by hand: spaces around the values, CRLF line ends, a trailing line break.
+    const logged: string[] = [];
+    const both = await receiverFromFile(`  ${OLD}  \r\n\t${NEW}\r\n`, logged);
+    try {
+      expect(both.settings.secrets).toEqual([OLD, NEW]);
+      const byOld = event(h.customer('rot-old'));
+      const byNew = event(h.customer('rot-new'));
+      const a = await postTo(both.receiver, '/signup-events', signed(byOld, now(), OLD));
+      const b = await postTo(both.receiver, '/signup-events', signed(byNew, now(), NEW));
+      expect([a.status, a.json.status, b.status, b.json.status]).toEqual([202, 'accepted', 202, 'accepted']);
+      // The log says which line each event's signature matched (never the secret), so the operator sees the sender move over.
+      const lines = logged.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.eventId === byOld.eventId)).toMatchObject({ message: 'signup event', status: 'accepted', signedWith: 1 });
+      expect(lines.find((l) => l.eventId === byNew.eventId)).toMatchObject({ message: 'signup event', status: 'accepted', signedWith: 2 });
+      // /line-events checks the same secrets: signed with either, it gets past the signature (here to "no line yet").
+      for (const secret of [OLD, NEW]) {
+        const line = await postTo(both.receiver, '/line-events', signed(noLineEvent(h.customer(`rot-line-${secret.slice(6, 9)}`)), now(), secret));
+        expect([line.status, line.json.status], secret.slice(0, 9)).toEqual([409, 'no-line']);
+      }
+      const wrong = await postTo(both.receiver, '/signup-events', signed(event(h.customer('rot-wrong')), now(), 'whsec_neither_of_them_0123'));
+      expect([wrong.status, wrong.json.error]).toEqual([401, 'x-signature does not match the body and timestamp']);
+      expect(logged.join('')).not.toContain(OLD);
+      expect(logged.join('')).not.toContain(NEW);
+      await h.client.workflow.getHandle(a.json.workflowId!).result();
+      await h.client.workflow.getHandle(b.json.workflowId!).result();
+    } finally {
+      await both.receiver.close();
+    }
+
+    // The sender has moved over: the old line is dropped, and the receiver restarted with the new one alone.
+    const only = await receiverFromFile(`${NEW}\n`, []);
+    try {
+      expect(only.settings.secrets).toEqual([NEW]);
+      await h.mark();
+      const late = event(h.customer('rot-late'));
+      const refused = await postTo(only.receiver, '/signup-events', signed(late, now(), OLD));
+      expect([refused.status, refused.json.error, refused.json.workflowId]).toEqual([401, 'x-signature does not match the body and timestamp', undefined]);
+      const line = await postTo(only.receiver, '/line-events', signed(noLineEvent(h.customer('rot-line-late')), now(), OLD));
+      expect(line.status).toBe(401);
+      expect(await h.requestsSinceMark()).toEqual([]);
+      expect(await workflowExists(setupWorkflowId('outbound', late.customerId))).toBe(false);
+      // The same event, signed with the new secret, goes through.
+      const resent = await postTo(only.receiver, '/signup-events', signed(late, now(), NEW));
+      expect([resent.status, resent.json.status]).toEqual([202, 'accepted']);
+      await h.client.workflow.getHandle(resent.json.workflowId!).result();
+    } finally {
+      await only.receiver.close();
+    }
+  });
+
+  it('keeps the single-secret form: inline, or a file with or without its trailing newline', () => {
+    expect(receiverSettings({}, { SIGNUP_EVENTS_SECRET: SECRET }).secrets).toEqual([SECRET]);
+    for (const text of [SECRET, `${SECRET}\n`, `${SECRET}\r\n`]) {
+      writeFileSync(file, text);
+      expect(receiverSettings({}, { SIGNUP_EVENTS_SECRET_FILE: file }).secrets, JSON.stringify(text)).toEqual([SECRET]);
+    }
+    // Inline, several are one a line too.
+    expect(receiverSettings({}, { SIGNUP_EVENTS_SECRET: `${OLD}\n${NEW}` }).secrets).toEqual([OLD, NEW]);
+  });
+
+  const SHORT = 'tooShort_x1';
+  const badConfigurations: [string, NodeJS.ProcessEnv | string, string[]][] = [
+    ['a blank line between two secrets', `${OLD}\n\n${NEW}\n`, ['SIGNUP_EVENTS_SECRET_FILE line 2 = "***": is empty: one secret a line, no blank lines']],
+    ['a blank first line', `\n${OLD}\n`, ['SIGNUP_EVENTS_SECRET_FILE line 1 = "***": is empty: one secret a line, no blank lines']],
+    ['a line of spaces', `${OLD}\n   \n${NEW}`, ['SIGNUP_EVENTS_SECRET_FILE line 2 = "***": is empty: one secret a line, no blank lines']],
+    ['an empty file', '', ['SIGNUP_EVENTS_SECRET_FILE = "***": is empty: it must hold the secret senders sign events with']],
+    ['a short new secret', `${OLD}\n${SHORT}\n`, ['SIGNUP_EVENTS_SECRET_FILE line 2 = "***": must be at least 16 characters']],
+    ['the same secret twice', `${OLD}\r\n ${OLD} \r\n`, ['SIGNUP_EVENTS_SECRET_FILE line 2 = "***": is the secret of line 1 again: each line must be another secret']],
+    ['more than 8 lines', Array.from({ length: 9 }, (_, i) => `${NEW}-${i}`).join('\n'), ['SIGNUP_EVENTS_SECRET_FILE = "***": holds 9 lines: at most 8 secrets']],
+    ['every problem at once', `${SHORT}\n\n${OLD}\n${OLD}`, ['line 1 = "***": must be at least 16', 'line 2 = "***": is empty', 'line 4 = "***": is the secret of line 3 again']],
+    ['inline, a blank line', { SIGNUP_EVENTS_SECRET: `${OLD}\n\n${NEW}` }, ['SIGNUP_EVENTS_SECRET line 2 = "***": is empty']],
+    ['inline, one short secret', { SIGNUP_EVENTS_SECRET: SHORT }, ['SIGNUP_EVENTS_SECRET = "***": must be at least 16 characters']],
+  ];
+  for (const [what, config, messages] of badConfigurations) {
+    it(`refuses ${what}, naming the variable and the rule, never a secret`, () => {
+      let env: NodeJS.ProcessEnv;
+      if (typeof config === 'string') {
+        writeFileSync(file, config);
+        env = { SIGNUP_EVENTS_SECRET_FILE: file };
+      } else env = config;
+      let error: unknown;
+      try {
+        receiverSettings({}, env);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(InputValidationError);
+      const message = (error as InputValidationError).message;
+      for (const expected of messages) expect(message).toContain(expected);
+      for (const secret of [OLD, NEW, SHORT, `${NEW}-0`]) expect(message).not.toContain(secret);
+    });
+  }
+
+  it('will not start without a secret', async () => {
+    await expect(startSignupReceiver({ client: h.client, taskQueue: h.taskQueue, secrets: [] })).rejects.toThrow('secrets must hold at least one secret');
+  });
+});
 
 describe('line events', () => {
   async function postLine(event: unknown) {

@@ -95,23 +95,19 @@ describe('JsonLogger', () => {
   });
 });
 
-describe('OPS_PORT, SDK_METRICS_ADDRESS, LOG_LEVEL', () => {
+describe('OPS_PORT, OPS_HOST, LOG_LEVEL', () => {
   it('are off and INFO when unset or empty', () => {
     expect(loadOpsConfig({})).toEqual({ logLevel: 'INFO' });
-    expect(loadOpsConfig({ OPS_PORT: '', SDK_METRICS_ADDRESS: '', LOG_LEVEL: '' })).toEqual({ logLevel: 'INFO' });
+    expect(loadOpsConfig({ OPS_PORT: '', OPS_HOST: '', SDK_METRICS_ADDRESS: '', LOG_LEVEL: '' })).toEqual({ logLevel: 'INFO' });
   });
 
   it('reads them', () => {
-    expect(loadOpsConfig({ OPS_PORT: '9090', SDK_METRICS_ADDRESS: '0.0.0.0:9464', LOG_LEVEL: 'debug' })).toEqual({
-      opsPort: 9090,
-      sdkMetricsAddress: '0.0.0.0:9464',
-      logLevel: 'DEBUG',
-    });
+    expect(loadOpsConfig({ OPS_PORT: '9090', OPS_HOST: '0.0.0.0', LOG_LEVEL: 'debug' })).toEqual({ opsPort: 9090, opsHost: '0.0.0.0', logLevel: 'DEBUG' });
   });
 
-  it('names each bad one', () => {
-    expect(() => loadOpsConfig({ OPS_PORT: '70000', SDK_METRICS_ADDRESS: '9464', LOG_LEVEL: 'loud' })).toThrow(
-      /OPS_PORT = "70000": must be a port number[\s\S]*SDK_METRICS_ADDRESS = "9464": must be host:port[\s\S]*LOG_LEVEL = "loud": must be one of/,
+  it('names each bad one, and SDK_METRICS_ADDRESS, which an older deploy/worker.env still sets, as no longer read', () => {
+    expect(() => loadOpsConfig({ OPS_PORT: '70000', SDK_METRICS_ADDRESS: '0.0.0.0:9464', LOG_LEVEL: 'loud' })).toThrow(
+      /OPS_PORT = "70000": must be a port number[\s\S]*SDK_METRICS_ADDRESS = "0.0.0.0:9464": is no longer read: the SDK's metrics are on OPS_PORT's \/metrics[\s\S]*LOG_LEVEL = "loud": must be one of/,
     );
   });
 });

@@ -92,12 +92,24 @@ describe('worker configuration', () => {
 });
 
 describe('the server check at start-up', () => {
-  it('warns when the server predates task-queue priorities, and keeps quiet when it has them', () => {
-    expect(priorityWarningFor('1.27.2')).toMatch(/predates task-queue priorities: .* first come, first served/);
-    expect(priorityWarningFor('1.28.9')).toBeDefined();
-    expect(priorityWarningFor('1.29.0')).toBeUndefined();
+  it('warns when the server predates task-queue priorities, and keeps quiet when it has them on by default', () => {
+    expect(priorityWarningFor('1.27.2')).toMatch(/predates task-queue priorities: .* first come, first served.*Upgrade to 1\.31\.0 or later/);
+    expect(priorityWarningFor('1.31.0')).toBeUndefined();
     expect(priorityWarningFor('1.32.0')).toBeUndefined();
     expect(priorityWarningFor('v2.0.0')).toBeUndefined();
     expect(priorityWarningFor('')).toBeUndefined();
+  });
+
+  it('warns on 1.28-1.30, where priorities are on only with dynamic config, naming the keys that turn them on', () => {
+    for (const version of ['1.29.0', '1.30.0', 'v1.30.6']) {
+      const warning = priorityWarningFor(version);
+      expect(warning, version).toContain(`Temporal server ${version} orders tasks by priority only if its dynamic config sets matching.enableFairness=true or matching.useNewMatcher=true`);
+      expect(warning, version).toMatch(/without that, .* first come, first served.*upgrade to 1\.31\.0 or later/);
+      expect(warning, version).not.toContain('predates');
+    }
+    // matching.enableFairness is new in 1.29.0: on 1.28 only the matcher key exists.
+    const on128 = priorityWarningFor('1.28.9');
+    expect(on128).toContain('only if its dynamic config sets matching.useNewMatcher=true (');
+    expect(on128).not.toContain('enableFairness');
   });
 });
