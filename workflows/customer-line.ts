@@ -8,6 +8,7 @@ import {
   continueAsNew,
   log,
   metricMeter,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -80,6 +81,9 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
   /** Offboarded, or started for an adoption that took nothing: the workflow ends, and says so in its result. */
   const managesAnything = () => line.status === 'active' && line.trunk !== null;
   const restingState = () => (line.status === 'offboarded' ? 'offboarded' : line.pendingRotation ? 'rotating' : 'active');
+  /** The UI's current details at rest: a rotation waiting for its confirmation is a person's to finish. */
+  const showRotationWait = () => setCurrentDetails(line.pendingRotation ? rotationWaitDetails(line) : '');
+  showRotationWait();
 
   setHandler(lineQuery, (): LineView => ({
     line,
@@ -249,6 +253,7 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
         upsertSearchAttributes([{ key: SearchAttributes.driftState, value: drift.state }]);
       }
       showState(restingState());
+      showRotationWait();
       continue;
     }
     if (!managesAnything() && queue.length === 0) {
@@ -269,3 +274,19 @@ export async function customerLine(input: CustomerLineInput): Promise<ManagedLin
 function mergeBy<K extends string, T extends Record<K, string>>(key: K, ours: T[], theirs: T[]): T[] {
   return [...ours.filter((o) => !theirs.some((t) => t[key] === o[key])), ...theirs];
 }
+
+/** Temporal markdown: which credential waits, what keeps working meanwhile, and how to finish it. */
+function rotationWaitDetails(line: ManagedLine): string {
+  const r = line.pendingRotation!;
+  const command = (verb: string) => `\`trunkctl line ${verb} ${line.customerId} --direction ${line.direction}\``;
+  return [
+    `**Waiting for confirm-rotation**: credential \`${r.userName}\` was added ${r.since}; the older credentials keep working until it is confirmed.`,
+    '',
+    `- **confirm** once the platform signs in with the new credential: ${command('confirm-rotation')} (it shows what it deletes; \`--yes\` does it)`,
+    r.decideBy
+      ? `- **by itself** at ${r.decideBy}: ${r.onTimeout === 'finish' ? 'finishes the rotation (deletes the older credentials)' : 'stops waiting and keeps both'}`
+      : '- nothing happens by itself: it waits for a person',
+    `- the query \`line\` has the line and its operations (${command('show')})`,
+  ].join('\n');
+}
+

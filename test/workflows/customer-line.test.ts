@@ -172,6 +172,13 @@ describe('rotate credentials', () => {
     expect(during.line.pendingRotation?.userName).toBe(rotated.issuedCredential?.userName);
     expect(JSON.stringify(during)).not.toContain(rotated.issuedCredential?.password ?? '-');
 
+    // The UI's current details say what waits for a person, and how to finish it.
+    const lineHandle = h.client.workflow.getHandle(lineWorkflowId('outbound', customerId));
+    const details = async () => (await lineHandle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+    expect(await details()).toContain(`**Waiting for confirm-rotation**: credential \`${rotated.issuedCredential?.userName}\``);
+    expect(await details()).toContain(`\`trunkctl line confirm-rotation ${customerId} --direction outbound\``);
+    expect(await details()).toContain('nothing happens by itself: it waits for a person');
+
     const again = await operateOn(h.client, 'outbound', customerId, { operation: { kind: 'rotate-credential' } });
     expect(again.state).toBe('refused');
 
@@ -179,6 +186,7 @@ describe('rotate credentials', () => {
     expect(confirmed.state).toBe('done');
     expect((await exotel.listCredentials(trunkSid)).map((c) => c.user_name)).toEqual([rotated.issuedCredential?.userName]);
     expect((await lineOf('outbound', customerId)).line.pendingRotation).toBeUndefined();
+    expect(await details()).toBe('');
     await keepHistory('line-rotated', h.client.workflow.getHandle(lineWorkflowId('outbound', customerId)));
     expect(momentsWithout(await h.admin.timeline({ trunk: trunkSid }), { trunk: trunkSid, kind: 'credentials' })).toEqual([]);
   });
