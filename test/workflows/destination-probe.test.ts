@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundSetupResult } from '../../domain/setup-result';
 import { statusQuery } from '../../workflows/progress';
 import { decideUpdate } from '../../workflows/ops-gate';
-import { startHarness, type Harness } from '../support/setup-harness';
+import { keepHistory, startHarness, type Harness } from '../support/setup-harness';
 import { startSippUas, type SippUas } from '../support/sipp';
 
 // Exotel refuses private addresses and reserved names, so the destinations are public-looking names that only the
@@ -56,6 +56,7 @@ describe('destination probe', () => {
     expect(step?.state).toBe('done');
     expect(step?.resource?.verdicts).toEqual([expect.stringContaining(answering()), expect.stringContaining(silent())]);
     expect(status.steps.map((s) => s.name)).toEqual(['validate', 'create-trunk', 'map-did', 'probe-destinations', 'add-destinations', 'verify']);
+    await keepHistory('inbound-probed-warn', started.handle);
   });
 
   it('with require, waits for ops before Exotel is told an unreachable destination; a retry may correct it', async () => {

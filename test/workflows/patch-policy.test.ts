@@ -29,8 +29,6 @@ const WITHOUT_PRE_PATCH_FIXTURE: string[] = [
 ];
 /** Patches whose new path no fixture replays (recorded after the patch, through its call). */
 const WITHOUT_POST_PATCH_FIXTURE: string[] = [
-  // Inbound fixtures recorded since c8ecfe8 ran with probe off (the harness's default), so none reaches the call.
-  PATCHES.probeDestinations,
   PATCHES.elevenLabsAgentOnFoundNumber,
 ];
 

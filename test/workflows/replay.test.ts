@@ -50,6 +50,8 @@ describe('replay of recorded histories', () => {
         // Recorded by the code before the patch platform-numbers-on-lines (d0e7957): a Retell line's add-dids changed
         // Exotel only and its rotation waited for confirmation; replaying it proves the patch keeps those plans.
         'line-retell-before-platform-numbers',
+        // An inbound setup that probed its destinations (patch probe-destinations, its new path).
+        'inbound-probed-warn',
       ]),
     );
   });
