@@ -1,8 +1,9 @@
-// What /healthz answers: 200 only while the process does its work, 503 while it starts, drains or has stopped, so
-// a load balancer or orchestrator stops sending work to a worker that received SIGTERM.
+// What /healthz answers: 200 only while the process does its work, 503 while it starts, drains, has stopped or cannot
+// reach its Temporal server, so a load balancer or orchestrator stops counting on a worker that received SIGTERM or
+// whose polls fail.
 import type { State as WorkerState } from '@temporalio/worker';
 
-export type HealthState = 'starting' | 'serving' | 'draining' | 'stopped';
+export type HealthState = 'starting' | 'serving' | 'unreachable' | 'draining' | 'stopped';
 
 export interface HealthSource {
   state(): HealthState;
@@ -31,7 +32,16 @@ const FROM_WORKER: Record<WorkerState, HealthState> = {
   FAILED: 'stopped',
 };
 
-/** Follows the worker's own state, which the SDK moves to STOPPING/DRAINING on SIGTERM. */
-export function workerHealth(worker: { getState(): WorkerState }): HealthSource {
-  return { state: () => FROM_WORKER[worker.getState()] };
+/**
+ * Follows the worker's own state, which the SDK moves to STOPPING/DRAINING on SIGTERM. With `server`
+ * (platform/temporal-reachability.ts), a RUNNING worker whose Temporal server has stopped answering is `unreachable`:
+ * the SDK keeps such a worker RUNNING while it retries its polls.
+ */
+export function workerHealth(worker: { getState(): WorkerState }, server?: { reachable(): boolean }): HealthSource {
+  return {
+    state: () => {
+      const state = FROM_WORKER[worker.getState()];
+      return state === 'serving' && server && !server.reachable() ? 'unreachable' : state;
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { recordCompensation, recordDriftScan, recordExotelRequest } from '../pla
 import { loadOpsConfig } from '../platform/ops-config';
 import { startOpsServer } from '../platform/ops-server';
 import { installRuntimeTelemetry } from '../platform/runtime-telemetry';
+import { startReachabilityCheck } from '../platform/temporal-reachability';
 import { Client } from '@temporalio/client';
 import { connectClientConnection, connectNativeConnection, describeTemporalConnection, loadTemporalConnectConfig } from '../platform/temporal-connection';
 import { loadWorkerConfig } from './config';
@@ -44,18 +45,25 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       onDelete: (resource, outcome) => recordCompensation({ resource, outcome }),
       onDriftScan: recordDriftScan,
     });
-    const opsServer =
-      ops.opsPort === undefined || !telemetry.scrape
-        ? undefined
-        : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, metrics: telemetry.scrape, health: workerHealth(worker) });
-    logger.info(
-      `worker polling ${config.taskQueue} on ${describeTemporalConnection(temporal)} for Exotel accounts ` +
-        `${config.accounts.map((a) => a.accountSid).join(', ')}${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`,
-    );
+    // The worker's polls go through `connection`: /healthz says unreachable when it stops answering, and the log says
+    // so once either way (with the address only; the connection's options hold the API key).
+    const reachability = startReachabilityCheck({ connection, logger, serverName: temporal.address });
     try {
-      await worker.run();
+      const opsServer =
+        ops.opsPort === undefined || !telemetry.scrape
+          ? undefined
+          : await startOpsServer({ port: ops.opsPort, host: ops.opsHost, metrics: telemetry.scrape, health: workerHealth(worker, reachability) });
+      logger.info(
+        `worker polling ${config.taskQueue} on ${describeTemporalConnection(temporal)} for Exotel accounts ` +
+          `${config.accounts.map((a) => a.accountSid).join(', ')}${opsServer ? `; metrics and health on ${opsServer.url}` : ''}`,
+      );
+      try {
+        await worker.run();
+      } finally {
+        await opsServer?.close();
+      }
     } finally {
-      await opsServer?.close();
+      reachability.stop();
     }
   } finally {
     // A failure to close must not hide the failure that got us here.
