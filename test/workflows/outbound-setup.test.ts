@@ -232,6 +232,10 @@ describe('outboundSetup', () => {
     await h.admin.addFault({ method: 'POST', path: '/credentials$', kind: 'latency', latencyMs: 1_500 });
     const started = await h.startOutbound({ customerId: h.customer('cancel'), did: '+919811100006' });
     await waitForStep(started.handle, 'create-credential', 'running');
+    // The step makes its password (an activity of its own) before the POST: cancel once the POST is at Exotel.
+    while (!(await h.admin.requests()).some((r) => r.method === 'POST' && r.path.endsWith('/credentials') && r.status === null)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await started.handle.cancel();
     await expectCancelled(started.handle.result());
     await keepHistory('outbound-cancelled', started.handle);
